@@ -1,0 +1,116 @@
+/* spoor/client.h: the client and its operations.
+ *
+ * Every operation validates its input at once and either queues exactly one
+ * event per message (returning SPOOR_OK) or queues nothing and returns an error
+ * whose message (spoor_last_error()) names the field and the rule. No operation
+ * but flush and close waits: delivery happens on the client's worker thread.
+ *
+ * Structured arguments are JSON texts (an object unless said otherwise); the
+ * bindings produce them from their own values. Strings are UTF-8. Every pointer
+ * argument is borrowed for the call only. */
+#ifndef SPOOR_CLIENT_H
+#define SPOOR_CLIENT_H
+
+#include "common.h"
+#include "errors.h"
+#include "config.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Create a client from conf. conf is copied: the caller still owns it and may
+ *  destroy it at once. Fails with SPOOR_ERR_CONFIG_INVALID when a required key
+ *  is missing (host) or keys disagree. The worker thread starts on the first event. */
+SPOOR_API spoor_err_t spoor_client_new(spoor_client_t **out, const spoor_config_t *conf);
+
+/** Close (with close_timeout, when not yet closed) and free the client. NULL is allowed. */
+SPOOR_API void spoor_client_destroy(spoor_client_t *client);
+
+/** recordEvent: an event of type "record" whose eventName is collection. The
+ *  event's fields go to "properties"; eventId, profileId, userId, anonymousId,
+ *  sessionId, accountId, pageId and timestamp among them are lifted to the top. */
+SPOOR_API spoor_err_t spoor_record_event(spoor_client_t *client, const char *collection, const char *event_json);
+
+/** profile: {"profileId", "user_identifier", "account_identifier", ...attributes}.
+ *  Identity and envelope keys are lifted; the rest become "traits". */
+SPOOR_API spoor_err_t spoor_profile(spoor_client_t *client, const char *attributes_json);
+
+/** trackConsents: consents_json is an array of {"regulation": "GDPR"|"CCPA",
+ *  "purpose": "...", "consented": true|false}; subject_json is {"profileId"} or {"userId"}. */
+SPOOR_API spoor_err_t spoor_track_consents(spoor_client_t *client, const char *consents_json, const char *subject_json);
+
+/** track: {"event", "userId", "anonymousId", "profileId", "properties", "eventId",
+ *  "timestamp", "sessionId", "accountId", "pageId"}. */
+SPOOR_API spoor_err_t spoor_track(spoor_client_t *client, const char *options_json);
+
+/** identify: user_id and optional traits (traits_json may be NULL). */
+SPOOR_API spoor_err_t spoor_identify(spoor_client_t *client, const char *user_id, const char *traits_json);
+
+/** group: user_id, group_id and optional traits (traits_json may be NULL). */
+SPOOR_API spoor_err_t spoor_group(spoor_client_t *client, const char *user_id, const char *group_id, const char *traits_json);
+
+/** page: user_id, optional name and properties (name and properties_json may be NULL). */
+SPOOR_API spoor_err_t spoor_page(spoor_client_t *client, const char *user_id, const char *name, const char *properties_json);
+
+/** product: {"productId", "data"} or a catalog product {"id", "title",
+ *  "description", "url", "image_link", optional "price", "brand", "category",
+ *  "tags", "availability", "rating"}. No identity is needed. */
+SPOOR_API spoor_err_t spoor_product(spoor_client_t *client, const char *product_json);
+
+/** Ingest a catalog feed, product by product: text_or_path is either the feed
+ *  itself (JSON {"products":[{"product":{...}}]} or XML <catalog><products><product>)
+ *  or, when it starts with neither '{' nor '<', the path of a file holding one.
+ *  All products are validated first; on any error nothing is queued.
+ *  *out_count (may be NULL) receives the number of products queued. */
+SPOOR_API spoor_err_t spoor_ingest_feed(spoor_client_t *client, const char *text_or_path, size_t *out_count);
+
+/** Generic enqueue: one message object with a "type" (track, identify, group,
+ *  page, record, profile, consent, product) and that type's fields, as in batch. */
+SPOOR_API spoor_err_t spoor_enqueue(spoor_client_t *client, const char *message_json);
+
+/** batch: a JSON array of messages as for spoor_enqueue(). All are validated
+ *  first; on any error (named "batch[i].field") nothing is queued. */
+SPOOR_API spoor_err_t spoor_batch(spoor_client_t *client, const char *messages_json);
+
+/** Wait until every event accepted before this call is delivered or has finally
+ *  failed (timeout_ms < 0: wait for ever). SPOOR_ERR_TIMED_OUT at the deadline;
+ *  nothing is lost by timing out, delivery goes on. */
+SPOOR_API spoor_err_t spoor_flush(spoor_client_t *client, int timeout_ms);
+
+/** Flush until the deadline, stop the worker and release the connection. Events
+ *  still queued at the deadline are reported failed (SPOOR_ERR_ABORTED) and the
+ *  call returns SPOOR_ERR_TIMED_OUT. timeout_ms < 0 uses close_timeout.
+ *  Idempotent: a second close returns SPOOR_OK at once. Later enqueues fail with
+ *  SPOOR_ERR_CLOSED. */
+SPOOR_API spoor_err_t spoor_close(spoor_client_t *client, int timeout_ms);
+
+/** The client's anonymous id, stable for its life. Owned by the client. */
+SPOOR_API const char *spoor_anonymous_id(spoor_client_t *client);
+
+/** Counters since the client was created (or, in a forked child, since the fork). */
+typedef struct spoor_stats_s {
+    uint64_t accepted;            /**< events queued by calls */
+    uint64_t queued;              /**< events waiting now, in flight included */
+    uint64_t delivered;           /**< events the server accepted (duplicates included) */
+    uint64_t failed;              /**< events that finally failed: HTTP, transport, rejected, aborted */
+    uint64_t rejected;            /**< of failed: rejected one by one by the server */
+    uint64_t dropped;             /**< events dropped before sending, all reasons */
+    uint64_t dropped_queue_full;  /**< of dropped: max_queue_size overflow */
+    uint64_t retried;             /**< requests retried */
+    uint64_t batches;             /**< requests that got an HTTP 2xx */
+    uint64_t requests;            /**< requests attempted */
+    uint64_t bytes_sent;          /**< body bytes sent (after gzip) */
+} spoor_stats_t;
+
+/** Copy the counters into *out. Always succeeds for a live handle. */
+SPOOR_API spoor_err_t spoor_client_stats(spoor_client_t *client, spoor_stats_t *out);
+
+/** The counters as a JSON object, copied into buf (for bindings that prefer text).
+ *  Returns SPOOR_ERR_INVALID when buf is too small (256 bytes is enough). */
+SPOOR_API spoor_err_t spoor_client_stats_json(spoor_client_t *client, char *buf, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

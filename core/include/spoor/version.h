@@ -1,0 +1,25 @@
+/* spoor/version.h: the library's version, at compile time and at run time. */
+#ifndef SPOOR_VERSION_H
+#define SPOOR_VERSION_H
+
+#include "common.h"
+
+#define SPOOR_VERSION_MAJOR 0
+#define SPOOR_VERSION_MINOR 1
+#define SPOOR_VERSION_PATCH 0
+#define SPOOR_VERSION_STRING "0.1.0"
+/** 0xMMmmpp, for `#if SPOOR_VERSION_NUM >= SPOOR_VERSION_AT_LEAST(0,1,0)`. */
+#define SPOOR_VERSION_NUM ((SPOOR_VERSION_MAJOR << 16) | (SPOOR_VERSION_MINOR << 8) | SPOOR_VERSION_PATCH)
+#define SPOOR_VERSION_AT_LEAST(x, y, z) (((x) << 16) | ((y) << 8) | (z))
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The version of the library actually loaded, e.g. "0.1.0". Static storage. */
+SPOOR_API const char *spoor_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

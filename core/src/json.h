@@ -1,0 +1,23 @@
+/* json.h: parsing JSON that comes from outside, with a size and a depth limit.
+ *
+ * cJSON recurses once per nesting level; deeply nested input exhausts its stack
+ * (a 2026 CVE against cJSON through 1.7.19), so the depth is checked first by a
+ * linear scan that never recurses. */
+#ifndef SPOOR_JSON_H
+#define SPOOR_JSON_H
+
+#include <stddef.h>
+#include <cjson/cJSON.h>
+
+#define SPOOR_JSON_MAX_DEPTH 64
+
+/* Parse text[0..len) as one JSON value. Fails (NULL, message in err) when len
+ * exceeds max_bytes (0: no limit), nesting exceeds max_depth, or the text is not
+ * JSON. `what` names the input in the message ("event", "body"). */
+cJSON *spoor__json_parse(const char *text, size_t len, size_t max_bytes, int max_depth,
+                         const char *what, char *err, size_t errsize);
+
+/* The deepest nesting of objects and arrays in text, or -1 when it passes limit. */
+int spoor__json_depth(const char *text, size_t len, int limit);
+
+#endif

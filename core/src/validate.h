@@ -1,0 +1,27 @@
+/* validate.h: the rules one wire-format event must meet (SPEC.md "Validation").
+ * Used by the client before it queues an event and by the collector for every
+ * event it receives, so both sides apply the same rules. */
+#ifndef SPOOR_VALIDATE_H
+#define SPOOR_VALIDATE_H
+
+#include <stddef.h>
+#include <cjson/cJSON.h>
+
+/* The event types of wire format v1. */
+extern const char *const spoor__event_types[];
+
+/* Check one event (a wire-format object: eventId, type, eventName, identity,
+ * timestamp, ...). schemas may be NULL, or an object {collection: {field: type}}
+ * with types string, number, boolean, timestamp, object, array; it applies to
+ * events of type "record". Returns 0 when valid, else -1 with "field: rule" in err. */
+int spoor__validate_event(const cJSON *event, const cJSON *schemas, char *err, size_t errsize);
+
+/* Check a schema set as given in the collection_schemas setting. 0 or -1 with err. */
+int spoor__validate_schemas(const cJSON *schemas, char *err, size_t errsize);
+
+/* The individual rules, for callers that report them under their own field names. */
+int spoor__check_identity(const cJSON *event, char *err, size_t errsize);
+int spoor__check_consents(const cJSON *consents, const char *field, char *err, size_t errsize);
+int spoor__check_catalog_product(const cJSON *product, const char *field, char *err, size_t errsize);
+
+#endif
