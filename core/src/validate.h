@@ -23,5 +23,9 @@ int spoor__validate_schemas(const cJSON *schemas, char *err, size_t errsize);
 int spoor__check_identity(const cJSON *event, char *err, size_t errsize);
 int spoor__check_consents(const cJSON *consents, const char *field, char *err, size_t errsize);
 int spoor__check_catalog_product(const cJSON *product, const char *field, char *err, size_t errsize);
+/* Check the fields of a recordEvent against the collection's schema, if any;
+ * prefix goes before the field name in the message ("properties." or ""). */
+int spoor__check_schema(const cJSON *fields, const cJSON *schemas, const char *collection,
+                        const char *prefix, char *err, size_t errsize);
 
 #endif

@@ -1,0 +1,306 @@
+/* config.c: the one property table behind spoor_config_set/get and the docs. */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+#include "json.h"
+#include "timefmt.h"
+#include "validate.h"
+
+#define OFF(f) offsetof(struct spoor_config_s, f)
+#define S SPOOR_PROP_STRING
+#define I SPOOR_PROP_INT
+#define B SPOOR_PROP_BOOL
+#define D SPOOR_PROP_DURATION
+#define J SPOOR_PROP_JSON
+#define E SPOOR_PROP_ENUM
+#define BIG INT64_C(1000000000)
+#define DAY INT64_C(86400000)
+
+typedef struct {
+    spoor_property_t pub;
+    size_t offset;
+    int unsupported; /* accepted name, but the feature is not in this version */
+} prop_t;
+
+static const prop_t props[] = {
+    {{"host", S, "", "Base URL of the ingestion server (http:// or https://); events go to {host}/v1/batch. Required.", 0, 0, 0}, OFF(host), 0},
+    {{"api_key", S, "", "API key, sent as X-API-Key.", 0, 0, 1}, OFF(api_key), 0},
+    {{"access_token", S, "", "Bearer token, sent as Authorization: Bearer (or set a token callback).", 0, 0, 1}, OFF(access_token), 0},
+    {{"username", S, "", "Basic-auth user name (with password).", 0, 0, 0}, OFF(username), 0},
+    {{"password", S, "", "Basic-auth password.", 0, 0, 1}, OFF(password), 0},
+    {{"headers", J, "", "Extra request headers, a JSON object of string values.", 0, 0, 0}, OFF(headers_json), 0},
+    {{"flush_at", I, "10", "Send a batch as soon as this many events wait.", 1, 100000, 0}, OFF(flush_at), 0},
+    {{"flush_interval", D, "10000", "Send what waits once the oldest event has waited this long (ms).", 1, DAY, 0}, OFF(flush_interval_ms), 0},
+    {{"max_batch_events", I, "10000", "Most events in one request.", 1, 100000, 0}, OFF(max_batch_events), 0},
+    {{"max_batch_bytes", I, "1048576", "Most bytes of events in one request (before gzip); reaching it also triggers a send.", 1024, 64 * 1048576, 0}, OFF(max_batch_bytes), 0},
+    {{"max_event_bytes", I, "32768", "Most bytes one serialised event may take; a bigger one is refused at the call.", 256, 16 * 1048576, 0}, OFF(max_event_bytes), 0},
+    {{"max_queue_size", I, "10000", "Most events waiting in memory; past it the oldest is dropped, counted and reported.", 1, BIG, 0}, OFF(max_queue_size), 0},
+    {{"timeout", D, "10000", "Total time one HTTP request may take (ms).", 1, DAY, 0}, OFF(timeout_ms), 0},
+    {{"connect_timeout", D, "5000", "Time to establish a connection (ms).", 1, DAY, 0}, OFF(connect_timeout_ms), 0},
+    {{"retry_limit", I, "3", "Retries after the first attempt for network errors, timeouts, 5xx and 429.", 0, 1000, 0}, OFF(retry_limit), 0},
+    {{"retry_backoff", D, "100", "First retry delay (ms); doubles per attempt, with jitter.", 0, DAY, 0}, OFF(retry_backoff_ms), 0},
+    {{"retry_backoff_max", D, "10000", "Longest retry delay (ms).", 0, DAY, 0}, OFF(retry_backoff_max_ms), 0},
+    {{"retry_after_max", D, "60000", "Longest Retry-After (ms) honoured from a 429; longer values are capped.", 0, DAY, 0}, OFF(retry_after_max_ms), 0},
+    {{"gzip", B, "false", "Compress request bodies with gzip.", 0, 1, 0}, OFF(gzip), 0},
+    {{"secret", S, "", "HMAC-SHA256 signing secret: adds X-Spoor-Timestamp and X-Spoor-Signature.", 0, 0, 1}, OFF(secret), 0},
+    {{"spool_dir", S, "", "Durable on-disk queue (not available in this version).", 0, 0, 0}, OFF(spool_dir), 1},
+    {{"debug", B, "false", "Log at debug level (same as log_level=debug).", 0, 1, 0}, OFF(debug), 0},
+    {{"log_level", E, "warn", "Least severe level logged: error, warn, info or debug.", 0, 0, 0}, OFF(log_level), 0},
+    {{"ca_path", S, "", "CA bundle file for TLS verification (default: the system's).", 0, 0, 0}, OFF(ca_path), 0},
+    {{"tls_verify", B, "true", "Verify the server's TLS certificate and host name.", 0, 1, 0}, OFF(tls_verify), 0},
+    {{"proxy", S, "", "Proxy URL for every request (curl syntax).", 0, 0, 0}, OFF(proxy), 0},
+    {{"close_timeout", D, "5000", "Deadline for close() without a timeout and for destroy (ms).", 0, DAY, 0}, OFF(close_timeout_ms), 0},
+    {{"collection_schemas", J, "", "Field types per recordEvent collection: {\"purchase\": {\"totalprice\": \"number\"}}; types string, number, boolean, timestamp, object, array.", 0, 0, 0}, OFF(schemas_json), 0},
+    {{"binding", S, "c", "The language binding, for User-Agent and context.library.binding (set by bindings).", 0, 0, 0}, OFF(binding), 0},
+    {{"test_fixed_time", S, "", "Test hook: a fixed ISO-8601 wall clock for timestamps, sentAt and signatures.", 0, 0, 0}, OFF(test_fixed_time), 0},
+    {{"test_id_seed", I, "", "Test hook: ids come from a deterministic sequence with this seed.", 0, BIG, 0}, OFF(test_id_seed), 0},
+};
+#define N_PROPS (sizeof props / sizeof props[0])
+
+static const char *log_levels[] = {[SPOOR_LOG_ERROR] = "error", [SPOOR_LOG_WARN] = "warn",
+                                   [SPOOR_LOG_INFO] = "info", [SPOOR_LOG_DEBUG] = "debug"};
+
+const spoor_property_t *spoor_config_properties(size_t *count) {
+    static spoor_property_t pub[N_PROPS];
+    for (size_t i = 0; i < N_PROPS; i++) pub[i] = props[i].pub;
+    if (count) *count = N_PROPS;
+    return pub;
+}
+
+static const prop_t *find(const char *key) {
+    for (size_t i = 0; key && i < N_PROPS; i++)
+        if (!strcmp(props[i].pub.name, key)) return &props[i];
+    return NULL;
+}
+
+static int parse_int(const char *v, int64_t *out) {
+    char *end;
+    errno = 0;
+    long long n = strtoll(v, &end, 10);
+    if (errno || end == v || *end) return -1;
+    *out = n;
+    return 0;
+}
+
+/* "250", "250ms", "1.5s", "2m" -> milliseconds. */
+static int parse_duration(const char *v, int64_t *out) {
+    char *end;
+    errno = 0;
+    double n = strtod(v, &end);
+    if (errno || end == v || n != n) return -1;
+    double scale = 1;
+    if (!*end || !strcmp(end, "ms")) scale = 1;
+    else if (!strcmp(end, "s")) scale = 1000;
+    else if (!strcmp(end, "m")) scale = 60000;
+    else return -1;
+    double ms = n * scale;
+    if (ms < 0 || ms > 9e15 || (!*end && ms != (double)(int64_t)ms)) return -1;
+    *out = (int64_t)(ms + 0.5);
+    return 0;
+}
+
+static int parse_bool(const char *v, int *out) {
+    if (!strcasecmp(v, "true") || !strcmp(v, "1") || !strcasecmp(v, "yes") || !strcasecmp(v, "on")) *out = 1;
+    else if (!strcasecmp(v, "false") || !strcmp(v, "0") || !strcasecmp(v, "no") || !strcasecmp(v, "off")) *out = 0;
+    else return -1;
+    return 0;
+}
+
+/* Key-specific rules beyond the type's. */
+static spoor_err_t check_value(const char *key, const char *v) {
+    char err[512];
+    if (!strcmp(key, "host") && *v && strncmp(v, "http://", 7) && strncmp(v, "https://", 8))
+        return spoor__error(SPOOR_ERR_CONFIG_INVALID, "host: must be an http:// or https:// URL");
+    if (!strcmp(key, "test_fixed_time") && *v) {
+        int64_t ms;
+        if (spoor__iso8601_parse(v, &ms))
+            return spoor__error(SPOOR_ERR_CONFIG_INVALID, "test_fixed_time: must be an ISO-8601 timestamp");
+    }
+    if (!strcmp(key, "headers") || !strcmp(key, "collection_schemas")) {
+        cJSON *j = spoor__json_parse(v, strlen(v), 1048576, SPOOR_JSON_MAX_DEPTH, key, err, sizeof err);
+        if (!j) return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s", err);
+        int bad = !cJSON_IsObject(j);
+        if (bad) snprintf(err, sizeof err, "%s: must be a JSON object", key);
+        if (!bad && !strcmp(key, "headers")) {
+            const cJSON *h;
+            cJSON_ArrayForEach(h, j) {
+                if (!cJSON_IsString(h) || !*h->string || strpbrk(h->string, ":\r\n") ||
+                    strpbrk(h->valuestring, "\r\n")) {
+                    snprintf(err, sizeof err, "headers.%s: must be a header name with a one-line string value", h->string);
+                    bad = 1;
+                    break;
+                }
+            }
+        }
+        if (!bad && !strcmp(key, "collection_schemas")) bad = spoor__validate_schemas(j, err, sizeof err) != 0;
+        cJSON_Delete(j);
+        if (bad) return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s", err);
+    }
+    return SPOOR_OK;
+}
+
+static spoor_err_t set_prop(spoor_config_t *conf, const prop_t *p, const char *value) {
+    const char *key = p->pub.name;
+    const char *v = value ? value : p->pub.default_value;
+    char *base = (char *)conf;
+    switch (p->pub.type) {
+    case SPOOR_PROP_STRING:
+    case SPOOR_PROP_JSON: {
+        spoor_err_t rc = check_value(key, v);
+        if (rc) return rc;
+        char **slot = (char **)(base + p->offset);
+        char *copy = *v ? strdup(v) : NULL;
+        if (*v && !copy) return spoor__error(SPOOR_ERR_NOMEM, "%s: out of memory", key);
+        free(*slot);
+        *slot = copy;
+        return SPOOR_OK;
+    }
+    case SPOOR_PROP_INT:
+    case SPOOR_PROP_DURATION: {
+        int64_t n = -1;
+        int64_t *slot = (int64_t *)(base + p->offset);
+        if (!*v) { *slot = -1; return SPOOR_OK; } /* unset (only test_id_seed defaults to it) */
+        int bad = p->pub.type == SPOOR_PROP_INT ? parse_int(v, &n) : parse_duration(v, &n);
+        if (bad)
+            return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s: \"%s\" is not %s", key, v,
+                                p->pub.type == SPOOR_PROP_INT ? "an integer"
+                                                              : "a duration in milliseconds (or with a unit: 250ms, 10s)");
+        if (n < p->pub.min || n > p->pub.max)
+            return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s: %lld is out of range [%lld, %lld]", key,
+                                (long long)n, (long long)p->pub.min, (long long)p->pub.max);
+        *slot = n;
+        return SPOOR_OK;
+    }
+    case SPOOR_PROP_BOOL: {
+        int b;
+        if (parse_bool(v, &b))
+            return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s: \"%s\" is not a boolean (true or false)", key, v);
+        *(int *)(base + p->offset) = b;
+        return SPOOR_OK;
+    }
+    case SPOOR_PROP_ENUM:
+        for (int lvl = 0; lvl < (int)(sizeof log_levels / sizeof *log_levels); lvl++) {
+            if (log_levels[lvl] && !strcasecmp(v, log_levels[lvl])) {
+                *(int64_t *)(base + p->offset) = lvl;
+                return SPOOR_OK;
+            }
+        }
+        return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s: \"%s\" is not one of error, warn, info, debug", key, v);
+    }
+    return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s: bad property type", key);
+}
+
+spoor_err_t spoor_config_set(spoor_config_t *conf, const char *key, const char *value) {
+    if (!conf) return spoor__error(SPOOR_ERR_INVALID, "config: NULL handle");
+    const prop_t *p = find(key);
+    if (!p) return spoor__error(SPOOR_ERR_CONFIG_UNKNOWN, "%s: unknown configuration key", key ? key : "(null)");
+    if (p->unsupported && value && *value)
+        return spoor__error(SPOOR_ERR_NOT_SUPPORTED, "%s: not available in spoor %s", key, SPOOR_VERSION_STRING);
+    spoor_err_t rc = set_prop(conf, p, value);
+    if (rc == SPOOR_OK) spoor__clear_error();
+    return rc;
+}
+
+spoor_err_t spoor_config_get(const spoor_config_t *conf, const char *key, char *buf, size_t size) {
+    const prop_t *p = find(key);
+    if (!conf || !p) return spoor__error(SPOOR_ERR_CONFIG_UNKNOWN, "%s: unknown configuration key", key ? key : "(null)");
+    const char *base = (const char *)conf;
+    switch (p->pub.type) {
+    case SPOOR_PROP_STRING:
+    case SPOOR_PROP_JSON: {
+        const char *s = *(char *const *)(base + p->offset);
+        snprintf(buf, size, "%s", s && p->pub.secret ? "***" : s ? s : "");
+        break;
+    }
+    case SPOOR_PROP_INT:
+    case SPOOR_PROP_DURATION: {
+        int64_t n = *(const int64_t *)(base + p->offset);
+        if (n < 0) snprintf(buf, size, "%s", "");
+        else snprintf(buf, size, "%lld", (long long)n);
+        break;
+    }
+    case SPOOR_PROP_BOOL:
+        snprintf(buf, size, "%s", *(const int *)(base + p->offset) ? "true" : "false");
+        break;
+    case SPOOR_PROP_ENUM:
+        snprintf(buf, size, "%s", log_levels[*(const int64_t *)(base + p->offset)]);
+        break;
+    }
+    return SPOOR_OK;
+}
+
+spoor_config_t *spoor_config_new(void) {
+    spoor_config_t *conf = calloc(1, sizeof *conf);
+    if (!conf) return NULL;
+    for (size_t i = 0; i < N_PROPS; i++) {
+        if (set_prop(conf, &props[i], NULL) != SPOOR_OK) {
+            spoor_config_destroy(conf);
+            return NULL;
+        }
+    }
+    return conf;
+}
+
+void spoor__config_clear(spoor_config_t *conf) {
+    for (size_t i = 0; i < N_PROPS; i++) {
+        spoor_prop_type_t t = props[i].pub.type;
+        if (t == SPOOR_PROP_STRING || t == SPOOR_PROP_JSON) {
+            char **slot = (char **)((char *)conf + props[i].offset);
+            free(*slot);
+            *slot = NULL;
+        }
+    }
+}
+
+spoor_err_t spoor__config_copy(spoor_config_t *dst, const spoor_config_t *src) {
+    *dst = *src;
+    for (size_t i = 0; i < N_PROPS; i++) {
+        spoor_prop_type_t t = props[i].pub.type;
+        if (t != SPOOR_PROP_STRING && t != SPOOR_PROP_JSON) continue;
+        char **slot = (char **)((char *)dst + props[i].offset);
+        if (*slot && !(*slot = strdup(*slot))) {
+            for (size_t j = i + 1; j < N_PROPS; j++) /* the rest still alias src: forget them */
+                if (props[j].pub.type == SPOOR_PROP_STRING || props[j].pub.type == SPOOR_PROP_JSON)
+                    *(char **)((char *)dst + props[j].offset) = NULL;
+            spoor__config_clear(dst);
+            return spoor__error(SPOOR_ERR_NOMEM, "config: out of memory");
+        }
+    }
+    return SPOOR_OK;
+}
+
+spoor_config_t *spoor_config_dup(const spoor_config_t *conf) {
+    spoor_config_t *copy = conf ? malloc(sizeof *copy) : NULL;
+    if (copy && spoor__config_copy(copy, conf) != SPOOR_OK) {
+        free(copy);
+        return NULL;
+    }
+    return copy;
+}
+
+void spoor_config_destroy(spoor_config_t *conf) {
+    if (!conf) return;
+    spoor__config_clear(conf);
+    free(conf);
+}
+
+void spoor_config_set_log_cb(spoor_config_t *conf, spoor_log_cb cb, void *opaque) {
+    conf->log_cb = cb, conf->log_opaque = opaque;
+}
+void spoor_config_set_delivery_cb(spoor_config_t *conf, spoor_delivery_cb cb, void *opaque) {
+    conf->delivery_cb = cb, conf->delivery_opaque = opaque;
+}
+void spoor_config_set_token_cb(spoor_config_t *conf, spoor_token_cb cb, void *opaque) {
+    conf->token_cb = cb, conf->token_opaque = opaque;
+}
+void spoor_config_set_clock_cb(spoor_config_t *conf, spoor_clock_cb cb, void *opaque) {
+    conf->clock_cb = cb, conf->clock_opaque = opaque;
+}
+void spoor_config_set_id_cb(spoor_config_t *conf, spoor_id_cb cb, void *opaque) {
+    conf->id_cb = cb, conf->id_opaque = opaque;
+}

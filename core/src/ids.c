@@ -1,0 +1,71 @@
+/* ids.c: event ids (UUID v4) and the client's wall clock, with their test hooks. */
+#include <stdio.h>
+#include <time.h>
+
+#include <openssl/rand.h>
+
+#include "internal.h"
+
+static void format_uuid4(unsigned char b[16], char out[37]) {
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+             b[13], b[14], b[15]);
+}
+
+/* OpenSSL's generator reseeds itself after fork, so parent and child never share ids. */
+void spoor__uuid4(char out[37]) {
+    unsigned char b[16];
+    if (RAND_bytes(b, sizeof b) != 1) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        for (int i = 0; i < 16; i++) b[i] = (unsigned char)((ts.tv_nsec >> (i % 8)) ^ (i * 131));
+    }
+    format_uuid4(b, out);
+}
+
+static uint64_t splitmix64(uint64_t x) {
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+/* The n-th id of a seeded sequence: the same in every binding and every run. */
+void spoor__seeded_id(uint64_t seed, uint64_t n, char out[37]) {
+    uint64_t a = splitmix64(seed * 0x100000001b3ULL + 2 * n);
+    uint64_t b = splitmix64(seed * 0x100000001b3ULL + 2 * n + 1);
+    unsigned char bytes[16];
+    for (int i = 0; i < 8; i++) {
+        bytes[i] = (unsigned char)(a >> (56 - 8 * i));
+        bytes[8 + i] = (unsigned char)(b >> (56 - 8 * i));
+    }
+    format_uuid4(bytes, out);
+}
+
+void spoor__client_new_id(spoor_client_t *c, char out[37]) {
+    if (c->conf.id_cb) {
+        c->conf.id_cb(out, c->conf.id_opaque);
+        out[36] = '\0';
+    } else if (c->conf.test_id_seed >= 0) {
+        uint64_t n = __atomic_fetch_add(&c->id_counter, 1, __ATOMIC_RELAXED);
+        spoor__seeded_id((uint64_t)c->conf.test_id_seed, n, out);
+    } else {
+        spoor__uuid4(out);
+    }
+}
+
+int64_t spoor__client_now_ms(const spoor_client_t *c) {
+    if (c->conf.clock_cb) return c->conf.clock_cb(c->conf.clock_opaque);
+    if (c->fixed_time_ms >= 0) return c->fixed_time_ms;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t spoor__monotonic_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

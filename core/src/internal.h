@@ -1,0 +1,100 @@
+/* internal.h: the structures behind the opaque handles, shared by core/src only. */
+#ifndef SPOOR_INTERNAL_H
+#define SPOOR_INTERNAL_H
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <cjson/cJSON.h>
+
+#include "spoor.h"
+#include "queue.h"
+
+/* Every setting; one field per row of the property table in config.c. */
+struct spoor_config_s {
+    char *host, *api_key, *access_token, *username, *password, *secret;
+    char *spool_dir, *ca_path, *proxy, *binding, *test_fixed_time;
+    char *headers_json, *schemas_json;
+    int64_t flush_at, max_batch_events, max_batch_bytes, max_event_bytes, max_queue_size;
+    int64_t flush_interval_ms, timeout_ms, connect_timeout_ms, close_timeout_ms;
+    int64_t retry_limit, retry_backoff_ms, retry_backoff_max_ms, retry_after_max_ms;
+    int64_t test_id_seed; /* -1: off */
+    int64_t log_level;    /* spoor_log_level_t */
+    int gzip, debug, tls_verify;
+
+    spoor_log_cb log_cb;           void *log_opaque;
+    spoor_delivery_cb delivery_cb; void *delivery_opaque;
+    spoor_token_cb token_cb;       void *token_opaque;
+    spoor_clock_cb clock_cb;       void *clock_opaque;
+    spoor_id_cb id_cb;             void *id_opaque;
+};
+
+typedef struct spoor_transport_s spoor_transport_t;
+
+struct spoor_client_s {
+    spoor_config_t conf;           /* private copy, immutable after creation */
+    cJSON *schemas;                /* parsed collection_schemas, or NULL */
+    struct curl_slist *headers;    /* fixed request headers (custom + content type) */
+    char *url;                     /* host + "/v1/batch" */
+    char *log_host;                /* host with any user:password removed, for logs */
+    int64_t fixed_time_ms;         /* test_fixed_time parsed, or -1 */
+    char anonymous_id[37];
+    uint64_t id_counter;           /* test_id_seed sequence (atomic) */
+
+    pthread_mutex_t lock;          /* guards everything below */
+    pthread_cond_t wake;           /* worker: work arrived, flush asked, closing */
+    pthread_cond_t progress;       /* flush/close waiters: events completed */
+    spoor_queue_t queue;           /* waiting events, oldest first */
+    spoor_queue_t dropped;         /* overflow victims, reported by the worker */
+    uint64_t next_seq;             /* seq of the next accepted event */
+    uint64_t inflight_min_seq;     /* lowest seq in the batch being sent, 0: none */
+    uint64_t flush_target;         /* send at once every event with seq <= this */
+    spoor_item_t *inflight;        /* the batch being sent (kept reachable after fork) */
+    size_t inflight_count;
+    pthread_t worker;
+    int worker_running;
+    int closing, aborting, closed;
+    pid_t pid;                     /* process that owns the worker */
+    spoor_stats_t stats;
+    spoor_transport_t *transport;  /* touched only by the worker thread */
+    spoor_transport_t *orphan_transport; /* a parent's, after fork: never used */
+
+    struct spoor_client_s *next_live;    /* registry for pthread_atfork */
+};
+
+/* errors.c */
+spoor_err_t spoor__error(spoor_err_t err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void spoor__clear_error(void);
+
+/* log.c */
+void spoor__log(const spoor_client_t *c, spoor_log_level_t level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+char *spoor__redact_url(const char *url);
+
+/* config.c */
+spoor_err_t spoor__config_copy(spoor_config_t *dst, const spoor_config_t *src);
+void spoor__config_clear(spoor_config_t *conf);
+
+/* ids.c */
+void spoor__uuid4(char out[37]);
+void spoor__seeded_id(uint64_t seed, uint64_t n, char out[37]);
+void spoor__client_new_id(spoor_client_t *c, char out[37]);
+int64_t spoor__client_now_ms(const spoor_client_t *c);
+int64_t spoor__monotonic_ms(void);
+
+/* event.c: build one wire event from a message object; on success *out holds the
+ * serialised event and *id its eventId. */
+spoor_err_t spoor__build_event(spoor_client_t *c, const char *op, const char *type,
+                               cJSON *msg, const char *field_prefix, spoor_item_t *out);
+
+/* client.c */
+spoor_err_t spoor__enqueue_items(spoor_client_t *c, spoor_item_t *items, size_t n);
+spoor_err_t spoor__check_open(spoor_client_t *c, const char *op);
+
+/* worker.c */
+void *spoor__worker_main(void *arg);
+void spoor__report(spoor_client_t *c, spoor_err_t err, int http_status, const char *reason,
+                   spoor_item_t *items, size_t n);
+
+#endif

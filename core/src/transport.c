@@ -1,0 +1,202 @@
+/* transport.c: libcurl POST with gzip, auth headers, HMAC signature and Retry-After. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+#include <zlib.h>
+
+#include "sign.h"
+#include "transport.h"
+
+#define MAX_RESPONSE_BYTES (1024 * 1024)
+
+struct spoor_transport_s {
+    CURL *curl;
+};
+
+spoor_transport_t *spoor__transport_new(void) {
+    spoor_transport_t *t = calloc(1, sizeof *t);
+    if (t && !(t->curl = curl_easy_init())) {
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void spoor__transport_free(spoor_transport_t *t) {
+    if (!t) return;
+    curl_easy_cleanup(t->curl);
+    free(t);
+}
+
+void spoor__response_clear(spoor_response_t *resp) {
+    free(resp->body);
+    memset(resp, 0, sizeof *resp);
+    resp->retry_after_ms = -1;
+}
+
+static size_t on_body(char *data, size_t size, size_t n, void *ud) {
+    spoor_response_t *r = ud;
+    size_t len = size * n;
+    if (r->body_len + len > MAX_RESPONSE_BYTES) return len; /* keep the start, drop the rest */
+    char *grown = realloc(r->body, r->body_len + len + 1);
+    if (!grown) return 0;
+    r->body = grown;
+    memcpy(r->body + r->body_len, data, len);
+    r->body_len += len;
+    r->body[r->body_len] = '\0';
+    return len;
+}
+
+static size_t on_header(char *line, size_t size, size_t n, void *ud) {
+    spoor_response_t *r = ud;
+    size_t len = size * n;
+    if (len > 12 && !strncasecmp(line, "Retry-After:", 12)) {
+        char value[128];
+        size_t vlen = len - 12 < sizeof value - 1 ? len - 12 : sizeof value - 1;
+        memcpy(value, line + 12, vlen);
+        value[vlen] = '\0';
+        char *v = value;
+        while (*v == ' ' || *v == '\t') v++;
+        v[strcspn(v, "\r\n")] = '\0';
+        char *end;
+        double secs = strtod(v, &end);
+        if (end != v && !*end && secs >= 0) {
+            r->retry_after_ms = (int64_t)(secs * 1000);
+        } else { /* an HTTP-date */
+            time_t when = curl_getdate(v, NULL);
+            time_t now = time(NULL);
+            if (when != (time_t)-1) r->retry_after_ms = when > now ? (int64_t)(when - now) * 1000 : 0;
+        }
+    }
+    return len;
+}
+
+/* Lets close() cancel a transfer that would outlive its deadline. */
+static int on_progress(void *ud, curl_off_t a, curl_off_t b, curl_off_t c_, curl_off_t d) {
+    (void)a, (void)b, (void)c_, (void)d;
+    spoor_client_t *c = ud;
+    return __atomic_load_n(&c->aborting, __ATOMIC_ACQUIRE) ? 1 : 0;
+}
+
+static char *gzip_body(const char *body, size_t len, size_t *out_len) {
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return NULL;
+    size_t cap = deflateBound(&zs, len);
+    char *out = malloc(cap);
+    if (!out) {
+        deflateEnd(&zs);
+        return NULL;
+    }
+    zs.next_in = (Bytef *)body;
+    zs.avail_in = (uInt)len;
+    zs.next_out = (Bytef *)out;
+    zs.avail_out = (uInt)cap;
+    int rc = deflate(&zs, Z_FINISH);
+    *out_len = zs.total_out;
+    deflateEnd(&zs);
+    if (rc != Z_STREAM_END) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+static struct curl_slist *add_header(struct curl_slist *list, const char *name, const char *prefix, const char *value) {
+    size_t len = strlen(name) + strlen(prefix) + strlen(value) + 3;
+    char *line = malloc(len);
+    if (!line) return list;
+    snprintf(line, len, "%s: %s%s", name, prefix, value);
+    struct curl_slist *next = curl_slist_append(list, line);
+    free(line);
+    return next ? next : list;
+}
+
+static struct curl_slist *request_headers(spoor_client_t *c, const char *body, size_t len) {
+    struct curl_slist *h = NULL;
+    for (struct curl_slist *f = c->headers; f; f = f->next) h = curl_slist_append(h, f->data);
+    if (c->conf.gzip) h = add_header(h, "Content-Encoding", "", "gzip");
+    if (c->conf.api_key) h = add_header(h, "X-API-Key", "", c->conf.api_key);
+    char token[4096];
+    if (c->conf.token_cb && c->conf.token_cb(token, sizeof token, c->conf.token_opaque) == 0) {
+        token[sizeof token - 1] = '\0';
+        h = add_header(h, "Authorization", "Bearer ", token);
+    } else if (c->conf.access_token) {
+        h = add_header(h, "Authorization", "Bearer ", c->conf.access_token);
+    }
+    if (c->conf.secret) {
+        int64_t ts = spoor__client_now_ms(c) / 1000;
+        char ts_text[32], sig[68];
+        snprintf(ts_text, sizeof ts_text, "%lld", (long long)ts);
+        spoor__sign_v1(c->conf.secret, ts, body, len, sig);
+        h = add_header(h, "X-Spoor-Timestamp", "", ts_text);
+        h = add_header(h, "X-Spoor-Signature", "", sig);
+    }
+    return h;
+}
+
+void spoor__transport_post(spoor_transport_t *t, spoor_client_t *c, const char *body, size_t len,
+                           spoor_response_t *resp) {
+    spoor__response_clear(resp);
+    const char *payload = body;
+    size_t payload_len = len;
+    char *zipped = NULL;
+    if (c->conf.gzip) {
+        zipped = gzip_body(body, len, &payload_len);
+        if (!zipped) {
+            resp->network_error = 1;
+            snprintf(resp->error, sizeof resp->error, "gzip failed");
+            return;
+        }
+        payload = zipped;
+    }
+    struct curl_slist *headers = request_headers(c, body, len);
+    CURL *h = t->curl;
+    char user_agent[96];
+    snprintf(user_agent, sizeof user_agent, "spoor-%s/%s", c->conf.binding ? c->conf.binding : "c",
+             SPOOR_VERSION_STRING);
+    curl_easy_reset(h); /* keeps the connection cache: that is the keep-alive */
+    curl_easy_setopt(h, CURLOPT_URL, c->url);
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, payload);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)payload_len);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, user_agent);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)c->conf.timeout_ms);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)c->conf.connect_timeout_ms);
+    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, c->conf.tls_verify ? 1L : 0L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, c->conf.tls_verify ? 2L : 0L);
+    if (c->conf.ca_path) curl_easy_setopt(h, CURLOPT_CAINFO, c->conf.ca_path);
+    if (c->conf.proxy) curl_easy_setopt(h, CURLOPT_PROXY, c->conf.proxy);
+    if (c->conf.username) {
+        curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+        curl_easy_setopt(h, CURLOPT_USERNAME, c->conf.username);
+        curl_easy_setopt(h, CURLOPT_PASSWORD, c->conf.password ? c->conf.password : "");
+    }
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, resp);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, resp);
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, c);
+
+    CURLcode rc = curl_easy_perform(h);
+    if (rc == CURLE_OK) {
+        long status = 0;
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+        resp->http_status = (int)status;
+        resp->bytes_sent = payload_len;
+    } else {
+        resp->network_error = 1;
+        resp->aborted = rc == CURLE_ABORTED_BY_CALLBACK;
+        snprintf(resp->error, sizeof resp->error, "%s", curl_easy_strerror(rc));
+    }
+    curl_slist_free_all(headers);
+    free(zipped);
+}

@@ -1,0 +1,30 @@
+/* transport.h: one HTTP POST of a batch body, with libcurl. One handle per
+ * client, used only by its worker thread, so connections are kept alive. */
+#ifndef SPOOR_TRANSPORT_H
+#define SPOOR_TRANSPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "internal.h"
+
+typedef struct spoor_response_s {
+    int http_status;         /* 0 when no response arrived */
+    int network_error;       /* 1: connection failed, timed out or was cut */
+    int aborted;             /* 1: cancelled because the client is closing */
+    int64_t retry_after_ms;  /* from Retry-After, -1 when absent */
+    char error[256];         /* curl's message when network_error */
+    char *body;              /* response body, NUL-terminated (owned; may be NULL) */
+    size_t body_len;
+    size_t bytes_sent;       /* body bytes put on the wire (after gzip) */
+} spoor_response_t;
+
+spoor_transport_t *spoor__transport_new(void);
+void spoor__transport_free(spoor_transport_t *t);
+
+/* POST body (exactly these bytes are signed; gzip applies after). */
+void spoor__transport_post(spoor_transport_t *t, spoor_client_t *c, const char *body, size_t len,
+                           spoor_response_t *resp);
+void spoor__response_clear(spoor_response_t *resp);
+
+#endif

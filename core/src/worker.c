@@ -1,0 +1,268 @@
+/* worker.c: the client's one background thread. It batches what waits, sends it
+ * with retries, and reports every outcome (delivery callback, stats, log).
+ *
+ * Lock discipline: c->lock guards the queue and counters and is never held
+ * across network I/O or a user callback. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "timefmt.h"
+#include "transport.h"
+
+static void wait_until(spoor_client_t *c, int64_t deadline_ms) {
+    struct timespec ts = {.tv_sec = deadline_ms / 1000, .tv_nsec = (deadline_ms % 1000) * 1000000};
+    pthread_cond_timedwait(&c->wake, &c->lock, &ts);
+}
+
+void spoor__report(spoor_client_t *c, spoor_err_t err, int http_status, const char *reason,
+                   spoor_item_t *items, size_t n) {
+    if (!n) return;
+    pthread_mutex_lock(&c->lock);
+    if (err == SPOOR_OK) c->stats.delivered += n;
+    else if (err == SPOOR_ERR_QUEUE_FULL) c->stats.dropped += n, c->stats.dropped_queue_full += n;
+    else c->stats.failed += n, c->stats.rejected += err == SPOOR_ERR_REJECTED ? n : 0;
+    pthread_mutex_unlock(&c->lock);
+
+    if (err == SPOOR_OK)
+        spoor__log(c, SPOOR_LOG_DEBUG, "%zu events delivered (HTTP %d)", n, http_status);
+    else if (err == SPOOR_ERR_QUEUE_FULL)
+        spoor__log(c, SPOOR_LOG_WARN, "%zu events dropped: queue full (max_queue_size %lld)", n,
+                   (long long)c->conf.max_queue_size);
+    else
+        spoor__log(c, SPOOR_LOG_ERROR, "%zu events failed (%s): %s", n, spoor_err2name(err), reason);
+
+    if (!c->conf.delivery_cb) return;
+    const char **ids = malloc(n * sizeof *ids), **jsons = malloc(n * sizeof *jsons);
+    if (ids && jsons) {
+        for (size_t i = 0; i < n; i++) ids[i] = items[i].event_id, jsons[i] = items[i].json;
+        spoor_delivery_report_t r = {err, http_status, reason ? reason : "", n, ids, jsons};
+        c->conf.delivery_cb(&r, c->conf.delivery_opaque);
+    }
+    free(ids);
+    free(jsons);
+}
+
+/* Sleep up to ms, waking early when close() gives up. Returns 1 when aborted. */
+static int backoff_sleep(spoor_client_t *c, int64_t ms) {
+    int64_t deadline = spoor__monotonic_ms() + ms;
+    pthread_mutex_lock(&c->lock);
+    while (!c->aborting && spoor__monotonic_ms() < deadline) wait_until(c, deadline);
+    int aborted = c->aborting;
+    pthread_mutex_unlock(&c->lock);
+    return aborted;
+}
+
+/* Exponential backoff with "equal jitter": half fixed, half random. */
+static int64_t backoff_ms(spoor_client_t *c, int attempt) {
+    int64_t base = c->conf.retry_backoff_ms, cap = c->conf.retry_backoff_max_ms;
+    int64_t d = base;
+    for (int i = 0; i < attempt && d < cap; i++) d *= 2;
+    if (d > cap) d = cap;
+    if (d <= 1) return d;
+    unsigned int seed = (unsigned int)(spoor__monotonic_ms() ^ (uintptr_t)c ^ (unsigned)attempt);
+    return d / 2 + rand_r(&seed) % (d - d / 2 + 1);
+}
+
+static char *batch_body(spoor_client_t *c, spoor_item_t *items, size_t n, size_t *len) {
+    char sent_at[SPOOR_ISO_LEN];
+    spoor__iso8601_format(spoor__client_now_ms(c), sent_at);
+    size_t cap = 64 + n;
+    for (size_t i = 0; i < n; i++) cap += items[i].len;
+    char *body = malloc(cap), *p = body;
+    if (!body) return NULL;
+    p += sprintf(p, "{\"sentAt\":\"%s\",\"batch\":[", sent_at);
+    for (size_t i = 0; i < n; i++) {
+        if (i) *p++ = ',';
+        memcpy(p, items[i].json, items[i].len);
+        p += items[i].len;
+    }
+    memcpy(p, "]}", 3);
+    *len = (size_t)(p + 2 - body);
+    return body;
+}
+
+/* A 2xx answer: events listed in "rejected" failed one by one; the rest arrived. */
+static void settle_accepted(spoor_client_t *c, spoor_item_t *items, size_t n, const spoor_response_t *resp) {
+    char err[256];
+    cJSON *doc = resp->body ? spoor__json_parse(resp->body, resp->body_len, 0, SPOOR_JSON_MAX_DEPTH, "response", err, sizeof err) : NULL;
+    cJSON *rejected = cJSON_GetObjectItemCaseSensitive(doc, "rejected");
+    size_t start = 0;
+    /* Report in runs so one callback covers consecutive delivered events. */
+    for (size_t i = 0; i < n; i++) {
+        const cJSON *r, *why = NULL;
+        int hit = 0;
+        cJSON_ArrayForEach(r, rejected) {
+            const cJSON *id = cJSON_GetObjectItemCaseSensitive(r, "eventId");
+            if (cJSON_IsString(id) && !strcmp(id->valuestring, items[i].event_id)) {
+                hit = 1;
+                why = cJSON_GetObjectItemCaseSensitive(r, "error");
+                break;
+            }
+        }
+        if (!hit) continue;
+        spoor__report(c, SPOOR_OK, resp->http_status, "delivered", items + start, i - start);
+        char reason[512];
+        snprintf(reason, sizeof reason, "rejected by the server: %s",
+                 cJSON_IsString(why) ? why->valuestring : "no reason given");
+        spoor__report(c, SPOOR_ERR_REJECTED, resp->http_status, reason, items + i, 1);
+        start = i + 1;
+    }
+    spoor__report(c, SPOOR_OK, resp->http_status, "delivered", items + start, n - start);
+    cJSON_Delete(doc);
+}
+
+static void count(spoor_client_t *c, uint64_t *field, uint64_t by) {
+    pthread_mutex_lock(&c->lock);
+    *field += by;
+    pthread_mutex_unlock(&c->lock);
+}
+
+/* Send items until delivered or finally failed; 413 splits the batch in halves. */
+static void deliver(spoor_client_t *c, spoor_item_t *items, size_t n) {
+    size_t len = 0;
+    char *body = batch_body(c, items, n, &len);
+    if (!body) {
+        spoor__report(c, SPOOR_ERR_NOMEM, 0, "out of memory building the batch", items, n);
+        return;
+    }
+    if (!c->transport) c->transport = spoor__transport_new();
+    spoor_response_t resp = {.retry_after_ms = -1};
+    char reason[512];
+    spoor_err_t final = SPOOR_ERR_TRANSPORT;
+    int split = 0;
+    for (int attempt = 0;; attempt++) {
+        if (__atomic_load_n(&c->aborting, __ATOMIC_ACQUIRE)) {
+            final = SPOOR_ERR_ABORTED;
+            snprintf(reason, sizeof reason, "client closed before delivery (close timeout)");
+            break;
+        }
+        spoor__log(c, SPOOR_LOG_DEBUG, "Flushing %zu events to %s", n, c->log_host);
+        count(c, &c->stats.requests, 1);
+        if (c->transport) spoor__transport_post(c->transport, c, body, len, &resp);
+        else resp.network_error = 1, snprintf(resp.error, sizeof resp.error, "cannot create a curl handle");
+        count(c, &c->stats.bytes_sent, resp.bytes_sent);
+        int status = resp.http_status;
+        if (status >= 200 && status < 300) {
+            count(c, &c->stats.batches, 1);
+            settle_accepted(c, items, n, &resp);
+            final = SPOOR_OK;
+            break;
+        }
+        if (resp.aborted) {
+            final = SPOOR_ERR_ABORTED;
+            snprintf(reason, sizeof reason, "client closed before delivery (close timeout)");
+            break;
+        }
+        if (status == 413) {
+            if (n > 1) split = 1;
+            else final = SPOOR_ERR_HTTP, snprintf(reason, sizeof reason, "HTTP 413: event too large for the server");
+            break;
+        }
+        int retryable = resp.network_error || status == 429 || status >= 500;
+        if (resp.network_error) snprintf(reason, sizeof reason, "network error: %s", resp.error);
+        else snprintf(reason, sizeof reason, "HTTP %d", status);
+        final = resp.network_error ? SPOOR_ERR_TRANSPORT : SPOOR_ERR_HTTP;
+        if (!retryable || attempt >= c->conf.retry_limit) {
+            if (retryable) {
+                size_t used = strlen(reason);
+                snprintf(reason + used, sizeof reason - used, " after %d attempts", attempt + 1);
+            }
+            break;
+        }
+        int64_t wait = backoff_ms(c, attempt);
+        if (status == 429 && resp.retry_after_ms >= 0)
+            wait = resp.retry_after_ms < c->conf.retry_after_max_ms ? resp.retry_after_ms : c->conf.retry_after_max_ms;
+        spoor__log(c, SPOOR_LOG_WARN, "%s sending %zu events; retry %d of %lld in %lld ms", reason, n,
+                   attempt + 1, (long long)c->conf.retry_limit, (long long)wait);
+        count(c, &c->stats.retried, 1);
+        if (backoff_sleep(c, wait)) {
+            final = SPOOR_ERR_ABORTED;
+            snprintf(reason, sizeof reason, "client closed before delivery (close timeout)");
+            break;
+        }
+    }
+    int status = resp.http_status;
+    spoor__response_clear(&resp);
+    free(body);
+    if (split) {
+        spoor__log(c, SPOOR_LOG_INFO, "HTTP 413 for %zu events: splitting the batch", n);
+        deliver(c, items, n / 2);
+        deliver(c, items + n / 2, n - n / 2);
+    } else if (final != SPOOR_OK) {
+        spoor__report(c, final, status, reason, items, n);
+    }
+}
+
+/* Whether what waits should go now (c->lock held). */
+static int batch_due(spoor_client_t *c, int64_t now, int64_t *wake_at) {
+    const spoor_item_t *front = spoor__queue_front(&c->queue);
+    if (!front) return 0;
+    *wake_at = front->enqueued_ms + c->conf.flush_interval_ms;
+    return c->closing || front->seq <= c->flush_target || (int64_t)c->queue.count >= c->conf.flush_at ||
+           (int64_t)c->queue.bytes >= c->conf.max_batch_bytes || now >= *wake_at;
+}
+
+void *spoor__worker_main(void *arg) {
+    spoor_client_t *c = arg;
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL); /* signals belong to the application's threads */
+
+    pthread_mutex_lock(&c->lock);
+    for (;;) {
+        if (c->dropped.count) {
+            spoor_queue_t dropped = c->dropped;
+            memset(&c->dropped, 0, sizeof c->dropped);
+            size_t n = dropped.count;
+            spoor_item_t *items = spoor__queue_take(&dropped, n, SIZE_MAX, &n);
+            spoor__queue_clear(&dropped);
+            pthread_mutex_unlock(&c->lock);
+            spoor__report(c, SPOOR_ERR_QUEUE_FULL, 0, "queue full: dropped the oldest events", items, n);
+            spoor__items_free(items, n);
+            pthread_mutex_lock(&c->lock);
+            pthread_cond_broadcast(&c->progress);
+            continue;
+        }
+        int64_t now = spoor__monotonic_ms(), wake_at = 0;
+        if (c->aborting && c->queue.count) {
+            size_t n;
+            spoor_item_t *items = spoor__queue_take(&c->queue, c->queue.count, SIZE_MAX, &n);
+            pthread_mutex_unlock(&c->lock);
+            spoor__report(c, SPOOR_ERR_ABORTED, 0, "client closed before delivery (close timeout)", items, n);
+            spoor__items_free(items, n);
+            pthread_mutex_lock(&c->lock);
+            pthread_cond_broadcast(&c->progress);
+            continue;
+        }
+        if (batch_due(c, now, &wake_at)) {
+            size_t n;
+            /* Room for the envelope {"sentAt":"...","batch":[...]} around the events. */
+            size_t room = (size_t)c->conf.max_batch_bytes > 64 ? (size_t)c->conf.max_batch_bytes - 64 : 1;
+            spoor_item_t *items = spoor__queue_take(&c->queue, (size_t)c->conf.max_batch_events, room, &n);
+            if (!items) { /* out of memory: try again shortly */
+                wait_until(c, now + 10);
+                continue;
+            }
+            c->inflight = items;
+            c->inflight_count = n;
+            c->inflight_min_seq = items[0].seq;
+            pthread_mutex_unlock(&c->lock);
+            deliver(c, items, n);
+            pthread_mutex_lock(&c->lock);
+            c->inflight = NULL;
+            c->inflight_count = 0;
+            c->inflight_min_seq = 0;
+            spoor__items_free(items, n);
+            pthread_cond_broadcast(&c->progress);
+            continue;
+        }
+        if (c->closing && !c->queue.count) break;
+        if (c->queue.count) wait_until(c, wake_at);
+        else pthread_cond_wait(&c->wake, &c->lock);
+    }
+    pthread_mutex_unlock(&c->lock);
+    return NULL;
+}
