@@ -121,7 +121,7 @@ static spoor_err_t check_value(const char *key, const char *v) {
         if (spoor__iso8601_parse(v, &ms))
             return spoor__error(SPOOR_ERR_CONFIG_INVALID, "test_fixed_time: must be an ISO-8601 timestamp");
     }
-    if (!strcmp(key, "headers") || !strcmp(key, "collection_schemas")) {
+    if (*v && (!strcmp(key, "headers") || !strcmp(key, "collection_schemas"))) {
         cJSON *j = spoor__json_parse(v, strlen(v), 1048576, SPOOR_JSON_MAX_DEPTH, key, err, sizeof err);
         if (!j) return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s", err);
         int bad = !cJSON_IsObject(j);
