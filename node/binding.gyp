@@ -1,0 +1,22 @@
+{
+  # The addon and the C core, compiled together into one spoor.node.
+  # The core is ../core in the repository, or ./core in a packed tarball
+  # (scripts/copy-core.js copies it there before `npm pack`).
+  "targets": [{
+    "target_name": "spoor",
+    "sources": [
+      "src/addon.cc",
+      "<!@(node scripts/gyp.js sources)"
+    ],
+    "include_dirs": [
+      "<!(node -p \"require('node-addon-api').include_dir\")",
+      "<!@(node scripts/gyp.js includes)"
+    ],
+    "defines": ["SPOOR_BUILDING", "_GNU_SOURCE", "NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+    "cflags": ["-fvisibility=hidden", "-Wall"],
+    "cflags_c": ["-std=gnu11"],
+    "cflags_cc": ["-std=c++17", "-fexceptions"],
+    "cflags_cc!": ["-fno-exceptions"],
+    "libraries": ["-lcurl", "-lcjson", "-lexpat", "-lz", "-lcrypto", "-lpthread"]
+  }]
+}

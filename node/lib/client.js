@@ -1,0 +1,234 @@
+'use strict';
+// The Client: a thin shell over the native client. Arguments become JSON texts
+// (JSON.stringify; a Date becomes its ISO string), the core validates and queues,
+// and every enqueue call returns an already-settled Promise: resolved once the
+// event is queued, rejected with a ValidationError (naming the field and the rule)
+// when the core refused it. Nothing here waits on the network.
+const EventEmitter = require('events');
+const native = require('./native');
+const config = require('./config');
+const lifecycle = require('./lifecycle');
+const { SpoorError, ValidationError, ConfigError, makeError } = require('./errors');
+
+const RESOLVED = Promise.resolve();
+const LEVELS = { 3: 'error', 4: 'warn', 6: 'info', 7: 'debug' };
+
+/** JSON text of v, or null when v is undefined (the core's "absent"). */
+function json(op, field, v) {
+  if (v === undefined) return null;
+  try {
+    return JSON.stringify(v);
+  } catch (e) {
+    throw new ValidationError(`${op}: ${field}: cannot be serialised to JSON (${e.message})`, 'INVALID');
+  }
+}
+
+/** A string argument for the C API, or null when absent. */
+function str(op, field, v) {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string') throw new ValidationError(`${op}: ${field}: must be a string`, 'INVALID');
+  return v;
+}
+
+const isPlainObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function settle(fn) {
+  try {
+    fn();
+    return RESOLVED;
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+class Client extends EventEmitter {
+  /**
+   * @param {object|string} options the configuration (camelCase keys); a string is the apiKey.
+   */
+  constructor(options = {}) {
+    super();
+    if (typeof options === 'string') options = { apiKey: options };
+    if (!isPlainObject(options)) throw new ConfigError('Client options must be an object', 'CONFIG_INVALID');
+    const { onDelivery, logger, flushOnExit = true } = options;
+    if (onDelivery !== undefined && typeof onDelivery !== 'function') {
+      throw Object.assign(new ConfigError('onDelivery: must be a function', 'CONFIG_INVALID'), { option: 'onDelivery' });
+    }
+    if (logger !== undefined && logger !== null && typeof logger !== 'function') {
+      throw Object.assign(new ConfigError('logger: must be a function (level, message)', 'CONFIG_INVALID'), { option: 'logger' });
+    }
+    const { entries, token } = config.toEntries(options);
+    this._onDelivery = onDelivery;
+    this._logger = logger || null;
+    this._closing = null;
+    this._closeTimeout = typeof options.closeTimeout === 'number' ? options.closeTimeout : config.defaultMs('closeTimeout');
+
+    const handler = (kind, a, b) => this._dispatch(kind, a, b);
+    let getToken;
+    if (token) {
+      getToken = (done) => {
+        let r;
+        try { r = token(); } catch (e) { done(null); return; }
+        Promise.resolve(r).then((t) => done(typeof t === 'string' ? t : null), () => done(null));
+      };
+    }
+    const tokenWait = typeof options.timeout === 'number' ? options.timeout : 10000;
+    try {
+      this._native = new native.NativeClient(entries, handler, getToken, tokenWait);
+    } catch (e) {
+      throw config.renameKey(e);
+    }
+    this._native.wantDelivered(Boolean(onDelivery));
+    this.on('newListener', (event) => { if (event === 'delivery') this._native.wantDelivered(true); });
+    if (flushOnExit) lifecycle.register(this);
+  }
+
+  // ---- operations (each returns an already-settled Promise) ----
+
+  /** Intempt's recordEvent: an event of a custom collection. */
+  recordEvent(collection, event) {
+    return settle(() => this._native.recordEvent(str('recordEvent', 'collection', collection) ?? '',
+      json('recordEvent', 'event', event) ?? 'null'));
+  }
+
+  /** Intempt's profile({profileId, user_identifier, account_identifier, ...attributes}). */
+  profile(attributes) {
+    return settle(() => this._native.profile(json('profile', 'attributes', attributes) ?? 'null'));
+  }
+
+  /** trackConsents([{regulation, purpose, consented}], {profileId} | {userId}). */
+  trackConsents(consents, subject = {}) {
+    if (typeof subject === 'string') subject = { profileId: subject };
+    return settle(() => this._native.trackConsents(json('trackConsents', 'consents', consents) ?? 'null',
+      json('trackConsents', 'subject', subject) ?? 'null'));
+  }
+
+  /** track({event, userId, anonymousId, profileId, properties, eventId, timestamp, ...}). */
+  track(options) {
+    return settle(() => this._native.track(json('track', 'options', options) ?? 'null'));
+  }
+
+  /** identify(userId, traits) or identify({userId, traits}). */
+  identify(userId, traits) {
+    if (isPlainObject(userId)) ({ userId, traits } = userId);
+    return settle(() => this._native.identify(str('identify', 'userId', userId), json('identify', 'traits', traits)));
+  }
+
+  /** group(userId, groupId, traits) or group({userId, groupId, traits}). */
+  group(userId, groupId, traits) {
+    if (isPlainObject(userId)) ({ userId, groupId, traits } = userId);
+    return settle(() => this._native.group(str('group', 'userId', userId), str('group', 'groupId', groupId),
+      json('group', 'traits', traits)));
+  }
+
+  /** page(userId, name, properties) or page({userId, name, properties}). */
+  page(userId, name, properties) {
+    if (isPlainObject(userId)) ({ userId, name, properties } = userId);
+    return settle(() => this._native.page(str('page', 'userId', userId), str('page', 'name', name),
+      json('page', 'properties', properties)));
+  }
+
+  /** product({productId, data}) or a catalog product {id, title, description, url, image_link, ...}. */
+  product(product) {
+    return settle(() => this._native.product(json('product', 'product', product) ?? 'null'));
+  }
+
+  /** Ingest a JSON or XML catalog feed (its text, or a file path); resolves with the product count. */
+  ingestFeed(textOrPath) {
+    try {
+      const text = Buffer.isBuffer(textOrPath) ? textOrPath.toString('utf8') : str('ingestFeed', 'textOrPath', textOrPath);
+      return Promise.resolve(this._native.ingestFeed(text ?? ''));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** batch([{type: 'track', ...}, ...]): all validated first; nothing queued on any error. */
+  batch(messages) {
+    return settle(() => this._native.batch(json('batch', 'messages', messages) ?? 'null'));
+  }
+
+  /** One message with a "type", as in batch(). */
+  enqueue(message) {
+    return settle(() => this._native.enqueue(json('enqueue', 'message', message) ?? 'null'));
+  }
+
+  // ---- waiting ----
+
+  /** Resolves when everything queued before the call is delivered or has finally failed. */
+  flush(timeoutMs) {
+    try {
+      return this._native.flush(timeoutMs === undefined ? -1 : timeoutMs);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Flush (within timeoutMs, default closeTimeout), stop the worker, release everything. */
+  close(timeoutMs) {
+    if (this._closing) return this._closing;
+    lifecycle.unregister(this);
+    try {
+      this._closing = this._native.close(timeoutMs === undefined ? -1 : timeoutMs);
+    } catch (e) {
+      this._closing = Promise.reject(e);
+    }
+    return this._closing;
+  }
+
+  /** The client's own anonymous id, stable for its life. */
+  getAnonymousId() { return this._native.anonymousId(); }
+  get anonymousId() { return this._native.anonymousId(); }
+
+  /** Counters: accepted, queued, delivered, failed, rejected, dropped, droppedQueueFull, retried, batches, requests, bytesSent. */
+  stats() { return this._native.stats(); }
+
+  get closed() { return this._closing !== null; }
+
+  // ---- from the native side ----
+
+  _dispatch(kind, a, b) {
+    try {
+      if (kind === 'log') this._log(a, b);
+      else if (kind === 'delivery') this._delivery(a);
+    } catch (e) {
+      // A listener's exception must not unwind into the addon; surface it as Node would.
+      process.nextTick(() => { throw e; });
+    }
+  }
+
+  _log(level, message) {
+    const name = LEVELS[level] || 'info';
+    if (this.listenerCount('log') > 0) this.emit('log', { level: name, message });
+    if (this._logger) {
+      this._logger(name, message);
+    } else if (level <= 4) {
+      console.error(`[spoor] ${message}`);
+    } else {
+      console.log(`[spoor] ${message}`);
+    }
+  }
+
+  _delivery(r) {
+    const report = {
+      ok: r.code === 'OK',
+      code: r.code,
+      httpStatus: r.httpStatus,
+      reason: r.reason,
+      count: r.count,
+      eventIds: r.eventIds,
+      events: r.events.map((t) => { try { return JSON.parse(t); } catch { return t; } }),
+      error: null,
+    };
+    if (!report.ok) {
+      report.error = makeError(r.code, `${r.count} event(s) not delivered: ${r.reason}`, r.errno);
+      report.error.report = report;
+    }
+    if (this._onDelivery) this._onDelivery(report);
+    this.emit('delivery', report);
+    // 'error' only with a listener: an unheard failed delivery must not crash the process
+    // (the core has logged it and counted it in stats()).
+    if (!report.ok && this.listenerCount('error') > 0) this.emit('error', report.error);
+  }
+}
+
+module.exports = { Client, SpoorError };
