@@ -1,0 +1,90 @@
+"""Build script for spoor's cffi extension (API, out-of-line mode).
+
+The cdef is generated from the core's public header at build time, never kept
+by hand: core/include/spoor.h is run through the C preprocessor with stub
+<stddef.h>/<stdint.h> (cffi knows those types) and with SPOOR_API and
+__attribute__ emptied, so what is left is exactly the enums, structs, typedefs
+and functions of the public ABI. The core's C sources are compiled straight
+into the extension module, so a wheel needs only the system libraries.
+"""
+from __future__ import annotations
+
+import glob
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+
+from cffi import FFI
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# The callbacks libspoor calls; cffi takes the GIL around each.
+CALLBACKS = """
+extern "Python" {
+    void _spoor_log_cb(spoor_log_level_t level, const char *message, void *opaque);
+    void _spoor_delivery_cb(const spoor_delivery_report_t *report, void *opaque);
+    int _spoor_token_cb(char *buf, size_t size, void *opaque);
+}
+"""
+
+LIBRARIES = ["curl", "cjson", "expat", "z", "crypto", "pthread"]
+
+
+def find_core() -> str:
+    """The core's folder: ../core in the source tree, or the copy an sdist carries."""
+    for candidate in (os.path.join(HERE, "..", "core"), os.path.join(HERE, "_core")):
+        if os.path.isfile(os.path.join(candidate, "include", "spoor.h")):
+            return os.path.abspath(candidate)
+    sys.exit("spoor: cannot find the libspoor sources (../core or _core)")
+
+
+def generate_cdef(core: str) -> str:
+    """Preprocess the umbrella header into cffi cdef text."""
+    cc = shlex.split(os.environ.get("CC", "cc"))
+    with tempfile.TemporaryDirectory() as stubs:
+        for name in ("stddef.h", "stdint.h"):
+            with open(os.path.join(stubs, name), "w") as f:
+                f.write("/* cffi knows size_t and the <stdint.h> types */\n")
+        cmd = cc + [
+            # -undef: no __GNUC__, so common.h defines SPOOR_API as nothing.
+            "-E", "-P", "-nostdinc", "-undef", "-D__attribute__(x)=",
+            "-I", stubs, "-I", os.path.join(core, "include"),
+            os.path.join(core, "include", "spoor.h"),
+        ]
+        text = subprocess.run(cmd, check=True, stdout=subprocess.PIPE,
+                              universal_newlines=True).stdout
+    # Whatever the preprocessor left of the export macro, and blank lines.
+    text = re.sub(r"\bSPOOR_API\b", "", text)
+    lines = [line.rstrip() for line in text.splitlines() if line.strip()]
+    if not any("spoor_client_new" in line for line in lines):
+        sys.exit("spoor: preprocessing spoor.h gave no declarations")
+    return "\n".join(lines) + "\n"
+
+
+def make_ffi() -> FFI:
+    core = find_core()
+    ffi = FFI()
+    ffi.cdef(generate_cdef(core) + CALLBACKS)
+    sources = sorted(glob.glob(os.path.join(core, "src", "*.c")))
+    ffi.set_source(
+        "spoor._spoor_cffi",
+        '#include "spoor.h"\n',
+        sources=sources,
+        include_dirs=[os.path.join(core, "include"), os.path.join(core, "src")],
+        define_macros=[("SPOOR_BUILDING", None), ("_GNU_SOURCE", None)],
+        extra_compile_args=["-std=gnu11", "-fvisibility=hidden", "-Wno-unused-parameter"],
+        libraries=LIBRARIES,
+    )
+    return ffi
+
+
+ffibuilder = make_ffi()
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--cdef"]:
+        print(generate_cdef(find_core()), end="")
+    else:
+        ffibuilder.compile(verbose=True)

@@ -1,0 +1,94 @@
+"""spoor: server-side event tracking (the Python binding of libspoor).
+
+    import spoor
+    client = spoor.Client(api_key="...", host="https://ingest.example.com")
+    client.track("purchase", user_id="user_123", properties={"revenue": 99.99})
+    client.close()
+
+or, in the seeds' style, a module-level default client:
+
+    spoor.init(api_key="...", host="...")
+    spoor.record_event("purchase", {"profileId": "p1", "totalprice": 35})
+"""
+from __future__ import annotations
+
+import functools
+import threading
+from typing import Any, Callable, Concatenate, Dict, Optional, ParamSpec, TypeVar
+
+from ._client import Client, ConfigProperty, DeliveryReport, config_properties, version
+from ._errors import ClosedError, ConfigError, Error, TimeoutError, ValidationError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Client", "DeliveryReport", "ConfigProperty", "config_properties", "version",
+    "Error", "ValidationError", "ConfigError", "ClosedError", "TimeoutError",
+    "init", "default_client", "record_event", "profile", "track_consents", "track", "identify",
+    "group", "page", "product", "ingest_feed", "batch", "flush", "close", "anonymous_id", "stats",
+]
+
+_default: Optional[Client] = None
+_default_lock = threading.Lock()
+
+
+def init(api_key: Optional[str] = None, **config: Any) -> Client:
+    """Create the module-level client (closing any previous one) and return it.
+    Takes the same arguments as :class:`Client`."""
+    global _default
+    client = Client(api_key, **config)
+    with _default_lock:
+        previous, _default = _default, client
+    if previous is not None:
+        previous.close()
+    return client
+
+
+def default_client() -> Client:
+    """The client made by :func:`init`."""
+    client = _default
+    if client is None:
+        raise Error("spoor.init() has not been called", None)
+    return client
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _on_default(method: Callable[Concatenate[Client, _P], _R]) -> Callable[_P, _R]:
+    """Client.method as a module function acting on the default client."""
+    @functools.wraps(method)
+    def call(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        return method(default_client(), *args, **kwargs)
+    return call
+
+
+record_event = _on_default(Client.record_event)
+profile = _on_default(Client.profile)
+track_consents = _on_default(Client.track_consents)
+track = _on_default(Client.track)
+identify = _on_default(Client.identify)
+group = _on_default(Client.group)
+page = _on_default(Client.page)
+product = _on_default(Client.product)
+ingest_feed = _on_default(Client.ingest_feed)
+batch = _on_default(Client.batch)
+flush = _on_default(Client.flush)
+stats = _on_default(Client.stats)
+
+
+def close(timeout: Optional[float] = None) -> None:
+    """Close the default client (if any) and forget it."""
+    global _default
+    with _default_lock:
+        client, _default = _default, None
+    if client is not None:
+        client.close(timeout)
+
+
+def anonymous_id() -> str:
+    """The default client's anonymous id."""
+    return default_client().anonymous_id
+
+

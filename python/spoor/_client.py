@@ -1,0 +1,414 @@
+"""spoor.Client: the thin layer over one libspoor client."""
+from __future__ import annotations
+
+import atexit
+import os
+import threading
+import weakref
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Union
+
+from ._convert import PROP_STRING, config_text, to_json
+from ._errors import ConfigError, Error, error_name, raise_error
+from ._logging import core_level, forward, logger
+from ._spoor_cffi import ffi, lib
+
+__all__ = ["Client", "DeliveryReport", "ConfigProperty", "config_properties", "version"]
+
+JSON = Any  # a value the converter takes: dict, list, str, int, float, bool, None, ...
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    """What became of `event_ids`: delivered (error None) or why they failed."""
+
+    error: Optional[str]
+    """The core's error name (``"HTTP"``, ``"TRANSPORT"``, ``"REJECTED"``,
+    ``"QUEUE_FULL"``, ``"ABORTED"``), or None when the server accepted them."""
+    http_status: int
+    """The last HTTP status, 0 when none was received."""
+    reason: str
+    event_ids: List[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class ConfigProperty(NamedTuple):
+    """One configuration key, as the core lists it."""
+
+    name: str
+    type: str  # string, int, bool, duration (seconds in Python), json, enum
+    default: str
+    description: str
+    min: int
+    max: int
+    secret: bool
+
+
+_TYPE_NAMES = {0: "string", 1: "int", 2: "bool", 3: "duration", 4: "json", 5: "enum"}
+
+
+def _text(ptr: Any) -> str:
+    return str(ffi.string(ptr).decode("utf-8", "replace")) if ptr != ffi.NULL else ""
+
+
+def config_properties() -> List[ConfigProperty]:
+    """Every configuration key of the core (Client keyword arguments)."""
+    count = ffi.new("size_t *")
+    table = lib.spoor_config_properties(count)
+    return [ConfigProperty(_text(p.name), _TYPE_NAMES.get(int(p.type), "string"),
+                           _text(p.default_value), _text(p.description),
+                           int(p.min), int(p.max), bool(p.secret))
+            for p in (table[i] for i in range(count[0]))]
+
+
+def version() -> str:
+    """The version of the loaded libspoor."""
+    return _text(lib.spoor_version())
+
+
+def _property_types() -> Dict[str, int]:
+    count = ffi.new("size_t *")
+    table = lib.spoor_config_properties(count)
+    return {_text(table[i].name): int(table[i].type) for i in range(count[0])}
+
+
+# key -> spoor_prop_type_t: drives the conversion of every keyword argument
+_PROPERTY_TYPES = _property_types()
+
+
+# -- callbacks from C (cffi takes the GIL around each) ----------------------
+
+_tls = threading.local()  # .depth > 0 while this thread runs one of our callbacks
+
+
+class _Callbacks:
+    """The Python side of one client's callbacks, reached through a cffi handle."""
+
+    __slots__ = ("on_delivery", "access_token")
+
+    def __init__(self, on_delivery: Optional[Callable[[DeliveryReport], Any]],
+                 access_token: Optional[Callable[[], str]]) -> None:
+        self.on_delivery = on_delivery
+        self.access_token = access_token
+
+
+def _spoor_log_cb(level: int, message: Any, opaque: Any) -> None:
+    try:
+        forward(int(level), _text(message))
+    except Exception:  # a broken handler must not reach C
+        pass
+
+
+def _spoor_delivery_cb(report: Any, opaque: Any) -> None:
+    _tls.depth = getattr(_tls, "depth", 0) + 1
+    try:
+        callbacks: _Callbacks = ffi.from_handle(opaque)
+        if callbacks.on_delivery is None:
+            return
+        ids = [_text(report.event_ids[i]) for i in range(report.count)]
+        error = None if report.err == 0 else error_name(report.err)
+        callbacks.on_delivery(DeliveryReport(error, int(report.http_status), _text(report.reason), ids))
+    except Exception:
+        logger.exception("on_delivery callback raised")
+    finally:
+        _tls.depth -= 1
+
+
+def _spoor_token_cb(buf: Any, size: int, opaque: Any) -> int:
+    _tls.depth = getattr(_tls, "depth", 0) + 1
+    try:
+        callbacks: _Callbacks = ffi.from_handle(opaque)
+        assert callbacks.access_token is not None
+        token = callbacks.access_token()
+        if not isinstance(token, str):
+            raise TypeError("access_token callable returned %s, not str" % type(token).__name__)
+        data = token.encode("utf-8")
+        if len(data) >= size:
+            raise ValueError("access token longer than %d bytes" % (size - 1))
+        ffi.memmove(buf, data + b"\0", len(data) + 1)
+        return 0
+    except Exception:
+        logger.exception("access_token callable raised; sending without a token")
+        return 1
+    finally:
+        _tls.depth -= 1
+
+
+for _callback in (_spoor_log_cb, _spoor_delivery_cb, _spoor_token_cb):
+    ffi.def_extern()(_callback)  # bind to the extern "Python" declarations of the cdef
+
+
+def _destroy(ptr: Any, handle: Any) -> None:
+    """Free a client (closing it with close_timeout first). `handle` rides along
+    so the callbacks' target lives until the worker has stopped."""
+    if getattr(_tls, "depth", 0):
+        # Collected inside one of its own callbacks, on its worker thread: that
+        # thread cannot join itself, so free the client from another one.
+        threading.Thread(target=lib.spoor_client_destroy, args=(ptr,), daemon=True).start()
+        return
+    lib.spoor_client_destroy(ptr)
+
+
+# Live clients, closed (which flushes, bounded by close_timeout) at exit.
+_live: "weakref.WeakSet[Client]" = weakref.WeakSet()
+
+
+@atexit.register
+def _close_at_exit() -> None:
+    for client in list(_live):
+        try:
+            client.close()
+        except Error as exc:
+            logger.warning("at exit: %s", exc)
+
+
+def _cstr(value: Optional[str], name: str) -> Any:
+    if value is None:
+        return ffi.NULL
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    raise TypeError("%s: expected a string, got %s" % (name, type(value).__name__))
+
+
+def _ms(timeout: Optional[float]) -> int:
+    if timeout is None:
+        return -1
+    return max(0, min(int(timeout * 1000), 2**31 - 1))
+
+
+def _set_config(conf: Any, key: str, value: Any) -> None:
+    try:
+        text = config_text(key, _PROPERTY_TYPES.get(key, PROP_STRING), value)
+    except TypeError as exc:
+        if key not in _PROPERTY_TYPES:
+            text = str(value)  # let the core say that the key is unknown
+        else:
+            raise ConfigError("%s: %s" % (key, exc), "CONFIG_INVALID") from None
+    err = lib.spoor_config_set(conf, key.encode("utf-8"), ffi.NULL if text is None else text.encode("utf-8"))
+    if err:
+        raise_error(err)
+
+
+class Client:
+    """One event-tracking client: validates at the call, queues in memory and
+    delivers in batches from a background thread.
+
+    Every configuration key of the core is a keyword argument (durations in
+    seconds); see :func:`spoor.config_properties`. ``access_token`` may be a
+    callable returning the token; ``on_delivery`` is called from the worker
+    thread with a :class:`DeliveryReport` for every delivered or failed batch.
+    """
+
+    def __init__(self, api_key: Optional[str] = None, *, host: Optional[str] = None,
+                 on_delivery: Optional[Callable[[DeliveryReport], Any]] = None,
+                 **config: Any) -> None:
+        if on_delivery is not None and not callable(on_delivery):
+            raise ConfigError("on_delivery: expected a callable", "CONFIG_INVALID")
+        settings: Dict[str, Any] = {"binding": "python"}
+        if api_key is not None:
+            settings["api_key"] = api_key
+        if host is not None:
+            settings["host"] = host
+        settings.update(config)
+        token = settings.get("access_token")
+        token_fn: Optional[Callable[[], str]] = None
+        if callable(token):
+            token_fn = token
+            del settings["access_token"]
+        if "log_level" not in settings:
+            settings["log_level"] = "debug" if settings.get("debug") else core_level()
+
+        callbacks = _Callbacks(on_delivery, token_fn)
+        handle = ffi.new_handle(callbacks)
+        conf = lib.spoor_config_new()
+        if conf == ffi.NULL:
+            raise MemoryError("spoor_config_new")
+        out = ffi.new("spoor_client_t **")
+        try:
+            for key, value in settings.items():
+                _set_config(conf, key, value)
+            lib.spoor_config_set_log_cb(conf, lib._spoor_log_cb, ffi.NULL)
+            if on_delivery is not None:
+                lib.spoor_config_set_delivery_cb(conf, lib._spoor_delivery_cb, handle)
+            if token_fn is not None:
+                lib.spoor_config_set_token_cb(conf, lib._spoor_token_cb, handle)
+            err = lib.spoor_client_new(out, conf)
+            if err:
+                raise_error(err)
+        finally:
+            lib.spoor_config_destroy(conf)
+        self._ptr = out[0]
+        self._finalizer = weakref.finalize(self, _destroy, self._ptr, handle)
+        self._finalizer.atexit = False  # _close_at_exit closes it instead
+        _live.add(self)
+
+    # -- operations (each validates in the core and queues, or raises) -------
+
+    def record_event(self, collection: str, event: Mapping[str, JSON]) -> None:
+        """Intempt's recordEvent: the collection's fields become "properties"."""
+        err = lib.spoor_record_event(self._ptr, _cstr(collection, "collection"), to_json(event, "event"))
+        if err:
+            raise_error(err)
+
+    def profile(self, /, profile_id: Optional[str] = None, user_identifier: Optional[str] = None,
+                account_identifier: Optional[str] = None, **attributes: JSON) -> None:
+        """Intempt's profile: identity keys plus any other attributes (traits)."""
+        message: Dict[str, JSON] = {}
+        if profile_id is not None:
+            message["profileId"] = profile_id
+        if user_identifier is not None:
+            message["user_identifier"] = user_identifier
+        if account_identifier is not None:
+            message["account_identifier"] = account_identifier
+        message.update(attributes)
+        err = lib.spoor_profile(self._ptr, to_json(message, ""))
+        if err:
+            raise_error(err)
+
+    def track_consents(self, consents: Sequence[Mapping[str, JSON]], *, profile_id: Optional[str] = None,
+                       user_id: Optional[str] = None) -> None:
+        """Consents: [{"regulation": "GDPR"|"CCPA", "purpose": ..., "consented": bool}]."""
+        subject: Dict[str, JSON] = {}
+        if profile_id is not None:
+            subject["profileId"] = profile_id
+        if user_id is not None:
+            subject["userId"] = user_id
+        err = lib.spoor_track_consents(self._ptr, to_json(consents, "consents"), to_json(subject, ""))
+        if err:
+            raise_error(err)
+
+    def track(self, event: Union[str, Mapping[str, JSON]], *, user_id: Optional[JSON] = None,
+              anonymous_id: Optional[JSON] = None, profile_id: Optional[JSON] = None,
+              properties: Optional[Mapping[str, JSON]] = None, event_id: Optional[JSON] = None,
+              timestamp: Optional[JSON] = None, session_id: Optional[JSON] = None,
+              account_id: Optional[JSON] = None, page_id: Optional[JSON] = None) -> None:
+        """Track an event. `event` is its name, or Datalyr's options object
+        ({"event", "userId", "properties", ...}) as a dict."""
+        if isinstance(event, Mapping):
+            options: Any = event
+        else:
+            options = {"event": event}
+            if user_id is not None:
+                options["userId"] = user_id
+            if anonymous_id is not None:
+                options["anonymousId"] = anonymous_id
+            if profile_id is not None:
+                options["profileId"] = profile_id
+            if properties is not None:
+                options["properties"] = properties
+            if event_id is not None:
+                options["eventId"] = event_id
+            if timestamp is not None:
+                options["timestamp"] = timestamp
+            if session_id is not None:
+                options["sessionId"] = session_id
+            if account_id is not None:
+                options["accountId"] = account_id
+            if page_id is not None:
+                options["pageId"] = page_id
+        err = lib.spoor_track(self._ptr, to_json(options, ""))
+        if err:
+            raise_error(err)
+
+    def identify(self, user_id: Union[str, Mapping[str, JSON], None],
+                 traits: Optional[Mapping[str, JSON]] = None) -> None:
+        """identify(user_id, traits) or RetainPixel's identify({"userId", "traits"})."""
+        if isinstance(user_id, Mapping):
+            options = user_id
+            user_id, traits = options.get("userId"), options.get("traits")
+        err = lib.spoor_identify(self._ptr, _cstr(user_id, "user_id"),
+                                 ffi.NULL if traits is None else to_json(traits, "traits"))
+        if err:
+            raise_error(err)
+
+    def group(self, user_id: Union[str, Mapping[str, JSON], None], group_id: Optional[str] = None,
+              traits: Optional[Mapping[str, JSON]] = None) -> None:
+        """group(user_id, group_id, traits) or group({"userId", "groupId", "traits"})."""
+        if isinstance(user_id, Mapping):
+            options = user_id
+            user_id, group_id, traits = options.get("userId"), options.get("groupId"), options.get("traits")
+        err = lib.spoor_group(self._ptr, _cstr(user_id, "user_id"), _cstr(group_id, "group_id"),
+                              ffi.NULL if traits is None else to_json(traits, "traits"))
+        if err:
+            raise_error(err)
+
+    def page(self, user_id: Optional[str], name: Optional[str] = None,
+             properties: Optional[Mapping[str, JSON]] = None) -> None:
+        """A server-rendered page view."""
+        err = lib.spoor_page(self._ptr, _cstr(user_id, "user_id"), _cstr(name, "name"),
+                             ffi.NULL if properties is None else to_json(properties, "properties"))
+        if err:
+            raise_error(err)
+
+    def product(self, product: Mapping[str, JSON]) -> None:
+        """{"productId", "data"} or a catalog product {"id", "title", "description", "url", "image_link", ...}."""
+        err = lib.spoor_product(self._ptr, to_json(product, "product"))
+        if err:
+            raise_error(err)
+
+    def ingest_feed(self, text_or_path: Union[str, bytes, "os.PathLike[str]"]) -> int:
+        """Queue every product of a JSON or XML catalog feed (the text, or a file's
+        path). All are validated first; returns how many were queued."""
+        if isinstance(text_or_path, os.PathLike):
+            text_or_path = os.fspath(text_or_path)
+        data = text_or_path.encode("utf-8") if isinstance(text_or_path, str) else bytes(text_or_path)
+        count = ffi.new("size_t *")
+        err = lib.spoor_ingest_feed(self._ptr, data, count)
+        if err:
+            raise_error(err)
+        return int(count[0])
+
+    def batch(self, messages: Sequence[Mapping[str, JSON]]) -> None:
+        """Several messages, each a dict with a "type" (track, identify, group,
+        page, record, profile, consent, product). All or nothing."""
+        err = lib.spoor_batch(self._ptr, to_json(messages, "batch"))
+        if err:
+            raise_error(err)
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def flush(self, timeout: Optional[float] = None) -> None:
+        """Wait (GIL released) until everything accepted so far is delivered or
+        has finally failed. Raises spoor.TimeoutError after `timeout` seconds."""
+        err = lib.spoor_flush(self._ptr, _ms(timeout))
+        if err:
+            raise_error(err)
+
+    def close(self, timeout: Optional[float] = None) -> None:
+        """Flush (until `timeout` seconds, default close_timeout), stop the worker
+        and refuse later calls with spoor.ClosedError. A second close is a no-op."""
+        _live.discard(self)
+        err = lib.spoor_close(self._ptr, _ms(timeout))
+        if err:
+            raise_error(err)
+
+    @property
+    def anonymous_id(self) -> str:
+        """The client's own anonymous id, stable for its life."""
+        return _text(lib.spoor_anonymous_id(self._ptr))
+
+    def stats(self) -> Dict[str, int]:
+        """Counters: accepted, queued, delivered, failed, dropped, retried, ..."""
+        out = ffi.new("spoor_stats_t *")
+        err = lib.spoor_client_stats(self._ptr, out)
+        if err:
+            raise_error(err)
+        return {name: int(getattr(out, name)) for name, _ in ffi.typeof("spoor_stats_t").fields}
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc_type is None:
+            self.close()
+            return
+        try:  # do not hide the exception that is leaving the block
+            self.close()
+        except Error as close_error:
+            logger.warning("close: %s", close_error)
+
+    def __repr__(self) -> str:
+        return "<spoor.Client anonymous_id=%s>" % self.anonymous_id

@@ -1,0 +1,178 @@
+"""Python values to the JSON texts and config strings libspoor takes.
+
+The fast path is the json module's C encoder with a `default` hook for the few
+extra types. Only when it fails is the value walked again, slowly, to name the
+field that broke (e.g. ``properties.items[1].price``)."""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+import os
+import secrets
+import uuid
+from decimal import Decimal
+from typing import Any, Callable, Dict, List, Mapping, Optional, Set, Tuple
+
+__all__ = ["to_json", "iso8601", "config_text"]
+
+_UTC = _dt.timezone.utc
+
+
+def iso8601(value: _dt.datetime) -> str:
+    """ISO-8601 in UTC with milliseconds; naive datetimes are taken as UTC."""
+    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+        value = value.replace(tzinfo=_UTC)
+    else:
+        value = value.astimezone(_UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (value.microsecond // 1000)
+
+
+# Decimals become a placeholder string that is swapped for the number after
+# encoding; the random token keeps user strings from ever matching.
+_DECIMAL_TAG = "\x00spoor-decimal-%s:" % secrets.token_hex(8)
+
+
+class _HasDecimal(Exception):
+    """Raised by the fast encoder's hook: take the path that keeps Decimals exact."""
+
+
+def _default_fast(value: Any) -> Any:
+    if isinstance(value, _dt.datetime):
+        return iso8601(value)
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, Decimal):
+        raise _HasDecimal()
+    raise TypeError("not JSON serialisable")
+
+
+_OPTIONS: Dict[str, Any] = dict(allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+_FAST = json.JSONEncoder(default=_default_fast, **_OPTIONS)
+
+
+def _encode_with_decimals(value: Any) -> str:
+    """Decimals become placeholder strings, swapped for the exact numbers after."""
+    numbers: List[str] = []
+
+    def default(item: Any) -> Any:
+        if isinstance(item, Decimal):
+            if not item.is_finite():
+                raise ValueError("not a finite number")
+            numbers.append(str(item))
+            return "%s%d" % (_DECIMAL_TAG, len(numbers) - 1)
+        return _default_fast(item)
+
+    text = json.JSONEncoder(default=default, **_OPTIONS).encode(value)
+    tag = _DECIMAL_TAG.replace("\x00", "\\u0000")
+    for index, number in enumerate(numbers):
+        text = text.replace('"%s%d"' % (tag, index), number, 1)
+    return text
+
+
+def to_json(value: Any, field: str) -> bytes:
+    """Encode value as UTF-8 JSON. TypeError / ValueError name the field path."""
+    try:
+        try:
+            text = _FAST.encode(value)
+        except _HasDecimal:
+            text = _encode_with_decimals(value)
+    except (TypeError, ValueError, RecursionError) as exc:
+        _raise_at(value, field, exc)
+    return text.encode("utf-8")
+
+
+_SCALARS = (str, int, bool, type(None), _dt.date, uuid.UUID)
+
+
+def _raise_at(value: Any, field: str, cause: BaseException) -> None:
+    """Find the first bad value under `value` and raise an error naming it."""
+    problem = _find(value, field, set())
+    if problem is None:  # not found by the walk: report the encoder's words
+        raise ValueError("%s: %s" % (field, cause)) from None
+    path, kind, what = problem
+    raise kind("%s: %s" % (path, what)) from None
+
+
+def _find(value: Any, path: str, seen: Set[int]) -> Optional[Tuple[str, Callable[[str], Exception], str]]:
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return path, ValueError, "%r is not a JSON number (NaN and infinity are not allowed)" % value
+        return None
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return path, ValueError, "Decimal(%r) is not a JSON number" % str(value)
+        return None
+    if isinstance(value, _SCALARS):
+        return None
+    if isinstance(value, (dict, list, tuple)):
+        if id(value) in seen:
+            return path, ValueError, "circular reference"
+        seen.add(id(value))
+        try:
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    if not isinstance(key, (str, int, float, bool, type(None))):
+                        return path, TypeError, "key %r is not a string" % (key,)
+                    found = _find(item, "%s.%s" % (path, key) if path else str(key), seen)
+                    if found:
+                        return found
+            else:
+                for index, item in enumerate(value):
+                    found = _find(item, "%s[%d]" % (path, index), seen)
+                    if found:
+                        return found
+        finally:
+            seen.discard(id(value))
+        return None
+    return path, TypeError, "%s is not JSON serialisable (use dict, list, str, int, float, bool, " \
+        "None, datetime, date, Decimal or UUID)" % type(value).__name__
+
+
+# -- configuration values --------------------------------------------------
+
+# spoor_prop_type_t values (the enum of spoor/config.h)
+PROP_STRING, PROP_INT, PROP_BOOL, PROP_DURATION, PROP_JSON, PROP_ENUM = range(6)
+
+
+def config_text(key: str, kind: int, value: Any) -> Optional[str]:
+    """The text spoor_config_set() takes for a Python value of a key of `kind`.
+    None means "the default". Raises TypeError (the caller names the key)."""
+    if value is None:
+        return None
+    if kind == PROP_BOOL:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        raise TypeError("expected True or False, got %r" % (value,))
+    if kind == PROP_INT:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        raise TypeError("expected an int, got %r" % (value,))
+    if kind == PROP_DURATION:
+        if isinstance(value, _dt.timedelta):
+            value = value.total_seconds()
+        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            if not math.isfinite(value):
+                raise TypeError("expected a finite number of seconds, got %r" % (value,))
+            return str(int(round(float(value) * 1000)))  # seconds -> milliseconds
+        raise TypeError("expected a number of seconds, got %r" % (value,))
+    if kind == PROP_JSON:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, Mapping):
+            return to_json(dict(value), key).decode("utf-8")
+        raise TypeError("expected a dict, got %r" % (value,))
+    # STRING and ENUM
+    if isinstance(value, _dt.datetime):
+        return iso8601(value)
+    if isinstance(value, os.PathLike):
+        return str(os.fspath(value))
+    if isinstance(value, str):
+        return value
+    raise TypeError("expected a string, got %r" % (value,))
+
+
+def without_none(items: Dict[str, Any]) -> Dict[str, Any]:
+    return {key: value for key, value in items.items() if value is not None}

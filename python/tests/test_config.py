@@ -1,0 +1,286 @@
+"""Every configuration key: a good value and a bad one, and the keys' effects."""
+from __future__ import annotations
+
+import base64
+import gzip as gzip_module
+import hashlib
+import hmac
+import logging
+import os
+from typing import Any, Callable, Dict, List, Tuple
+
+import pytest
+
+import spoor
+
+from conftest import Collector
+
+PROPS = {p.name: p for p in spoor.config_properties()}
+
+# A good value for every key (Python types: durations in seconds).
+GOOD: Dict[str, Any] = {
+    "host": "http://127.0.0.1:9", "api_key": "k", "access_token": "tok", "username": "u",
+    "password": "p", "headers": {"X-Tenant": "t1"}, "flush_at": 20, "flush_interval": 2.5,
+    "max_batch_events": 100, "max_batch_bytes": 65536, "max_event_bytes": 4096,
+    "max_queue_size": 500, "timeout": 3, "connect_timeout": 1.5, "retry_limit": 0,
+    "retry_backoff": 0.2, "retry_backoff_max": 2.0, "retry_after_max": 30, "gzip": True,
+    "secret": "s3cr3t", "spool_dir": None, "debug": True, "log_level": "info",
+    "ca_path": "/etc/ssl/certs/ca-certificates.crt", "tls_verify": False,
+    "proxy": "http://127.0.0.1:3128", "close_timeout": 1.0,
+    "collection_schemas": {"purchase": {"totalprice": "number"}},
+    "binding": "python", "test_fixed_time": "2026-11-23T10:00:00Z", "test_id_seed": 7,
+}
+
+# A bad value for every key: wrong Python type, or a value the core refuses.
+BAD: Dict[str, Any] = {
+    "host": "ftp://example.com", "api_key": 5, "access_token": 5, "username": 5, "password": 5,
+    "headers": ["X: y"], "flush_at": 0, "flush_interval": -1, "max_batch_events": "ten",
+    "max_batch_bytes": 10, "max_event_bytes": 10**12, "max_queue_size": 0, "timeout": "10s!",
+    "connect_timeout": float("inf"), "retry_limit": -1, "retry_backoff": -0.5,
+    "retry_backoff_max": True, "retry_after_max": [], "gzip": "yes", "secret": 1.5,
+    "spool_dir": 3, "debug": 1, "log_level": "loud", "ca_path": 7, "tls_verify": "no",
+    "proxy": 8, "close_timeout": -2, "collection_schemas": {"purchase": {"totalprice": "money"}},
+    "binding": 9, "test_fixed_time": "not a time", "test_id_seed": -5,
+}
+
+
+def test_tables_cover_every_key() -> None:
+    assert set(GOOD) == set(PROPS), "keys changed: update GOOD"
+    assert set(BAD) == set(PROPS), "keys changed: update BAD"
+
+
+@pytest.mark.parametrize("key", sorted(GOOD))
+def test_good_value(key: str) -> None:
+    config = {"host": "http://127.0.0.1:9"}
+    config[key] = GOOD[key]
+    client = spoor.Client(**config)
+    client.close(0)
+
+
+@pytest.mark.parametrize("key", sorted(BAD))
+def test_bad_value_names_key(key: str) -> None:
+    config = {"host": "http://127.0.0.1:9"}
+    config[key] = BAD[key]
+    with pytest.raises(spoor.ConfigError) as info:
+        spoor.Client(**config)
+    assert key in str(info.value), str(info.value)
+    assert info.value.code == "CONFIG_INVALID"
+    assert isinstance(info.value, ValueError)
+
+
+def test_unknown_key() -> None:
+    with pytest.raises(spoor.ConfigError) as info:
+        spoor.Client(host="http://127.0.0.1:9", flush_every=3)
+    assert "flush_every" in str(info.value)
+    assert info.value.code == "CONFIG_UNKNOWN"
+
+
+def test_host_required() -> None:
+    with pytest.raises(spoor.ConfigError, match="host"):
+        spoor.Client(api_key="k")
+
+
+def test_on_delivery_must_be_callable() -> None:
+    with pytest.raises(spoor.ConfigError, match="on_delivery"):
+        spoor.Client(host="http://127.0.0.1:9", on_delivery=5)
+
+
+def test_properties_listed() -> None:
+    assert PROPS["flush_at"].type == "int" and PROPS["flush_at"].default == "10"
+    assert PROPS["flush_interval"].type == "duration"
+    assert PROPS["secret"].secret and PROPS["api_key"].secret
+
+
+# -- what the keys do, seen at the collector --------------------------------
+
+def sent(collector: Collector) -> List[Dict[str, Any]]:
+    return [r for r in collector.requests() if r["status"] == 200]
+
+
+def test_access_token_string(make_client: Callable[..., spoor.Client], collector: Collector) -> None:
+    client = make_client(access_token="tok-123")
+    client.track("t", user_id="u")
+    client.flush(5)
+    assert sent(collector)[0]["headers"]["authorization"] == "Bearer tok-123"
+
+
+def test_access_token_callable(make_client: Callable[..., spoor.Client], collector: Collector) -> None:
+    calls: List[int] = []
+
+    def token() -> str:
+        calls.append(1)
+        return "fresh-%d" % len(calls)
+
+    client = make_client(access_token=token)
+    client.track("t", user_id="u")
+    client.flush(5)
+    assert calls
+    assert sent(collector)[0]["headers"]["authorization"].startswith("Bearer fresh-")
+
+
+def test_access_token_callable_raising(make_client: Callable[..., spoor.Client], collector: Collector,
+                                       caplog: pytest.LogCaptureFixture) -> None:
+    def token() -> str:
+        raise RuntimeError("vault down")
+
+    client = make_client(access_token=token)
+    with caplog.at_level(logging.ERROR, logger="spoor"):
+        client.track("t", user_id="u")
+        client.flush(5)
+    assert "vault down" in caplog.text
+    assert collector.wait_good(1)  # sent without a token; the test collector takes the api key
+
+
+def test_basic_auth(make_client: Callable[..., spoor.Client], collector: Collector) -> None:
+    client = make_client(username="alice", password="pw")
+    client.track("t", user_id="u")
+    client.flush(5)
+    expected = "Basic " + base64.b64encode(b"alice:pw").decode()
+    assert sent(collector)[0]["headers"]["authorization"] == expected
+
+
+def test_headers(make_client: Callable[..., spoor.Client], collector: Collector) -> None:
+    client = make_client(headers={"X-Tenant": "t1"})
+    client.track("t", user_id="u")
+    client.flush(5)
+    assert sent(collector)[0]["headers"]["x-tenant"] == "t1"
+
+
+def test_gzip(make_client: Callable[..., spoor.Client], collector: Collector) -> None:
+    client = make_client(gzip=True)
+    client.track("t", user_id="u", properties={"pad": "a" * 2000})
+    client.flush(5)
+    req = sent(collector)[0]
+    assert req["gzip"] is True and req["headers"]["content-encoding"] == "gzip"
+    assert req["bytes"] < 2000
+    assert collector.wait_good(1)[0]["properties"]["pad"] == "a" * 2000
+
+
+def test_secret_signature_checked_by_collector(make_client: Callable[..., spoor.Client],
+                                               collector: Collector) -> None:
+    good = make_client(secret="test-secret")
+    good.track("signed", user_id="u")
+    good.flush(5)
+    assert len(collector.wait_good(1, eventName="signed")) == 1
+    headers = sent(collector)[0]["headers"]
+    assert headers["x-spoor-signature"].startswith("v1=") and len(headers["x-spoor-signature"]) == 67
+    int(headers["x-spoor-timestamp"])
+    reports: List[spoor.DeliveryReport] = []
+    wrong = make_client(secret="wrong-secret", on_delivery=reports.append)
+    wrong.track("badsig", user_id="u")
+    wrong.flush(5)
+    assert [r.http_status for r in reports] == [401] or [r.http_status for r in reports] == [403]
+    assert reports[0].error == "HTTP"
+
+
+def test_flush_at_sends_without_flush(make_client: Callable[..., spoor.Client], collector: Collector) -> None:
+    client = make_client(flush_at=3, flush_interval=60)
+    for i in range(3):
+        client.track("fa", user_id="u")
+    assert len(collector.wait_good(3, timeout=5)) == 3
+
+
+def test_flush_interval_sends_without_flush(make_client: Callable[..., spoor.Client],
+                                            collector: Collector) -> None:
+    client = make_client(flush_at=1000, flush_interval=0.2)
+    client.track("fi", user_id="u")
+    assert len(collector.wait_good(1, timeout=5)) == 1
+
+
+def test_max_batch_events_splits(make_client: Callable[..., spoor.Client], collector: Collector) -> None:
+    client = make_client(max_batch_events=2, flush_at=1000, flush_interval=60)
+    for i in range(5):
+        client.track("mb", user_id="u")
+    client.flush(5)
+    assert [r["events"] for r in sent(collector)] == [2, 2, 1] or \
+        sorted(r["events"] for r in sent(collector)) == [1, 2, 2]
+
+
+def test_max_queue_size_drops_oldest(collector: Collector) -> None:
+    reports: List[spoor.DeliveryReport] = []
+    client = spoor.Client(host=collector.url, api_key="test-key", secret="test-secret",
+                          max_queue_size=3, flush_at=1000, flush_interval=60, on_delivery=reports.append)
+    for i in range(5):
+        client.track("q", user_id="u", event_id="q-%d" % i)
+    client.flush(5)
+    client.close()
+    stats = client.stats()
+    assert stats["dropped_queue_full"] == 2 and stats["dropped"] == 2
+    arrived = sorted(e["eventId"] for e in collector.wait_good(3, eventName="q"))
+    assert arrived == ["q-2", "q-3", "q-4"]
+    dropped = [i for r in reports if r.error == "QUEUE_FULL" for i in r.event_ids]
+    assert sorted(dropped) == ["q-0", "q-1"]
+
+
+def test_tls_options_reach_transport(collector: Collector) -> None:
+    reports: List[spoor.DeliveryReport] = []
+    client = spoor.Client(host="https://127.0.0.1:1", ca_path="/nonexistent/ca.pem", tls_verify=True,
+                          retry_limit=0, connect_timeout=0.5, on_delivery=reports.append)
+    client.track("tls", user_id="u")
+    client.flush(5)
+    client.close()
+    assert reports and reports[0].error == "TRANSPORT"
+
+
+def test_proxy_is_used(collector: Collector) -> None:
+    reports: List[spoor.DeliveryReport] = []
+    # A proxy that refuses connections: the request fails although the host is up.
+    client = spoor.Client(host=collector.url, api_key="test-key", proxy="http://127.0.0.1:1",
+                          retry_limit=0, on_delivery=reports.append)
+    client.track("px", user_id="u")
+    client.flush(5)
+    client.close()
+    assert reports and reports[0].error == "TRANSPORT"
+    assert collector.counts()["total"] == 0
+
+
+def test_timeout_key(collector: Collector) -> None:
+    reports: List[spoor.DeliveryReport] = []
+    collector.fault(delayMs=1500, count=1)
+    client = spoor.Client(host=collector.url, api_key="test-key", secret="test-secret", timeout=0.3,
+                          retry_limit=0, on_delivery=reports.append)
+    client.track("slow", user_id="u")
+    client.flush(5)
+    client.close()
+    assert reports and reports[0].error == "TRANSPORT"
+
+
+def test_debug_logs(make_client: Callable[..., spoor.Client], caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG, logger="spoor"):
+        client = make_client(debug=True)
+        client.track("purchase", user_id="u")
+        client.flush(5)
+    assert "Event queued: purchase" in caplog.text
+
+
+def test_log_level_error_quiets_debug(make_client: Callable[..., spoor.Client],
+                                      caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG, logger="spoor"):
+        client = make_client(log_level="error")
+        client.track("purchase", user_id="u")
+        client.flush(5)
+    assert "Event queued" not in caplog.text
+
+
+def test_deterministic_ids_and_clock(make_client: Callable[..., spoor.Client], collector: Collector) -> None:
+    ids = []
+    for _ in range(2):
+        client = make_client(test_fixed_time="2026-11-23T10:00:00Z", test_id_seed=42)
+        client.track("det", user_id="u")
+        client.flush(5)
+        ids.append(client.anonymous_id)
+    events = collector.wait_good(1, eventName="det")
+    assert len(events) == 1  # the same eventId twice: deduplicated
+    assert collector.counts()["duplicates"] == 1
+    assert events[0]["timestamp"] == "2026-11-23T10:00:00.000Z"
+    assert ids[0] == ids[1]
+    other = make_client(test_id_seed=43)
+    assert other.anonymous_id != ids[0]
+
+
+def test_close_timeout_key(collector: Collector) -> None:
+    collector.fault(delayMs=3000, count=1)
+    client = spoor.Client(host=collector.url, api_key="test-key", secret="test-secret", close_timeout=0.3)
+    client.track("ct", user_id="u")
+    with pytest.raises(spoor.TimeoutError):
+        client.close()  # no timeout: close_timeout applies

@@ -1,0 +1,186 @@
+"""Retries through the collector's faults, delivery reports, flush/close deadlines."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Callable, List
+
+import pytest
+
+import spoor
+
+from conftest import Collector
+
+
+def test_retries_5xx_until_delivered(make_client: Callable[..., spoor.Client], collector: Collector) -> None:
+    collector.fault(status=500, count=2)
+    client = make_client(retry_limit=3)
+    client.track("r500", user_id="u", event_id="r500-1")
+    client.flush(10)
+    assert [e["eventId"] for e in collector.wait_good(1, eventName="r500")] == ["r500-1"]
+    stats = client.stats()
+    assert stats["retried"] == 2 and stats["delivered"] == 1 and stats["failed"] == 0
+    assert [r["status"] for r in collector.requests()][-3:] == [500, 500, 200] or \
+        sorted(r["status"] for r in collector.requests()) == [200, 500, 500]
+
+
+def test_429_honours_retry_after(make_client: Callable[..., spoor.Client], collector: Collector) -> None:
+    collector.fault(status=429, retryAfter=1, count=1)
+    client = make_client(retry_limit=2, retry_backoff=0.01)
+    client.track("r429", user_id="u")
+    start = time.monotonic()
+    client.flush(10)
+    assert time.monotonic() - start >= 0.9  # waited for Retry-After, not the 10 ms backoff
+    assert len(collector.wait_good(1, eventName="r429")) == 1
+    assert client.stats()["retried"] == 1
+
+
+def test_connection_cut_is_retried(make_client: Callable[..., spoor.Client], collector: Collector) -> None:
+    collector.fault(cut=True, count=1)
+    client = make_client(retry_limit=2)
+    for i in range(3):
+        client.track("cut", user_id="u", event_id="cut-%d" % i)
+    client.flush(10)
+    events = collector.wait_good(3, eventName="cut")
+    assert sorted(e["eventId"] for e in events) == ["cut-0", "cut-1", "cut-2"]
+    assert client.stats()["retried"] >= 1
+
+
+def test_failure_reported_to_on_delivery(make_client: Callable[..., spoor.Client], collector: Collector) -> None:
+    reports: List[spoor.DeliveryReport] = []
+    collector.fault(status=500, count=1)
+    client = make_client(retry_limit=0, on_delivery=reports.append)
+    client.track("fail", user_id="u", event_id="fail-1")
+    client.track("fail", user_id="u", event_id="fail-2")
+    client.flush(10)
+    failed = [r for r in reports if not r.ok]
+    assert len(failed) == 1
+    report = failed[0]
+    assert report.error == "HTTP" and report.http_status == 500
+    assert sorted(report.event_ids) == ["fail-1", "fail-2"]
+    assert report.reason
+    stats = client.stats()
+    assert stats["failed"] == 2 and stats["delivered"] == 0
+    assert collector.counts()["total"] == 0
+
+
+def test_success_reported_to_on_delivery(make_client: Callable[..., spoor.Client]) -> None:
+    reports: List[spoor.DeliveryReport] = []
+    threads: List[str] = []
+
+    def on_delivery(report: spoor.DeliveryReport) -> None:
+        threads.append(threading.current_thread().name)
+        reports.append(report)
+
+    client = make_client(on_delivery=on_delivery)
+    client.track("ok", user_id="u", event_id="ok-1")
+    client.flush(10)
+    assert [(r.error, r.http_status, r.event_ids) for r in reports] == [(None, 200, ["ok-1"])]
+    assert reports[0].ok
+    assert threads[0] != threading.current_thread().name  # from the worker thread
+
+
+def test_4xx_not_retried(collector: Collector) -> None:
+    reports: List[spoor.DeliveryReport] = []
+    client = spoor.Client(host=collector.url, api_key="wrong-key", retry_limit=3, on_delivery=reports.append)
+    client.track("auth", user_id="u")
+    client.flush(10)
+    client.close()
+    assert client.stats()["retried"] == 0
+    assert reports[0].error == "HTTP" and reports[0].http_status in (401, 403)
+
+
+def test_callback_exception_is_logged_not_fatal(make_client: Callable[..., spoor.Client],
+                                                collector: Collector,
+                                                caplog: pytest.LogCaptureFixture) -> None:
+    def explode(report: spoor.DeliveryReport) -> None:
+        raise RuntimeError("callback boom")
+
+    client = make_client(on_delivery=explode)
+    with caplog.at_level(logging.ERROR, logger="spoor"):
+        client.track("a", user_id="u")
+        client.flush(10)
+        client.track("b", user_id="u")
+        client.flush(10)
+    assert "callback boom" in caplog.text
+    assert len(collector.wait_good(2)) == 2
+
+
+def test_flush_timeout(make_client: Callable[..., spoor.Client], collector: Collector) -> None:
+    collector.fault(delayMs=2000, count=1)
+    client = make_client()
+    client.track("slow", user_id="u")
+    start = time.monotonic()
+    with pytest.raises(spoor.TimeoutError) as info:
+        client.flush(timeout=0.3)
+    assert time.monotonic() - start < 1.5
+    assert isinstance(info.value, TimeoutError) and info.value.code == "TIMED_OUT"
+    client.flush(10)  # nothing lost by timing out
+    assert len(collector.wait_good(1, eventName="slow")) == 1
+
+
+def test_close_timeout_reports_aborted(collector: Collector) -> None:
+    reports: List[spoor.DeliveryReport] = []
+    collector.fault(delayMs=2000, count=5)
+    client = spoor.Client(host=collector.url, api_key="test-key", secret="test-secret",
+                          max_batch_events=1, on_delivery=reports.append)
+    for i in range(3):
+        client.track("late", user_id="u", event_id="late-%d" % i)
+    start = time.monotonic()
+    with pytest.raises(spoor.TimeoutError):
+        client.close(timeout=0.3)
+    assert time.monotonic() - start < 3
+    aborted = [i for r in reports if r.error == "ABORTED" for i in r.event_ids]
+    assert aborted, reports
+
+
+def test_flush_releases_the_gil(make_client: Callable[..., spoor.Client], collector: Collector) -> None:
+    collector.fault(delayMs=800, count=1)
+    client = make_client()
+    client.track("gil", user_id="u")
+    ticks = 0
+    done = threading.Event()
+
+    def spin() -> None:
+        nonlocal ticks
+        while not done.is_set():
+            ticks += 1
+            time.sleep(0.001)
+
+    spinner = threading.Thread(target=spin)
+    spinner.start()
+    client.flush(5)
+    done.set()
+    spinner.join()
+    assert ticks > 50  # the other thread ran while flush blocked in C
+
+
+def test_closed_client(make_client: Callable[..., spoor.Client], collector: Collector) -> None:
+    client = make_client()
+    client.track("before", user_id="u")
+    client.close()
+    assert len(collector.wait_good(1, eventName="before")) == 1  # close flushed
+    client.close()  # idempotent
+    with pytest.raises(spoor.ClosedError) as info:
+        client.track("after", user_id="u")
+    assert info.value.code == "CLOSED"
+    assert client.stats()["accepted"] == 1
+    assert client.anonymous_id
+
+
+def test_context_manager(collector: Collector) -> None:
+    with spoor.Client(host=collector.url, api_key="test-key", secret="test-secret",
+                      flush_interval=60) as client:
+        client.track("ctx", user_id="u")
+    assert len(collector.wait_good(1, eventName="ctx")) == 1
+    with pytest.raises(spoor.ClosedError):
+        client.track("ctx2", user_id="u")
+
+
+def test_context_manager_keeps_body_exception(collector: Collector) -> None:
+    with pytest.raises(KeyError):
+        with spoor.Client(host=collector.url, api_key="test-key", secret="test-secret") as client:
+            client.track("ctx3", user_id="u")
+            raise KeyError("body")
+    assert len(collector.wait_good(1, eventName="ctx3")) == 1

@@ -1,0 +1,139 @@
+"""Threads, fork, atexit and the module-level client."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+from typing import Callable, List
+
+import pytest
+
+import spoor
+
+from conftest import API_KEY, SECRET, Collector
+
+
+def test_many_threads(make_client: Callable[..., spoor.Client], collector: Collector) -> None:
+    client = make_client(flush_at=50)
+    threads_n, per_thread = 8, 250
+    errors: List[BaseException] = []
+
+    def work(t: int) -> None:
+        try:
+            for i in range(per_thread):
+                client.track("thr", user_id="t%d" % t, properties={"t": t, "i": i})
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(threads_n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    client.flush(20)
+    events = collector.wait_good(threads_n * per_thread, eventName="thr")
+    assert len(events) == threads_n * per_thread
+    assert collector.counts()["duplicates"] == 0
+    for t in range(threads_n):  # order from one thread is kept
+        mine = [e["properties"]["i"] for e in events if e["properties"]["t"] == t]
+        assert mine == sorted(mine) and len(mine) == per_thread
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
+def test_fork(make_client: Callable[..., spoor.Client], collector: Collector) -> None:
+    client = make_client(flush_at=1000, flush_interval=60)
+    client.track("parent-before", user_id="u", event_id="pb-1")  # queued, not yet sent
+    pid = os.fork()
+    if pid == 0:  # child
+        code = 1
+        try:
+            client.track("child", user_id="u", event_id="ch-1")
+            client.flush(10)
+            code = 0 if client.stats()["delivered"] >= 1 else 3
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.WEXITSTATUS(status) == 0
+    client.track("parent-after", user_id="u", event_id="pa-1")
+    client.flush(10)
+    events = collector.wait_good(3)
+    assert sorted(e["eventId"] for e in events) == ["ch-1", "pa-1", "pb-1"]
+    counts = collector.counts()
+    assert counts["duplicates"] == 0 and counts["total"] == 3  # nothing sent twice
+
+
+def run_python(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_atexit_flushes(collector: Collector) -> None:
+    result = run_python("""
+        import spoor
+        client = spoor.Client(host=%r, api_key=%r, secret=%r, flush_at=1000, flush_interval=60)
+        for i in range(5):
+            client.track("atexit", user_id="u", properties={"i": i})
+        print("exiting without close")
+    """ % (collector.url, API_KEY, SECRET))
+    assert result.returncode == 0, result.stderr
+    events = collector.wait_good(5, eventName="atexit")
+    assert sorted(e["properties"]["i"] for e in events) == list(range(5))
+
+
+def test_atexit_bounded_by_close_timeout(collector: Collector) -> None:
+    import time
+    collector.fault(delayMs=5000, count=1)
+    start = time.monotonic()
+    result = run_python("""
+        import spoor
+        client = spoor.Client(host=%r, api_key=%r, secret=%r, close_timeout=0.5)
+        client.track("stuck", user_id="u")
+    """ % (collector.url, API_KEY, SECRET))
+    assert result.returncode == 0, result.stderr
+    assert time.monotonic() - start < 4.5
+
+
+def test_module_level_api(collector: Collector) -> None:
+    result = run_python("""
+        import spoor
+        try:
+            spoor.track("x", user_id="u")
+        except spoor.Error as exc:
+            print("before init:", exc)
+        spoor.init(%r, host=%r, secret=%r)
+        spoor.record_event("purchase", {"profileId": "p1", "totalprice": 35})
+        spoor.profile(profile_id="p1", user_identifier="a@example.com")
+        spoor.track_consents([{"regulation": "GDPR", "purpose": "ads", "consented": True}], profile_id="p1")
+        spoor.track("purchase", user_id="u1", properties={"revenue": 99.99})
+        spoor.identify("u1", {"plan": "pro"})
+        spoor.group("u1", "g1")
+        spoor.page("u1", "Home")
+        spoor.product({"productId": "sku", "data": {}})
+        spoor.batch([{"type": "track", "event": "b", "userId": "u1"}])
+        assert spoor.anonymous_id()
+        spoor.flush(5)
+        print("accepted", spoor.stats()["accepted"])
+        spoor.close()
+    """ % (API_KEY, collector.url, SECRET))
+    assert result.returncode == 0, result.stderr
+    assert "before init: spoor.init() has not been called" in result.stdout
+    assert "accepted 9" in result.stdout
+    events = collector.wait_good(9)
+    assert sorted(e["type"] for e in events) == sorted(
+        ["record", "profile", "consent", "track", "identify", "group", "page", "product", "track"])
+
+
+def test_init_replaces_and_closes_previous(collector: Collector) -> None:
+    first = spoor.init(API_KEY, host=collector.url, secret=SECRET)
+    second = spoor.init(API_KEY, host=collector.url, secret=SECRET)
+    try:
+        assert spoor.default_client() is second
+        with pytest.raises(spoor.ClosedError):
+            first.track("x", user_id="u")
+    finally:
+        spoor.close()
+    with pytest.raises(spoor.Error, match="init"):
+        spoor.track("x", user_id="u")
