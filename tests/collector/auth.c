@@ -1,0 +1,98 @@
+/* auth.c: credential and signature checks. Every comparison of a secret is
+ * timing-safe: both sides are hashed first, so neither the content nor the
+ * length of a configured key leaks through response times. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "auth.h"
+#include "sign.h"
+
+static int secret_equal(const char *a, const char *b) {
+    unsigned char ha[32], hb[32];
+    unsigned int la = 0, lb = 0;
+    if (!EVP_Digest(a, strlen(a), ha, &la, EVP_sha256(), NULL) ||
+        !EVP_Digest(b, strlen(b), hb, &lb, EVP_sha256(), NULL) || la != 32 || lb != 32)
+        return 0;
+    return CRYPTO_memcmp(ha, hb, 32) == 0;
+}
+
+int auth_set_basic(auth_conf_t *a, const char *user_pass) {
+    if (!strchr(user_pass, ':')) return -1;
+    size_t n = strlen(user_pass);
+    char *h = malloc(6 + 4 * ((n + 2) / 3) + 1);
+    if (!h) return -1;
+    memcpy(h, "Basic ", 6);
+    EVP_EncodeBlock((unsigned char *)h + 6, (const unsigned char *)user_pass, (int)n);
+    free(a->basic_header);
+    a->basic_header = h;
+    return 0;
+}
+
+/* "Bearer KEY" -> KEY, when the scheme matches (case-insensitively, per RFC 7235). */
+static const char *after_scheme(const char *header, const char *scheme) {
+    size_t n = strlen(scheme);
+    if (strncasecmp(header, scheme, n) || header[n] != ' ') return NULL;
+    header += n;
+    while (*header == ' ') header++;
+    return header;
+}
+
+static int key_known(const auth_conf_t *a, const char *key) {
+    int found = 0;
+    /* No early exit: every configured key is compared. */
+    for (size_t i = 0; i < a->n_keys; i++) found |= secret_equal(a->api_keys[i], key);
+    return found;
+}
+
+int auth_check_key(const auth_conf_t *a, const char *x_api_key, const char *authorization,
+                   char *msg, size_t msgsize) {
+    if (!a->n_keys && !a->basic_header) return 0;
+    if (!x_api_key && !authorization) {
+        snprintf(msg, msgsize, "credentials required: X-API-Key, Authorization: Bearer or Basic");
+        return 401;
+    }
+    if (x_api_key && key_known(a, x_api_key)) return 0;
+    if (authorization) {
+        const char *bearer = after_scheme(authorization, "Bearer");
+        if (bearer && key_known(a, bearer)) return 0;
+        if (a->basic_header && after_scheme(authorization, "Basic")) {
+            char canon[1024]; /* the scheme's case and spacing do not matter */
+            snprintf(canon, sizeof canon, "Basic %s", after_scheme(authorization, "Basic"));
+            if (secret_equal(a->basic_header, canon)) return 0;
+        }
+    }
+    snprintf(msg, msgsize, "credentials refused");
+    return 403;
+}
+
+int auth_check_signature(const auth_conf_t *a, const char *timestamp, const char *signature,
+                         const char *body, size_t len, int64_t now, char *msg, size_t msgsize) {
+    if (!a->secret) return 0;
+    if (!timestamp || !signature) {
+        snprintf(msg, msgsize, "X-Spoor-Timestamp and X-Spoor-Signature: required");
+        return 401;
+    }
+    char *end = NULL;
+    errno = 0;
+    long long ts = strtoll(timestamp, &end, 10);
+    if (errno || end == timestamp || *end) {
+        snprintf(msg, msgsize, "X-Spoor-Timestamp: must be unix seconds");
+        return 401;
+    }
+    if (ts < now - AUTH_MAX_SKEW_S || ts > now + AUTH_MAX_SKEW_S) {
+        snprintf(msg, msgsize, "X-Spoor-Timestamp: more than %d s away from the collector's clock (stale or replayed)",
+                 AUTH_MAX_SKEW_S);
+        return 401;
+    }
+    if (!spoor__verify_v1(a->secret, ts, body, len, signature)) {
+        snprintf(msg, msgsize, "X-Spoor-Signature: does not match the body");
+        return 401;
+    }
+    return 0;
+}

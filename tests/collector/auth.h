@@ -1,0 +1,33 @@
+/* auth.h: who may post a batch: the api keys and basic pair the collector was
+ * started with, and the request signature when it has a secret. */
+#ifndef COLLECTOR_AUTH_H
+#define COLLECTOR_AUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define AUTH_MAX_KEYS 16
+#define AUTH_MAX_SKEW_S 300 /* a signed request more than 5 minutes off is refused */
+
+typedef struct {
+    const char *api_keys[AUTH_MAX_KEYS];
+    size_t n_keys;
+    char *basic_header; /* "Basic <base64(user:pass)>", or NULL */
+    const char *secret; /* NULL: requests are not signed */
+} auth_conf_t;
+
+/* Sets basic_header from "user:pass". 0, or -1 when the pair has no colon. */
+int auth_set_basic(auth_conf_t *a, const char *user_pass);
+
+/* Checks the X-API-Key / Authorization headers (either may be NULL). Returns 0
+ * when allowed (always, when no key nor pair is configured), 401 when no
+ * credentials were sent, 403 when they are wrong; msg says which. */
+int auth_check_key(const auth_conf_t *a, const char *x_api_key, const char *authorization,
+                   char *msg, size_t msgsize);
+
+/* Checks X-Spoor-Timestamp / X-Spoor-Signature over the uncompressed body at
+ * time now (unix seconds). 0 when valid or no secret is set, else 401 and msg. */
+int auth_check_signature(const auth_conf_t *a, const char *timestamp, const char *signature,
+                         const char *body, size_t len, int64_t now, char *msg, size_t msgsize);
+
+#endif

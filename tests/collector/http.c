@@ -1,0 +1,236 @@
+/* http.c: libmicrohttpd glue (see http.h). libmicrohttpd calls the access
+ * handler once with the headers, then once per chunk of body, then once more
+ * with no data: only that last call answers. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "faults.h"
+#include "http.h"
+#include "ingest.h"
+#include "json.h"
+#include "micro.h"
+#include "reqlog.h"
+
+typedef struct {
+    buf_t body;
+    size_t bytes;   /* received, kept or not */
+    int over_limit; /* past max_body: the rest is read and dropped, then 413 */
+    int64_t start_ms;
+} request_t;
+
+/* Requests between their first call and completion, for a graceful stop. */
+static pthread_mutex_t active_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t active_idle = PTHREAD_COND_INITIALIZER;
+static int active;
+
+static int64_t now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static const char *header(struct MHD_Connection *c, const char *name) {
+    return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name); /* case-insensitive */
+}
+
+/* An empty query argument (?type=) filters nothing. */
+static const char *arg(struct MHD_Connection *c, const char *name) {
+    const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+    return v && *v ? v : NULL;
+}
+
+static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
+    (void)kind;
+    cJSON *obj = cls;
+    char name[256];
+    size_t i = 0;
+    for (; key[i] && i < sizeof name - 1; i++) name[i] = (char)tolower((unsigned char)key[i]);
+    name[i] = '\0';
+    cJSON *prev = cJSON_GetObjectItemCaseSensitive(obj, name);
+    if (prev && cJSON_IsString(prev)) { /* a repeated header reads as one, comma-joined */
+        buf_t joined;
+        buf_init(&joined);
+        buf_printf(&joined, "%s, %s", prev->valuestring, value ? value : "");
+        if (joined.data) cJSON_ReplaceItemInObjectCaseSensitive(obj, name, cJSON_CreateString(joined.data));
+        buf_free(&joined);
+    } else {
+        cJSON_AddStringToObject(obj, name, value ? value : "");
+    }
+    return MHD_YES;
+}
+
+static void log_line(const app_t *app, const char *method, const char *url, int status,
+                     const reply_t *r, const request_t *rq) {
+    if (app->quiet) return;
+    /* Never headers or bodies here: they carry keys and signatures. */
+    fprintf(stderr, "%s %s %d events=%ld duplicates=%ld rejected=%ld ms=%lld\n", method, url, status,
+            r->events, r->duplicates, r->rejected, (long long)(now_ms() - rq->start_ms));
+}
+
+static enum MHD_Result send_reply(app_t *app, struct MHD_Connection *c, const char *method,
+                                  const char *url, request_t *rq, reply_t *r) {
+    size_t len = 0;
+    char *body = buf_steal(&r->body, &len);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(len, body ? body : (char *)"", body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    if (!resp) {
+        free(body);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    if (r->retry_after >= 0) {
+        char secs[16];
+        snprintf(secs, sizeof secs, "%d", r->retry_after);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+    }
+    enum MHD_Result ret = MHD_queue_response(c, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    log_line(app, method, url, r->status, r, rq);
+    return ret;
+}
+
+static batch_request_t batch_request(struct MHD_Connection *c, const request_t *rq) {
+    return (batch_request_t){
+        .x_api_key = header(c, "X-API-Key"),
+        .authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION),
+        .content_encoding = header(c, MHD_HTTP_HEADER_CONTENT_ENCODING),
+        .timestamp = header(c, "X-Spoor-Timestamp"),
+        .signature = header(c, "X-Spoor-Signature"),
+        .body = rq->body.data,
+        .len = rq->body.len,
+        .over_limit = rq->over_limit,
+    };
+}
+
+/* POST /v1/batch: any injected fault first, then the real thing. */
+static enum MHD_Result serve_batch(app_t *app, struct MHD_Connection *c, const char *url,
+                                   request_t *rq, reply_t *r) {
+    batch_request_t br = batch_request(c, rq);
+    fault_t f = {0};
+    int faulty = faults_take(&f);
+    if (faulty && f.delay_ms) faults_sleep(f.delay_ms);
+    if (faulty && (f.cut || f.status)) {
+        r->events = ingest_count_events(app, &br);
+        r->status = f.cut ? 0 : f.status;
+        if (f.status) {
+            reply_error(r, f.status, "injected fault: status %d", f.status);
+            r->retry_after = f.retry_after;
+        }
+    } else {
+        ingest_batch(app, &br, r);
+        if (r->status != 200) r->events = ingest_count_events(app, &br);
+    }
+    cJSON *headers = cJSON_CreateObject();
+    MHD_get_connection_values(c, MHD_HEADER_KIND, add_header, headers);
+    reqlog_add(faulty && f.cut ? 0 : r->status, headers, r->events, rq->bytes,
+               ingest_is_gzip(br.content_encoding));
+    if (faulty && f.cut) {
+        log_line(app, "POST", url, 0, r, rq);
+        return MHD_NO; /* libmicrohttpd closes the connection without an answer */
+    }
+    return send_reply(app, c, "POST", url, rq, r);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls) {
+    (void)version;
+    app_t *app = cls;
+    request_t *rq = *con_cls;
+    if (!rq) {
+        if (!(rq = calloc(1, sizeof *rq))) return MHD_NO;
+        buf_init(&rq->body);
+        rq->start_ms = now_ms();
+        *con_cls = rq;
+        pthread_mutex_lock(&active_lock);
+        active++;
+        pthread_mutex_unlock(&active_lock);
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        size_t n = *upload_data_size;
+        rq->bytes += n;
+        if (!rq->over_limit && rq->body.len + n > app->max_body) {
+            /* Keep reading (answering before the client finished sending would
+             * make it see a reset, not the 413) but keep nothing. */
+            rq->over_limit = 1;
+            buf_free(&rq->body);
+        }
+        if (!rq->over_limit && buf_append(&rq->body, upload_data, n)) return MHD_NO;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+
+    reply_t r;
+    reply_init(&r);
+    enum MHD_Result ret;
+    if (!strcmp(url, "/v1/batch") && !strcmp(method, "POST")) {
+        ret = serve_batch(app, c, url, rq, &r);
+    } else {
+        if (!strcmp(url, "/v1/batch")) {
+            reply_error(&r, 405, "method not allowed; use POST");
+        } else if (!strncmp(url, "/micro/", 7)) {
+            micro_args_t args = {arg(c, "type"), arg(c, "eventName"), arg(c, "userId"), arg(c, "limit")};
+            micro_handle(app, method, url, &args, rq->body.data, rq->body.len, &r);
+        } else if (!strcmp(url, "/health") || !strcmp(url, "/")) {
+            reply_take(&r, 200, strdup("{\"status\":\"ok\"}"));
+        } else {
+            reply_error(&r, 404, "not found: %s", url);
+        }
+        ret = send_reply(app, c, method, url, rq, &r);
+    }
+    buf_free(&r.body);
+    return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe) {
+    (void)cls, (void)c, (void)toe;
+    request_t *rq = *con_cls;
+    if (!rq) return;
+    buf_free(&rq->body);
+    free(rq);
+    *con_cls = NULL;
+    pthread_mutex_lock(&active_lock);
+    if (--active == 0) pthread_cond_broadcast(&active_idle);
+    pthread_mutex_unlock(&active_lock);
+}
+
+struct MHD_Daemon *http_start(app_t *app, const struct sockaddr *addr, int ipv6) {
+    unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+                     MHD_USE_ITC /* for MHD_quiesce_daemon */ | MHD_USE_ERROR_LOG;
+    if (ipv6) flags |= MHD_USE_IPv6;
+    return MHD_start_daemon(flags, 0, NULL, NULL, on_request, app,
+                            MHD_OPTION_SOCK_ADDR, addr,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+                            MHD_OPTION_END);
+}
+
+int http_port(struct MHD_Daemon *d) {
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    return info ? info->port : -1;
+}
+
+void http_stop(struct MHD_Daemon *d, int timeout_ms) {
+    MHD_socket listen_fd = MHD_quiesce_daemon(d); /* no new connections from here on */
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += timeout_ms / 1000;
+    pthread_mutex_lock(&active_lock);
+    while (active > 0 && pthread_cond_timedwait(&active_idle, &active_lock, &until) != ETIMEDOUT) {
+    }
+    pthread_mutex_unlock(&active_lock);
+    MHD_stop_daemon(d);
+    /* libmicrohttpd hands the listening socket back; close it only once its
+     * threads are gone. */
+    if (listen_fd != MHD_INVALID_SOCKET) close(listen_fd);
+}

@@ -1,0 +1,20 @@
+/* reqlog.h: the last requests to /v1/batch as the collector saw them, so tests
+ * can check what a client sent (User-Agent, auth and signature headers, gzip)
+ * and how often it retried. Headers are kept whole: this is a test peer. */
+#ifndef COLLECTOR_REQLOG_H
+#define COLLECTOR_REQLOG_H
+
+#include <stddef.h>
+#include <cjson/cJSON.h>
+
+#define REQLOG_KEEP 1000
+
+/* Records one request; takes ownership of headers (an object of lowercased
+ * name: value). status 0 means the connection was cut without an answer. */
+void reqlog_add(int status, cJSON *headers, long events, size_t bytes, int gzip);
+/* The last `limit` entries (all kept when < 0), oldest first, as a JSON array
+ * the caller frees. */
+char *reqlog_json(long limit);
+void reqlog_clear(void);
+
+#endif
