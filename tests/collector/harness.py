@@ -1,0 +1,174 @@
+"""harness.py: start spoor-collector on a free port and talk wire format v1 to it.
+
+Only the Python standard library, so the collector's tests run on a fresh machine
+after ci/setup. The signature is computed here with hmac, independently of the
+core's C code, so the two implementations check each other.
+"""
+import gzip as gz
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+import uuid
+
+BINARY = os.environ.get("SPOOR_COLLECTOR", "")
+START_TIMEOUT = 10.0
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status, self.headers, self.body = status, headers, body
+
+    def json(self):
+        return json.loads(self.body)
+
+    def __repr__(self):
+        return "<%d %r>" % (self.status, self.body[:300])
+
+
+class Collector:
+    """One spoor-collector process; use as a context manager or call stop()."""
+
+    def __init__(self, *args, workdir=None, quiet=False):
+        if not BINARY or not os.access(BINARY, os.X_OK):
+            raise RuntimeError("SPOOR_COLLECTOR must name the spoor-collector binary")
+        self.own_dir = workdir is None
+        self.dir = workdir or tempfile.mkdtemp(prefix="spoor-collector-")
+        self.port_file = os.path.join(self.dir, "port")
+        if os.path.exists(self.port_file):
+            os.unlink(self.port_file)
+        self.log_path = os.path.join(self.dir, "collector.log")
+        self.log = open(self.log_path, "ab")
+        cmd = [BINARY, "--port", "0", "--port-file", self.port_file, *args]
+        if quiet:
+            cmd.append("--quiet")
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.log)
+        deadline = time.monotonic() + START_TIMEOUT
+        while not os.path.exists(self.port_file):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.kill()
+                raise RuntimeError("collector did not start: %s" % self.stderr())
+            time.sleep(0.02)
+        with open(self.port_file) as f:
+            self.port = int(f.read())
+        self.banner = self.proc.stdout.readline().decode().strip()
+
+    def stderr(self):
+        self.log.flush()
+        with open(self.log_path, "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def request(self, method, path, body=None, headers=None, timeout=10):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            if isinstance(body, (dict, list)):
+                body = json.dumps(body).encode()
+            elif isinstance(body, str):
+                body = body.encode()
+            conn.request(method, path, body=body, headers=headers or {})
+            r = conn.getresponse()
+            return Response(r.status, {k.lower(): v for k, v in r.getheaders()}, r.read())
+        finally:
+            conn.close()
+
+    def get(self, path):
+        r = self.request("GET", path)
+        assert r.status == 200, r
+        return r.json()
+
+    def post_batch(self, events, headers=None, body=None, use_gzip=False, secret=None,
+                   timestamp=None, timeout=10):
+        """POSTs {"sentAt", "batch": events} (or the raw body given), signed when
+        secret is given, gzip-compressed after signing when use_gzip."""
+        if body is None:
+            body = json.dumps({"sentAt": "2026-11-23T10:00:00.000Z", "batch": events}).encode()
+        elif isinstance(body, str):
+            body = body.encode()
+        h = {"Content-Type": "application/json", "User-Agent": "spoor-test/1"}
+        if secret is not None:
+            ts = int(time.time()) if timestamp is None else timestamp
+            h["X-Spoor-Timestamp"] = str(ts)
+            h["X-Spoor-Signature"] = sign(secret, ts, body)
+        if use_gzip:
+            body = gz.compress(body)
+            h["Content-Encoding"] = "gzip"
+        h.update(headers or {})
+        return self.request("POST", "/v1/batch", body, h, timeout=timeout)
+
+    def reset(self):
+        assert self.request("POST", "/micro/reset").status == 200
+
+    def stop(self, sig=signal.SIGTERM, timeout=15):
+        """Signals the collector and returns its exit code."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+                raise AssertionError("collector did not stop within %ss" % timeout)
+        self.proc.stdout.close()
+        self.log.close()
+        return self.proc.returncode
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def cleanup(self):
+        self.kill()
+        if self.own_dir:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.cleanup()
+
+
+def sign(secret, ts, body):
+    mac = hmac.new(secret.encode(), str(ts).encode() + b"." + body, hashlib.sha256)
+    return "v1=" + mac.hexdigest()
+
+
+def event(**fields):
+    """A valid track event with a fresh eventId; fields override or add keys."""
+    e = {"eventId": str(uuid.uuid4()), "type": "track", "eventName": "purchase",
+         "userId": "user-1", "timestamp": "2026-11-23T10:00:00.000Z",
+         "properties": {"price": 9.99}}
+    e.update(fields)
+    return {k: v for k, v in e.items() if v is not None}
+
+
+class CollectorTest(unittest.TestCase):
+    """One collector per test class (ARGS are its flags), reset before each test."""
+    ARGS = ()
+    collector = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.collector = Collector(*cls.ARGS)
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.collector:
+            rc = cls.collector.stop()
+            cls.collector.cleanup()
+            assert rc == 0, "collector exited with %s" % rc
+
+    def setUp(self):
+        self.c = self.collector
+        self.c.reset()
+
+
+def main():
+    unittest.main(verbosity=2)

@@ -1,0 +1,168 @@
+/* test_config.c: every configuration key, good and bad values, and the checks
+ * spoor_client_new() makes across keys. */
+#include <stdio.h>
+#include <string.h>
+
+#include "test_util.h"
+
+typedef struct {
+    const char *key, *good, *bad, *bad_says;
+} key_case_t;
+
+/* One good and one bad value for every key of the property table. */
+static const key_case_t cases[] = {
+    {"host", "https://ingest.example.com", "ftp://x", "http:// or https://"},
+    {"api_key", "k_123", NULL, NULL},
+    {"access_token", "eyJhbG", NULL, NULL},
+    {"username", "me", NULL, NULL},
+    {"password", "pw", NULL, NULL},
+    {"headers", "{\"X-Tenant\":\"acme\"}", "{\"X-Tenant\":5}", "headers.X-Tenant"},
+    {"flush_at", "20", "0", "out of range"},
+    {"flush_interval", "10s", "soon", "duration"},
+    {"max_batch_events", "500", "-1", "out of range"},
+    {"max_batch_bytes", "65536", "12", "out of range"},
+    {"max_event_bytes", "4096", "1x", "integer"},
+    {"max_queue_size", "1000", "0", "out of range"},
+    {"timeout", "2500ms", "-5", "duration"},
+    {"connect_timeout", "1s", "1h", "duration"},
+    {"retry_limit", "5", "1001", "out of range"},
+    {"retry_backoff", "50", "x", "duration"},
+    {"retry_backoff_max", "2s", "", NULL},
+    {"retry_after_max", "30s", "?", "duration"},
+    {"gzip", "true", "maybe", "boolean"},
+    {"secret", "s3cr3t", NULL, NULL},
+    {"debug", "1", "2", "boolean"},
+    {"log_level", "debug", "loud", "error, warn, info, debug"},
+    {"ca_path", "/etc/ssl/certs/ca-certificates.crt", NULL, NULL},
+    {"tls_verify", "false", "nope", "boolean"},
+    {"proxy", "http://proxy:3128", NULL, NULL},
+    {"close_timeout", "3s", "forever", "duration"},
+    {"collection_schemas", "{\"purchase\":{\"totalprice\":\"number\"}}", "{\"purchase\":{\"totalprice\":\"money\"}}",
+     "collection_schemas.purchase.totalprice"},
+    {"binding", "python", NULL, NULL},
+    {"test_fixed_time", "2026-11-23T10:00:00Z", "yesterday", "ISO-8601"},
+    {"test_id_seed", "42", "-3", "out of range"},
+};
+
+static void every_key_good_and_bad(void **state) {
+    (void)state;
+    size_t n;
+    const spoor_property_t *props = spoor_config_properties(&n);
+    spoor_config_t *conf = spoor_config_new();
+    for (size_t i = 0; i < n; i++) {
+        const key_case_t *kc = NULL;
+        for (size_t j = 0; j < sizeof cases / sizeof *cases; j++)
+            if (!strcmp(cases[j].key, props[i].name)) kc = &cases[j];
+        if (!strcmp(props[i].name, "spool_dir")) continue; /* see not_supported_key */
+        if (!kc) fail_msg("no test case for key %s", props[i].name);
+        assert_int_equal(spoor_config_set(conf, kc->key, kc->good), SPOOR_OK);
+        if (kc->bad && kc->bad_says) {
+            assert_int_equal(spoor_config_set(conf, kc->key, kc->bad), SPOOR_ERR_CONFIG_INVALID);
+            const char *msg = spoor_last_error();
+            if (strncmp(msg, kc->key, strlen(kc->key)) || !strstr(msg, kc->bad_says))
+                fail_msg("key %s: message \"%s\" should name the key and say \"%s\"", kc->key, msg, kc->bad_says);
+        }
+    }
+    spoor_config_destroy(conf);
+}
+
+static void unknown_key(void **state) {
+    (void)state;
+    spoor_config_t *conf = spoor_config_new();
+    assert_int_equal(spoor_config_set(conf, "flushAt", "5"), SPOOR_ERR_CONFIG_UNKNOWN);
+    assert_string_equal(spoor_last_error(), "flushAt: unknown configuration key");
+    char buf[16];
+    assert_int_equal(spoor_config_get(conf, "nope", buf, sizeof buf), SPOOR_ERR_CONFIG_UNKNOWN);
+    spoor_config_destroy(conf);
+}
+
+static void not_supported_key(void **state) {
+    (void)state;
+    spoor_config_t *conf = spoor_config_new();
+    assert_int_equal(spoor_config_set(conf, "spool_dir", "/tmp/spool"), SPOOR_ERR_NOT_SUPPORTED);
+    assert_non_null(strstr(spoor_last_error(), "spool_dir"));
+    spoor_config_destroy(conf);
+}
+
+static void defaults_and_get(void **state) {
+    (void)state;
+    spoor_config_t *conf = spoor_config_new();
+    char buf[64];
+    static const char *const defaults[][2] = {{"flush_at", "10"}, {"flush_interval", "10000"},
+        {"max_batch_events", "10000"}, {"max_event_bytes", "32768"}, {"max_queue_size", "10000"},
+        {"timeout", "10000"}, {"retry_limit", "3"}, {"gzip", "false"}, {"tls_verify", "true"},
+        {"log_level", "warn"}, {"binding", "c"}, {"test_id_seed", ""}};
+    for (size_t i = 0; i < sizeof defaults / sizeof *defaults; i++) {
+        assert_int_equal(spoor_config_get(conf, defaults[i][0], buf, sizeof buf), SPOOR_OK);
+        assert_string_equal(buf, defaults[i][1]);
+    }
+    assert_int_equal(spoor_config_set(conf, "flush_interval", "1.5s"), SPOOR_OK);
+    spoor_config_get(conf, "flush_interval", buf, sizeof buf);
+    assert_string_equal(buf, "1500");
+    /* Secrets never come back out. */
+    assert_int_equal(spoor_config_set(conf, "secret", "hunter2"), SPOOR_OK);
+    spoor_config_get(conf, "secret", buf, sizeof buf);
+    assert_string_equal(buf, "***");
+    /* NULL resets to the default. */
+    assert_int_equal(spoor_config_set(conf, "flush_at", NULL), SPOOR_OK);
+    spoor_config_get(conf, "flush_at", buf, sizeof buf);
+    assert_string_equal(buf, "10");
+    spoor_config_t *copy = spoor_config_dup(conf);
+    spoor_config_destroy(conf);
+    spoor_config_get(copy, "flush_interval", buf, sizeof buf); /* the copy owns its strings */
+    assert_string_equal(buf, "1500");
+    spoor_config_destroy(copy);
+}
+
+static void client_needs_host_and_consistent_keys(void **state) {
+    (void)state;
+    spoor_client_t *c = NULL;
+    spoor_config_t *conf = spoor_config_new();
+    assert_int_equal(spoor_client_new(&c, conf), SPOOR_ERR_CONFIG_INVALID);
+    assert_non_null(strstr(spoor_last_error(), "host"));
+    assert_null(c);
+    spoor_config_set(conf, "host", "http://127.0.0.1:9");
+    spoor_config_set(conf, "username", "me");
+    assert_int_equal(spoor_client_new(&c, conf), SPOOR_ERR_CONFIG_INVALID);
+    assert_non_null(strstr(spoor_last_error(), "password"));
+    spoor_config_set(conf, "password", "pw");
+    spoor_config_set(conf, "access_token", "tok");
+    assert_int_equal(spoor_client_new(&c, conf), SPOOR_ERR_CONFIG_INVALID);
+    assert_non_null(strstr(spoor_last_error(), "access_token"));
+    spoor_config_set(conf, "access_token", NULL);
+    spoor_config_set(conf, "max_batch_bytes", "4096");
+    spoor_config_set(conf, "max_event_bytes", "8192");
+    assert_int_equal(spoor_client_new(&c, conf), SPOOR_ERR_CONFIG_INVALID);
+    assert_non_null(strstr(spoor_last_error(), "max_event_bytes"));
+    spoor_config_set(conf, "max_event_bytes", "1024");
+    assert_int_equal(spoor_client_new(&c, conf), SPOOR_OK);
+    spoor_config_destroy(conf);
+    spoor_client_destroy(c);
+}
+
+static void error_names(void **state) {
+    (void)state;
+    size_t n;
+    const spoor_err_t *codes = spoor_err_list(&n);
+    assert_true(n >= 15);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_not_equal(spoor_err2name(codes[i]), "UNKNOWN");
+        assert_string_not_equal(spoor_strerror(codes[i]), "unknown error");
+    }
+    assert_string_equal(spoor_err2name(SPOOR_ERR_TIMED_OUT), "TIMED_OUT");
+    assert_int_equal(SPOOR_ERR_INVALID, -1); /* codes are never renumbered */
+    assert_int_equal(SPOOR_ERR_ABORTED, -14);
+    assert_string_equal(spoor_version(), SPOOR_VERSION_STRING);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_key_good_and_bad),
+        cmocka_unit_test(unknown_key),
+        cmocka_unit_test(not_supported_key),
+        cmocka_unit_test(defaults_and_get),
+        cmocka_unit_test(client_needs_host_and_consistent_keys),
+        cmocka_unit_test(error_names),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
