@@ -50,7 +50,24 @@ def _default_fast(value: Any) -> Any:
 
 
 _OPTIONS: Dict[str, Any] = dict(allow_nan=False, ensure_ascii=False, separators=(",", ":"))
-_FAST = json.JSONEncoder(default=_default_fast, **_OPTIONS)
+
+
+def _fast_encoder() -> Callable[[Any], str]:
+    """One C encoder made once (json.dumps makes one per call): no circular
+    check (a cycle ends in RecursionError, reported by the slow walk)."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    quote = getattr(json.encoder, "c_encode_basestring", None)
+    if make is not None and quote is not None:
+        try:
+            encode = make(None, _default_fast, quote, None, ":", ",", False, False, False)
+            if "".join(encode({"a": [1.5, "\u00e9"]}, 0)) == '{"a":[1.5,"\u00e9"]}':
+                return lambda value: "".join(encode(value, 0))
+        except TypeError:  # another signature: use the public API
+            pass
+    return json.JSONEncoder(default=_default_fast, check_circular=False, **_OPTIONS).encode
+
+
+_FAST = _fast_encoder()
 
 
 def _encode_with_decimals(value: Any) -> str:
@@ -76,7 +93,7 @@ def to_json(value: Any, field: str) -> bytes:
     """Encode value as UTF-8 JSON. TypeError / ValueError name the field path."""
     try:
         try:
-            text = _FAST.encode(value)
+            text = _FAST(value)
         except _HasDecimal:
             text = _encode_with_decimals(value)
     except (TypeError, ValueError, RecursionError) as exc:

@@ -24,3 +24,7 @@ def core_level() -> str:
     if effective <= logging.WARNING:
         return "warn"
     return "error"
+
+# A library does not print: without handlers configured by the application,
+# records stop here instead of reaching logging's last-resort stderr handler.
+logger.addHandler(logging.NullHandler())

@@ -49,9 +49,13 @@ def test_tables_cover_every_key() -> None:
     assert set(BAD) == set(PROPS), "keys changed: update BAD"
 
 
+# Keys that need a partner to be valid.
+PARTNERS: Dict[str, Dict[str, Any]] = {"username": {"password": "p"}, "password": {"username": "u"}}
+
+
 @pytest.mark.parametrize("key", sorted(GOOD))
 def test_good_value(key: str) -> None:
-    config = {"host": "http://127.0.0.1:9"}
+    config = {"host": "http://127.0.0.1:9", **PARTNERS.get(key, {})}
     config[key] = GOOD[key]
     client = spoor.Client(**config)
     client.close(0)
@@ -59,7 +63,7 @@ def test_good_value(key: str) -> None:
 
 @pytest.mark.parametrize("key", sorted(BAD))
 def test_bad_value_names_key(key: str) -> None:
-    config = {"host": "http://127.0.0.1:9"}
+    config = {"host": "http://127.0.0.1:9", **PARTNERS.get(key, {})}
     config[key] = BAD[key]
     with pytest.raises(spoor.ConfigError) as info:
         spoor.Client(**config)
@@ -263,16 +267,20 @@ def test_log_level_error_quiets_debug(make_client: Callable[..., spoor.Client],
 
 
 def test_deterministic_ids_and_clock(make_client: Callable[..., spoor.Client], collector: Collector) -> None:
+    import datetime as dt
+    # Close to the real time: the collector refuses signatures with a stale timestamp.
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    fixed = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     ids = []
     for _ in range(2):
-        client = make_client(test_fixed_time="2026-11-23T10:00:00Z", test_id_seed=42)
+        client = make_client(test_fixed_time=fixed, test_id_seed=42)
         client.track("det", user_id="u")
         client.flush(5)
         ids.append(client.anonymous_id)
     events = collector.wait_good(1, eventName="det")
     assert len(events) == 1  # the same eventId twice: deduplicated
     assert collector.counts()["duplicates"] == 1
-    assert events[0]["timestamp"] == "2026-11-23T10:00:00.000Z"
+    assert events[0]["timestamp"] == now.strftime("%Y-%m-%dT%H:%M:%S.000Z")
     assert ids[0] == ids[1]
     other = make_client(test_id_seed=43)
     assert other.anonymous_id != ids[0]

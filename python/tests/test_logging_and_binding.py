@@ -17,10 +17,10 @@ from conftest import ROOT, Collector
 def test_core_logs_forwarded(make_client: Callable[..., spoor.Client], collector: Collector,
                              caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.DEBUG, logger="spoor"):
-        client = make_client(debug=True, api_key="test-key", secret="test-secret",
-                             password="hunter2-password", username="bob", access_token="tok-secret-123")
-        client.track("purchase", user_id="u")
-        client.flush(5)
+        for auth in ({"password": "hunter2-password", "username": "bob"}, {"access_token": "tok-secret-123"}):
+            client = make_client(debug=True, api_key="test-key", secret="test-secret", **auth)
+            client.track("purchase", user_id="u")
+            client.flush(5)
     records = [r for r in caplog.records if r.name == "spoor"]
     queued = [r for r in records if r.getMessage() == "Event queued: purchase"]
     assert queued and queued[0].levelno == logging.DEBUG

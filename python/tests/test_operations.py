@@ -171,7 +171,7 @@ def test_batch(client: spoor.Client, collector: Collector) -> None:
         {"type": "identify", "userId": "u1", "traits": {"k": 1}},
         {"type": "group", "userId": "u1", "groupId": "g1"},
         {"type": "page", "userId": "u1", "name": "Home"},
-        {"type": "record", "collection": "purchase", "event": {"profileId": "p1", "total": 1}},
+        {"type": "record", "collection": "purchase", "properties": {"profileId": "p1", "total": 1}},
         {"type": "product", "productId": "p-9", "data": {}},
     ])
     client.flush(5)
