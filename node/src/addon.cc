@@ -218,6 +218,8 @@ Napi::Object ReportToJs(Napi::Env env, const Message& m) {
   return o;
 }
 
+void Dispatch(Napi::Env env, Napi::Function handler, Bridge* b, Message& msg);
+
 // Runs on the JS thread for every message; handler(kind, payload).
 void CallJs(Napi::Env env, Napi::Function handler, Bridge* b, Message* raw) {
   std::unique_ptr<Message> m(raw);
@@ -226,6 +228,16 @@ void CallJs(Napi::Env env, Napi::Function handler, Bridge* b, Message* raw) {
     return;
   }
   Napi::HandleScope scope(env);
+  try {
+    Dispatch(env, handler, b, *m);
+  } catch (const Napi::Error&) {
+    // JS cannot run (the environment is exiting): the message is dropped. A
+    // listener's own exception is rethrown by lib/client.js on the next tick.
+  }
+}
+
+void Dispatch(Napi::Env env, Napi::Function handler, Bridge* b, Message& msg) {
+  Message* m = &msg;
   switch (m->kind) {
     case Message::LOG:
       handler.Call({Napi::String::New(env, "log"), Napi::Number::New(env, m->level), Napi::String::New(env, m->text)});
@@ -235,6 +247,7 @@ void CallJs(Napi::Env env, Napi::Function handler, Bridge* b, Message* raw) {
       break;
     case Message::MARKER: {
       std::unique_ptr<Napi::Promise::Deferred> d(m->deferred);
+      m->deferred = nullptr;
       if (m->err != 0)
         d->Reject(MakeError(env, m->err, m->text).Value());
       else
@@ -381,8 +394,13 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
     if (bridge_->pendingLogs.empty()) return;
     std::vector<std::pair<int, std::string>> logs;
     logs.swap(bridge_->pendingLogs);
+    if (handler_.IsEmpty()) return;
     for (auto& l : logs) {
-      handler_.Call({Napi::String::New(env, "log"), Napi::Number::New(env, l.first), Napi::String::New(env, l.second)});
+      try {
+        handler_.Call({Napi::String::New(env, "log"), Napi::Number::New(env, l.first), Napi::String::New(env, l.second)});
+      } catch (const Napi::Error&) {
+        return;  // JS cannot run now (exiting)
+      }
     }
   }
 

@@ -1,0 +1,153 @@
+'use strict';
+// The process around the client: worker_threads, a child that exits without
+// close(), the flush timer not keeping a process alive, deterministic ids and
+// clock, ESM and loading from any directory.
+const { describe, it, before, after, beforeEach } = require('node:test');
+const assert = require('node:assert/strict');
+const os = require('os');
+const path = require('path');
+const { Worker } = require('worker_threads');
+const spoor = require('..');
+const { startCollector, fast, runNode, waitFor, PKG } = require('./helpers');
+
+describe('process', () => {
+  let col;
+  before(async () => { col = await startCollector(); });
+  after(async () => { await col.stop(); });
+  beforeEach(() => col.reset());
+
+  it('a client inside a worker thread delivers, alongside one in the main thread', async () => {
+    const main = new spoor.Client(fast(col.url, { flushOnExit: false }));
+    const code = `
+      const { parentPort, workerData } = require('worker_threads');
+      const spoor = require(workerData.pkg);
+      (async () => {
+        const c = new spoor.Client({ host: workerData.url, flushInterval: 50 });
+        for (let i = 0; i < 20; i++) await c.track({ userId: 'worker', event: 'w' + i });
+        await c.close();
+        parentPort.postMessage(c.stats());
+      })().catch((e) => parentPort.postMessage({ error: e.message }));
+    `;
+    const runWorker = () => new Promise((resolve, reject) => {
+      const w = new Worker(code, { eval: true, workerData: { pkg: PKG, url: col.url } });
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+    const [s1, s2] = await Promise.all([runWorker(), runWorker()]);
+    for (let i = 0; i < 10; i++) await main.track({ userId: 'main', event: `m${i}` });
+    await main.close();
+    assert.equal(s1.error, undefined, s1.error);
+    assert.equal(s1.delivered, 20);
+    assert.equal(s2.delivered, 20);
+    const all = await col.waitGood(50);
+    assert.equal(all.good, 50);
+  });
+
+  it('a worker thread that ends without close() still delivers (environment cleanup closes it)', async () => {
+    const code = `
+      const { workerData } = require('worker_threads');
+      const spoor = require(workerData.pkg);
+      const c = new spoor.Client({ host: workerData.url, flushAt: 1000, flushInterval: 600000 });
+      for (let i = 0; i < 5; i++) c.track({ userId: 'w', event: 'left' + i });
+    `;
+    await new Promise((resolve, reject) => {
+      const w = new Worker(code, { eval: true, workerData: { pkg: PKG, url: col.url } });
+      w.once('exit', resolve);
+      w.once('error', reject);
+    });
+    assert.equal((await col.waitGood(5)).good, 5);
+  });
+
+  it('a child process that exits without close() delivers its events, and the timer does not hold it', async () => {
+    const r = await runNode(`
+      const spoor = require('.');
+      const c = new spoor.Client({ host: process.argv[1], flushAt: 1000, flushInterval: 600000 });
+      for (let i = 0; i < 25; i++) c.track({ userId: 'child', event: 'exit-' + i });
+      // no flush, no close: the script simply ends
+    `, { args: [col.url] });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.ms < 8000, `the child took ${r.ms} ms to exit`);
+    const all = await col.waitGood(25);
+    assert.equal(all.good, 25);
+  });
+
+  it('a child that calls process.exit() right after tracking still delivers', async () => {
+    const r = await runNode(`
+      const spoor = require('.');
+      const c = new spoor.Client({ host: process.argv[1], flushAt: 1000, flushInterval: 600000 });
+      c.track({ userId: 'child', event: 'abrupt' }).then(() => process.exit(3));
+    `, { args: [col.url] });
+    assert.equal(r.code, 3, r.stderr);
+    assert.equal((await col.waitGood(1)).good, 1);
+  });
+
+  it('exit is bounded by closeTimeout when the collector hangs', async () => {
+    await col.fault({ delayMs: 20000, count: 5 });
+    const r = await runNode(`
+      const spoor = require('.');
+      const c = new spoor.Client({ host: process.argv[1], closeTimeout: 500, timeout: 30000, logLevel: 'error' });
+      c.track({ userId: 'child', event: 'stuck' });
+    `, { args: [col.url] });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.ms < 6000, `exit took ${r.ms} ms`);
+  });
+
+  it('testFixedTime and testIdSeed make events deterministic', async () => {
+    const opts = fast(col.url, { testFixedTime: '2026-11-23T10:00:00Z', testIdSeed: 42, flushOnExit: false });
+    const run = async () => {
+      const c = new spoor.Client(opts);
+      await c.track({ userId: 'u', event: 'det-1' });
+      await c.identify('u', { a: 1 });
+      await c.close();
+      return c.getAnonymousId();
+    };
+    const anon1 = await run();
+    await col.waitGood(2);
+    const first = await col.good();
+    await col.reset();
+    const anon2 = await run();
+    await col.waitGood(2);
+    const second = await col.good();
+    assert.equal(anon1, anon2);
+    const key = (evs) => evs.map((e) => `${e.eventId} ${e.timestamp} ${e.type}`).sort();
+    assert.deepEqual(key(first), key(second));
+    assert.ok(first.every((e) => e.timestamp === '2026-11-23T10:00:00.000Z'));
+    // A different seed gives different ids.
+    const c3 = new spoor.Client({ ...opts, testIdSeed: 43 });
+    assert.notEqual(c3.getAnonymousId(), anon1);
+    await c3.close();
+  });
+
+  it('ESM: import spoor from "spoor" and named imports, from another directory', async () => {
+    const r = await runNode(`
+      import(process.argv[1]).then(async (m) => {
+        const spoor = m.default;
+        const c = new m.Client({ host: process.argv[2], flushInterval: 50 });
+        await c.track({ userId: 'esm', event: 'imported' });
+        await c.close();
+        console.log(typeof spoor.init, typeof m.track, m.ValidationError === spoor.ValidationError);
+      });
+    `, { args: [require('url').pathToFileURL(path.join(PKG, 'lib', 'index.mjs')).href, col.url], cwd: os.tmpdir() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'function function true');
+    assert.equal((await col.waitGood(1)).good, 1);
+  });
+
+  it('require() works from any working directory', async () => {
+    const r = await runNode(`const s = require(process.argv[1]); console.log(s.version, s.coreVersion, typeof s.Client);`,
+      { args: [PKG], cwd: os.tmpdir() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^\d+\.\d+\.\d+ \d+\.\d+\.\d+ function$/m);
+  });
+
+  it('a live client does not keep the event loop alive', async () => {
+    const r = await runNode(`
+      const spoor = require('.');
+      const c = new spoor.Client({ host: process.argv[1], flushInterval: 3600000, flushOnExit: false });
+      setTimeout(() => console.log('done'), 10);
+    `, { args: [col.url] });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'done');
+    assert.ok(r.ms < 5000);
+  });
+});
