@@ -1,1 +1,593 @@
-int main(void) { return 0; }
+/* test_delivery.c: batching triggers, queue overflow, retries and backoff, 429,
+ * 413, 4xx, timeouts, connection cuts, flush and close deadlines, headers, gzip,
+ * signing and logs, against a real HTTP server on 127.0.0.1. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "mock_server.h"
+#include "sign.h"
+#include "test_util.h"
+
+#define EV "{\"event\":\"purchase\",\"userId\":\"user_123\",\"properties\":{\"revenue\":99.99}}"
+
+static void track_n(spoor_client_t *c, int n) {
+    for (int i = 0; i < n; i++) assert_int_equal(spoor_track(c, EV), SPOOR_OK);
+}
+
+static size_t events_in(mock_server_t *m, size_t i) {
+    mock_request_t r = mock_request(m, i);
+    cJSON *doc = cJSON_Parse(r.body);
+    size_t n = (size_t)cJSON_GetArraySize(cJSON_GetObjectItem(doc, "batch"));
+    cJSON_Delete(doc);
+    return n;
+}
+
+static void flush_at_triggers(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    spoor_client_t *c = client_with(mock_url(m), "flush_at", "5", "flush_interval", "1000s", NULL);
+    track_n(c, 4);
+    usleep(300 * 1000);
+    assert_int_equal(mock_count(m), 0); /* 4 < flush_at: nothing sent yet */
+    track_n(c, 1);
+    assert_int_equal(mock_wait(m, 1, 5000), 0);
+    assert_int_equal(events_in(m, 0), 5);
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+static void flush_interval_triggers(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    spoor_client_t *c = client_with(mock_url(m), "flush_at", "1000", "flush_interval", "300", NULL);
+    long long t0 = mono_ms();
+    track_n(c, 2);
+    assert_int_equal(mock_wait(m, 1, 5000), 0);
+    long long waited = mock_request(m, 0).at_ms - t0;
+    assert_true(waited >= 250);
+    assert_true(waited < 3000);
+    assert_int_equal(events_in(m, 0), 2);
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+static void byte_limit_triggers_and_bounds(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    spoor_client_t *c = client_with(mock_url(m), "flush_at", "1000", "flush_interval", "1000s", "max_batch_bytes", "2048",
+                                    "max_event_bytes", "1024", NULL);
+    char ev[1024];
+    snprintf(ev, sizeof ev, "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"pad\":\"%0400d\"}}", 0);
+    for (int i = 0; i < 4; i++) assert_int_equal(spoor_track(c, ev), SPOOR_OK); /* ~2.4 KB: over the limit */
+    assert_int_equal(mock_wait(m, 1, 5000), 0);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    size_t total = 0;
+    for (size_t i = 0; i < mock_count(m); i++) {
+        assert_true(mock_request(m, i).len <= 2048);
+        total += events_in(m, i);
+    }
+    assert_int_equal(total, 4);
+    assert_true(mock_count(m) >= 2);
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+static void max_batch_events_splits(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    spoor_client_t *c = client_with(mock_url(m), "flush_at", "1000", "flush_interval", "1000s", "max_batch_events", "3", NULL);
+    track_n(c, 7);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    assert_int_equal(mock_count(m), 3);
+    assert_int_equal(events_in(m, 0), 3);
+    assert_int_equal(events_in(m, 1), 3);
+    assert_int_equal(events_in(m, 2), 1);
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+static void overflow_drops_oldest(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    collector_t col;
+    collector_init(&col);
+    spoor_client_t *c = client_collecting(&col, mock_url(m), "flush_at", "1000", "flush_interval", "1000s",
+                                          "max_queue_size", "5", "log_level", "error", NULL);
+    for (int i = 0; i < 8; i++) {
+        char ev[128];
+        snprintf(ev, sizeof ev, "{\"event\":\"e\",\"userId\":\"u\",\"eventId\":\"id-%d\"}", i);
+        assert_int_equal(spoor_track(c, ev), SPOOR_OK);
+    }
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    spoor_stats_t st;
+    spoor_client_stats(c, &st);
+    assert_int_equal(st.accepted, 8);
+    assert_int_equal(st.dropped, 3);
+    assert_int_equal(st.dropped_queue_full, 3);
+    assert_int_equal(st.delivered, 5);
+    assert_int_equal(col.dropped, 3);
+    assert_string_equal(col.ids[0], "id-0"); /* the oldest go first */
+    assert_string_equal(col.ids[2], "id-2");
+    assert_int_equal(mock_events_accepted(m), 5);
+    assert_non_null(strstr(mock_request(m, 0).body, "\"id-3\""));
+    assert_null(strstr(mock_request(m, 0).body, "\"id-2\""));
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+static void retries_5xx_then_delivers(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    mock_reply_t script[] = {{.status = 500, .retry_after = -1}, {.status = 503, .retry_after = -1}};
+    mock_script(m, script, 2);
+    collector_t col;
+    collector_init(&col);
+    spoor_client_t *c = client_collecting(&col, mock_url(m), "retry_backoff", "10", "log_level", "error", NULL);
+    track_n(c, 3);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    assert_int_equal(mock_count(m), 3);
+    spoor_stats_t st;
+    spoor_client_stats(c, &st);
+    assert_int_equal(st.retried, 2);
+    assert_int_equal(st.delivered, 3);
+    assert_int_equal(st.failed, 0);
+    assert_int_equal(col.delivered, 3);
+    /* The same events, the same ids, every time: the server can dedup. */
+    assert_string_equal(strstr(mock_request(m, 0).body, "\"batch\""), strstr(mock_request(m, 2).body, "\"batch\""));
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+static void retries_exhausted_report_failure(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    mock_reply_t script[4];
+    for (int i = 0; i < 4; i++) script[i] = (mock_reply_t){.status = 503, .retry_after = -1};
+    mock_script(m, script, 4);
+    collector_t col;
+    collector_init(&col);
+    spoor_client_t *c = client_collecting(&col, mock_url(m), "retry_backoff", "5", "retry_limit", "3", "log_level", "error", NULL);
+    track_n(c, 2);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    assert_int_equal(mock_count(m), 4); /* 1 + retry_limit */
+    assert_int_equal(col.failed, 2);
+    assert_int_equal(col.last_err, SPOOR_ERR_HTTP);
+    assert_int_equal(col.last_status, 503);
+    assert_string_equal(col.last_reason, "HTTP 503 after 4 attempts");
+    spoor_stats_t st;
+    spoor_client_stats(c, &st);
+    assert_int_equal(st.failed, 2);
+    assert_int_equal(st.queued, 0);
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+static void backoff_grows(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    mock_reply_t script[3];
+    for (int i = 0; i < 3; i++) script[i] = (mock_reply_t){.status = 500, .retry_after = -1};
+    mock_script(m, script, 3);
+    spoor_client_t *c = client_with(mock_url(m), "retry_backoff", "100", "retry_backoff_max", "10s", "log_level", "error", NULL);
+    track_n(c, 1);
+    assert_int_equal(spoor_flush(c, 10000), SPOOR_OK);
+    assert_int_equal(mock_count(m), 4);
+    /* Equal jitter: attempt k waits between base*2^k/2 and base*2^k. */
+    for (int k = 0; k < 3; k++) {
+        long long gap = mock_request(m, (size_t)k + 1).at_ms - mock_request(m, (size_t)k).at_ms;
+        long long full = 100LL << k;
+        if (gap < full / 2 - 5 || gap > full + 400) fail_msg("gap %d was %lld ms, want %lld..%lld", k, gap, full / 2, full);
+    }
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+static void honours_retry_after(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    mock_reply_t script[] = {{.status = 429, .retry_after = 1}};
+    mock_script(m, script, 1);
+    spoor_client_t *c = client_with(mock_url(m), "retry_backoff", "1", "log_level", "error", NULL);
+    track_n(c, 1);
+    assert_int_equal(spoor_flush(c, 10000), SPOOR_OK);
+    assert_int_equal(mock_count(m), 2);
+    long long gap = mock_request(m, 1).at_ms - mock_request(m, 0).at_ms;
+    assert_true(gap >= 950);
+    assert_int_equal(mock_events_accepted(m), 1);
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+static void splits_on_413(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    mock_reply_t script[] = {{.status = 413, .retry_after = -1}, {.status = 413, .retry_after = -1}};
+    mock_script(m, script, 2);
+    collector_t col;
+    collector_init(&col);
+    spoor_client_t *c = client_collecting(&col, mock_url(m), "flush_at", "100", "log_level", "error", NULL);
+    track_n(c, 4);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    /* 4 -> 413; first half (2) -> 413 -> 1 + 1; second half 2. */
+    assert_int_equal(mock_count(m), 5);
+    assert_int_equal(events_in(m, 0), 4);
+    assert_int_equal(events_in(m, 1), 2);
+    assert_int_equal(events_in(m, 2), 1);
+    assert_int_equal(events_in(m, 3), 1);
+    assert_int_equal(events_in(m, 4), 2);
+    assert_int_equal(col.delivered, 4);
+    /* A single event the server still finds too large fails, without retry. */
+    mock_reply_t one[] = {{.status = 413, .retry_after = -1}};
+    mock_script(m, one, 1);
+    track_n(c, 1);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    assert_int_equal(mock_count(m), 6);
+    assert_int_equal(col.failed, 1);
+    assert_int_equal(col.last_status, 413);
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+static void client_errors_not_retried(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    mock_reply_t script[] = {{.status = 400, .retry_after = -1}, {.status = 401, .retry_after = -1}};
+    mock_script(m, script, 2);
+    collector_t col;
+    collector_init(&col);
+    spoor_client_t *c = client_collecting(&col, mock_url(m), "retry_backoff", "1", "log_level", "error", NULL);
+    track_n(c, 2);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    track_n(c, 1);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    assert_int_equal(mock_count(m), 2);
+    assert_int_equal(col.failed, 3);
+    assert_int_equal(col.last_status, 401);
+    assert_string_equal(col.last_reason, "HTTP 401");
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+static void timeout_then_retry(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    mock_reply_t script[] = {{.delay_ms = 1500, .retry_after = -1}};
+    mock_script(m, script, 1);
+    spoor_client_t *c = client_with(mock_url(m), "timeout", "300", "retry_backoff", "1", "log_level", "error", NULL);
+    track_n(c, 1);
+    assert_int_equal(spoor_flush(c, 10000), SPOOR_OK);
+    spoor_stats_t st;
+    spoor_client_stats(c, &st);
+    assert_int_equal(st.retried, 1);
+    assert_int_equal(st.delivered, 1);
+    assert_int_equal(mock_wait(m, 2, 5000), 0); /* the slow first attempt is logged when it ends */
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+static void connection_cut_then_retry(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    mock_reply_t script[] = {{.cut = 1, .retry_after = -1}, {.cut = 1, .retry_after = -1}};
+    mock_script(m, script, 2);
+    collector_t col;
+    collector_init(&col);
+    spoor_client_t *c = client_collecting(&col, mock_url(m), "retry_backoff", "1", "log_level", "error", NULL);
+    track_n(c, 3);
+    assert_int_equal(spoor_flush(c, 10000), SPOOR_OK);
+    assert_int_equal(mock_count(m), 3);
+    assert_int_equal(col.delivered, 3);
+    assert_int_equal(mock_events_accepted(m), 3);
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+static void network_down_reported(void **state) {
+    (void)state;
+    collector_t col;
+    collector_init(&col);
+    /* Port 9 on loopback: nothing listens, the connection is refused. */
+    spoor_client_t *c = client_collecting(&col, "http://127.0.0.1:9", "retry_limit", "2", "retry_backoff", "1",
+                                          "log_level", "error", NULL);
+    track_n(c, 2);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    assert_int_equal(col.failed, 2);
+    assert_int_equal(col.last_err, SPOOR_ERR_TRANSPORT);
+    assert_non_null(strstr(col.last_reason, "after 3 attempts"));
+    spoor_client_destroy(c);
+}
+
+static void rejected_events_reported(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    mock_reply_t script[] = {{.status = 200, .retry_after = -1,
+                              .body = "{\"accepted\":1,\"duplicates\":0,\"rejected\":[{\"eventId\":\"bad-1\",\"error\":\"userId: banned\"}]}"}};
+    mock_script(m, script, 1);
+    collector_t col;
+    collector_init(&col);
+    spoor_client_t *c = client_collecting(&col, mock_url(m), "log_level", "error", NULL);
+    assert_int_equal(spoor_track(c, "{\"event\":\"e\",\"userId\":\"u\",\"eventId\":\"good-1\"}"), SPOOR_OK);
+    assert_int_equal(spoor_track(c, "{\"event\":\"e\",\"userId\":\"u\",\"eventId\":\"bad-1\"}"), SPOOR_OK);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    assert_int_equal(col.delivered, 1);
+    assert_int_equal(col.rejected, 1);
+    assert_string_equal(col.ids[0], "bad-1");
+    assert_string_equal(col.last_reason, "rejected by the server: userId: banned");
+    spoor_stats_t st;
+    spoor_client_stats(c, &st);
+    assert_int_equal(st.rejected, 1);
+    assert_int_equal(st.failed, 1);
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+static void flush_times_out_without_loss(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    mock_reply_t script[] = {{.delay_ms = 1500, .retry_after = -1}};
+    mock_script(m, script, 1);
+    spoor_client_t *c = client_with(mock_url(m), "log_level", "error", NULL);
+    track_n(c, 1);
+    long long t0 = mono_ms();
+    assert_int_equal(spoor_flush(c, 200), SPOOR_ERR_TIMED_OUT);
+    assert_true(mono_ms() - t0 < 1000);
+    assert_non_null(strstr(spoor_last_error(), "flush: 200 ms passed"));
+    assert_int_equal(spoor_flush(c, -1), SPOOR_OK); /* delivery went on */
+    assert_int_equal(mock_events_accepted(m), 1);
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+static void close_times_out_and_aborts(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    mock_reply_t script[] = {{.delay_ms = 3000, .retry_after = -1}};
+    mock_script(m, script, 1);
+    collector_t col;
+    collector_init(&col);
+    spoor_client_t *c = client_collecting(&col, mock_url(m), "log_level", "error", NULL);
+    track_n(c, 2);
+    assert_int_equal(mock_wait(m, 0, 10), 0);
+    long long t0 = mono_ms();
+    assert_int_equal(spoor_close(c, 300), SPOOR_ERR_TIMED_OUT);
+    assert_true(mono_ms() - t0 < 2500); /* the transfer was cancelled, not waited out */
+    assert_int_equal(col.aborted, 2);
+    assert_non_null(strstr(spoor_last_error(), "close: 300 ms passed"));
+    assert_int_equal(spoor_close(c, 300), SPOOR_OK); /* idempotent */
+    assert_int_equal(spoor_track(c, EV), SPOOR_ERR_CLOSED);
+    assert_string_equal(spoor_last_error(), "track: the client is closed");
+    assert_int_equal(spoor_flush(c, 10), SPOOR_ERR_CLOSED);
+    assert_int_equal(spoor_identify(c, "u", NULL), SPOOR_ERR_CLOSED);
+    spoor_stats_t st;
+    spoor_client_stats(c, &st);
+    assert_int_equal(st.failed, 2);
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+static void close_delivers_everything(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    spoor_client_t *c = client_with(mock_url(m), "flush_at", "1000", "flush_interval", "1000s", NULL);
+    track_n(c, 25);
+    assert_int_equal(spoor_close(c, 5000), SPOOR_OK);
+    assert_int_equal(mock_events_accepted(m), 25);
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+static int token_cb(char *buf, size_t size, void *opaque) {
+    (void)opaque;
+    snprintf(buf, size, "tok-from-callback");
+    return 0;
+}
+
+static void auth_headers_and_user_agent(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    char buf[256];
+    spoor_client_t *c = client_with(mock_url(m), "api_key", "key_1", "access_token", "tok_1",
+                                    "headers", "{\"X-Tenant\":\"acme\"}", NULL);
+    track_n(c, 1);
+    spoor_flush(c, 5000);
+    assert_int_equal(mock_header(m, 0, "x-api-key", buf, sizeof buf), 0);
+    assert_string_equal(buf, "key_1");
+    assert_int_equal(mock_header(m, 0, "authorization", buf, sizeof buf), 0);
+    assert_string_equal(buf, "Bearer tok_1");
+    assert_int_equal(mock_header(m, 0, "x-tenant", buf, sizeof buf), 0);
+    assert_string_equal(buf, "acme");
+    assert_int_equal(mock_header(m, 0, "user-agent", buf, sizeof buf), 0);
+    assert_string_equal(buf, "spoor-c/" SPOOR_VERSION_STRING);
+    assert_int_equal(mock_header(m, 0, "content-type", buf, sizeof buf), 0);
+    assert_string_equal(buf, "application/json");
+    assert_int_not_equal(mock_header(m, 0, "x-spoor-signature", buf, sizeof buf), 0);
+    spoor_client_destroy(c);
+
+    c = client_with(mock_url(m), "username", "me", "password", "pw", "binding", "python", NULL);
+    track_n(c, 1);
+    spoor_flush(c, 5000);
+    mock_header(m, 1, "authorization", buf, sizeof buf);
+    assert_string_equal(buf, "Basic bWU6cHc="); /* base64("me:pw") */
+    mock_header(m, 1, "user-agent", buf, sizeof buf);
+    assert_string_equal(buf, "spoor-python/" SPOOR_VERSION_STRING);
+    assert_non_null(strstr(mock_request(m, 1).body, "\"binding\":\"python\""));
+    spoor_client_destroy(c);
+
+    spoor_config_t *conf = spoor_config_new();
+    spoor_config_set(conf, "host", mock_url(m));
+    spoor_config_set_token_cb(conf, token_cb, NULL);
+    spoor_client_new(&c, conf);
+    spoor_config_destroy(conf);
+    track_n(c, 1);
+    spoor_flush(c, 5000);
+    mock_header(m, 2, "authorization", buf, sizeof buf);
+    assert_string_equal(buf, "Bearer tok-from-callback");
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+static void gzip_and_signature(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    spoor_client_t *c = client_with(mock_url(m), "gzip", "true", "secret", "demo-secret", "flush_at", "100",
+                                    "test_fixed_time", "2026-11-23T10:00:00Z", NULL);
+    track_n(c, 20);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    mock_request_t r = mock_request(m, 0);
+    assert_true(r.gzip);
+    assert_true(r.raw_len < r.len); /* compressed on the wire */
+    char ts[32], sig[128], buf[64];
+    assert_int_equal(mock_header(m, 0, "x-spoor-timestamp", ts, sizeof ts), 0);
+    assert_string_equal(ts, "1795428000");
+    assert_int_equal(mock_header(m, 0, "content-encoding", buf, sizeof buf), 0);
+    assert_string_equal(buf, "gzip");
+    assert_int_equal(mock_header(m, 0, "x-spoor-signature", sig, sizeof sig), 0);
+    /* The signature covers the exact bytes before compression. */
+    assert_int_equal(spoor__verify_v1("demo-secret", 1795428000, r.body, r.len, sig), 1);
+    assert_int_equal(spoor__verify_v1("other", 1795428000, r.body, r.len, sig), 0);
+    spoor_stats_t st;
+    spoor_client_stats(c, &st);
+    assert_int_equal(st.bytes_sent, r.raw_len);
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+typedef struct {
+    pthread_mutex_t lock;
+    char text[65536];
+    size_t lines;
+} logbuf_t;
+
+static void log_cb(spoor_log_level_t level, const char *message, void *opaque) {
+    (void)level;
+    logbuf_t *lb = opaque;
+    pthread_mutex_lock(&lb->lock);
+    size_t used = strlen(lb->text);
+    snprintf(lb->text + used, sizeof lb->text - used, "%s\n", message);
+    lb->lines++;
+    pthread_mutex_unlock(&lb->lock);
+}
+
+static void logs_never_show_secrets(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    mock_reply_t script[] = {{.status = 500, .retry_after = -1}, {.status = 400, .retry_after = -1}};
+    mock_script(m, script, 2);
+    logbuf_t lb = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    char host[128];
+    snprintf(host, sizeof host, "http://hostuser:hostpass@%s", mock_url(m) + 7);
+    spoor_config_t *conf = spoor_config_new();
+    spoor_config_set(conf, "host", host);
+    spoor_config_set(conf, "api_key", "KEY-SEKRIT");
+    spoor_config_set(conf, "secret", "HMAC-SEKRIT");
+    spoor_config_set(conf, "access_token", "TOKEN-SEKRIT");
+    spoor_config_set(conf, "debug", "true");
+    spoor_config_set(conf, "retry_backoff", "1");
+    spoor_config_set_log_cb(conf, log_cb, &lb);
+    spoor_client_t *c;
+    assert_int_equal(spoor_client_new(&c, conf), SPOOR_OK);
+    spoor_config_destroy(conf);
+    track_n(c, 2);
+    spoor_flush(c, 5000);
+    spoor_client_destroy(c);
+    assert_non_null(strstr(lb.text, "Event queued: purchase"));
+    assert_non_null(strstr(lb.text, "HTTP 500"));
+    assert_non_null(strstr(lb.text, "events failed"));
+    static const char *const secrets[] = {"KEY-SEKRIT", "HMAC-SEKRIT", "TOKEN-SEKRIT", "hostpass", "hostuser"};
+    for (int i = 0; i < 5; i++)
+        if (strstr(lb.text, secrets[i])) fail_msg("log shows %s:\n%s", secrets[i], lb.text);
+    mock_stop(m);
+}
+
+static void order_and_keep_alive(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    spoor_client_t *c = client_with(mock_url(m), "flush_at", "10", "flush_interval", "1000s", NULL);
+    for (int i = 0; i < 100; i++) {
+        char ev[128];
+        snprintf(ev, sizeof ev, "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"i\":%d}}", i);
+        assert_int_equal(spoor_track(c, ev), SPOOR_OK);
+    }
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    int next = 0;
+    for (size_t r = 0; r < mock_count(m); r++) {
+        cJSON *doc = cJSON_Parse(mock_request(m, r).body), *ev;
+        cJSON_ArrayForEach(ev, cJSON_GetObjectItem(doc, "batch")) {
+            int i = cJSON_GetObjectItem(cJSON_GetObjectItem(ev, "properties"), "i")->valueint;
+            assert_int_equal(i, next++);
+        }
+        cJSON_Delete(doc);
+    }
+    assert_int_equal(next, 100);
+    assert_true(mock_count(m) >= 2);
+    assert_int_equal(mock_connections(m), 1); /* one kept-alive connection for every batch */
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+typedef struct {
+    spoor_client_t *c;
+    int n;
+} producer_t;
+
+static void *produce(void *arg) {
+    producer_t *p = arg;
+    for (int i = 0; i < p->n; i++)
+        if (spoor_track(p->c, EV) != SPOOR_OK) return (void *)1;
+    return NULL;
+}
+
+static void many_threads(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    spoor_client_t *c = client_with(mock_url(m), "flush_at", "50", "max_queue_size", "100000", NULL);
+    pthread_t th[4];
+    producer_t p = {c, 2000};
+    for (int i = 0; i < 4; i++) pthread_create(&th[i], NULL, produce, &p);
+    for (int i = 0; i < 4; i++) {
+        void *rc;
+        pthread_join(th[i], &rc);
+        assert_null(rc);
+    }
+    assert_int_equal(spoor_flush(c, 20000), SPOOR_OK);
+    spoor_stats_t st;
+    spoor_client_stats(c, &st);
+    assert_int_equal(st.accepted, 8000);
+    assert_int_equal(st.delivered, 8000);
+    assert_int_equal(mock_events_accepted(m), 8000);
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(flush_at_triggers),
+        cmocka_unit_test(flush_interval_triggers),
+        cmocka_unit_test(byte_limit_triggers_and_bounds),
+        cmocka_unit_test(max_batch_events_splits),
+        cmocka_unit_test(overflow_drops_oldest),
+        cmocka_unit_test(retries_5xx_then_delivers),
+        cmocka_unit_test(retries_exhausted_report_failure),
+        cmocka_unit_test(backoff_grows),
+        cmocka_unit_test(honours_retry_after),
+        cmocka_unit_test(splits_on_413),
+        cmocka_unit_test(client_errors_not_retried),
+        cmocka_unit_test(timeout_then_retry),
+        cmocka_unit_test(connection_cut_then_retry),
+        cmocka_unit_test(network_down_reported),
+        cmocka_unit_test(rejected_events_reported),
+        cmocka_unit_test(flush_times_out_without_loss),
+        cmocka_unit_test(close_times_out_and_aborts),
+        cmocka_unit_test(close_delivers_everything),
+        cmocka_unit_test(auth_headers_and_user_agent),
+        cmocka_unit_test(gzip_and_signature),
+        cmocka_unit_test(logs_never_show_secrets),
+        cmocka_unit_test(order_and_keep_alive),
+        cmocka_unit_test(many_threads),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -57,9 +57,13 @@ int buf_printf(buf_t *b, const char *fmt, ...) {
 }
 
 int buf_json_string(buf_t *b, const char *s) {
-    if (!s) return buf_puts(b, "null");
+    return s ? buf_json_stringn(b, s, strlen(s)) : buf_puts(b, "null");
+}
+
+int buf_json_stringn(buf_t *b, const char *s, size_t len) {
     buf_puts(b, "\"");
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    const unsigned char *end = (const unsigned char *)s + len;
+    for (const unsigned char *p = (const unsigned char *)s; p < end; p++) {
         switch (*p) {
         case '"': buf_puts(b, "\\\""); break;
         case '\\': buf_puts(b, "\\\\"); break;

@@ -19,6 +19,8 @@ int buf_puts(buf_t *b, const char *s);
 int buf_printf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s as a JSON string literal (quotes and escapes included); NULL as null. */
 int buf_json_string(buf_t *b, const char *s);
+/* The same for s[0..len), which need not be NUL-terminated. */
+int buf_json_stringn(buf_t *b, const char *s, size_t len);
 /* Hands the data over to the caller (to free()) and leaves b empty. Never NULL
  * unless out of memory. */
 char *buf_steal(buf_t *b, size_t *len);

@@ -54,6 +54,8 @@ class Collector:
         while not os.path.exists(self.port_file):
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 self.kill()
+                self.proc.stdout.close()
+                self.log.close()
                 raise RuntimeError("collector did not start: %s" % self.stderr())
             time.sleep(0.02)
         with open(self.port_file) as f:
@@ -61,7 +63,8 @@ class Collector:
         self.banner = self.proc.stdout.readline().decode().strip()
 
     def stderr(self):
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         with open(self.log_path, "rb") as f:
             return f.read().decode(errors="replace")
 

@@ -181,26 +181,22 @@ static uint64_t next_seq(ch_store_t *s) {
     return s->last_seq;
 }
 
+/* One JSONEachRow line, written by hand: cJSON would print the 64-bit seq as a
+ * double in exponent form, which ClickHouse refuses. */
 static void add_row(ch_store_t *s, buf_t *sql, const store_event_t *e) {
-    cJSON *row = cJSON_CreateObject();
-    char *json = strndup(e->json, e->json_len);
     const char *keys[] = {"eventId", "type", "eventName", "userId", "anonymousId",
-                          "profileId", "timestamp", "received_at", "error", "json"};
+                          "profileId", "timestamp", "received_at", "error"};
     const char *vals[] = {e->event_id, e->type, e->event_name, e->user_id, e->anonymous_id,
-                          e->profile_id, e->timestamp, e->received_at, e->error, json};
-    cJSON_AddNumberToObject(row, "seq", (double)next_seq(s)); /* < 2^53: exact */
-    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
-        if (i != 8 || e->error) cJSON_AddStringToObject(row, keys[i], vals[i] ? vals[i] : "");
-    char *text = cJSON_PrintUnformatted(row);
-    if (text) {
-        buf_puts(sql, text);
-        buf_puts(sql, "\n");
-    } else {
-        sql->oom = 1;
+                          e->profile_id, e->timestamp, e->received_at, e->error};
+    buf_printf(sql, "{\"seq\":%llu", (unsigned long long)next_seq(s));
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        if (i == 8 && !e->error) continue; /* spoor_events has no error column */
+        buf_printf(sql, ",\"%s\":", keys[i]);
+        buf_json_string(sql, vals[i] ? vals[i] : "");
     }
-    free(text);
-    free(json);
-    cJSON_Delete(row);
+    buf_puts(sql, ",\"json\":");
+    buf_json_stringn(sql, e->json, e->json_len);
+    buf_puts(sql, "}\n");
 }
 
 static int ch_put(store_t *base, store_event_t *e, size_t n, char *err, size_t errsize) {
