@@ -64,6 +64,18 @@ def generate_cdef(core: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def version_script() -> str:
+    """A linker version script exporting only the module's init function, so
+    the core's spoor_* symbols stay private to the extension and cannot clash
+    with another copy of libspoor in the same process."""
+    folder = os.path.join(HERE, "build")
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, "spoor_cffi.map")
+    with open(path, "w") as f:
+        f.write("{ global: PyInit__spoor_cffi; local: *; };\n")
+    return path
+
+
 def make_ffi() -> FFI:
     core = find_core()
     ffi = FFI()
@@ -77,6 +89,10 @@ def make_ffi() -> FFI:
         define_macros=[("SPOOR_BUILDING", None), ("_GNU_SOURCE", None)],
         extra_compile_args=["-std=gnu11", "-fvisibility=hidden", "-Wno-unused-parameter"],
         libraries=LIBRARIES,
+        extra_link_args=["-Wl,--version-script=" + version_script()],
+        # Rebuild when any core header changes, not only a .c file.
+        depends=sorted(glob.glob(os.path.join(core, "include", "**", "*.h"), recursive=True)
+                       + glob.glob(os.path.join(core, "src", "*.h"))),
     )
     return ffi
 
