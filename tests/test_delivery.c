@@ -506,7 +506,7 @@ static void logs_never_show_secrets(void **state) {
 static void order_and_keep_alive(void **state) {
     (void)state;
     mock_server_t *m = mock_start();
-    spoor_client_t *c = client_with(mock_url(m), "flush_at", "10", "flush_interval", "1000s", NULL);
+    spoor_client_t *c = client_with(mock_url(m), "flush_at", "10", "max_batch_events", "10", "flush_interval", "1000s", NULL);
     for (int i = 0; i < 100; i++) {
         char ev[128];
         snprintf(ev, sizeof ev, "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"i\":%d}}", i);
@@ -523,7 +523,7 @@ static void order_and_keep_alive(void **state) {
         cJSON_Delete(doc);
     }
     assert_int_equal(next, 100);
-    assert_true(mock_count(m) >= 2);
+    assert_int_equal(mock_count(m), 10);
     assert_int_equal(mock_connections(m), 1); /* one kept-alive connection for every batch */
     spoor_client_destroy(c);
     mock_stop(m);

@@ -1,1 +1,91 @@
-int main(void) { return 0; }
+/* test_fork.c: after fork() the child gets its own worker and connection, its
+ * events arrive, and the parent's queue is sent once, by the parent. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mock_server.h"
+#include "test_util.h"
+
+static void track_id(spoor_client_t *c, const char *id) {
+    char ev[128];
+    snprintf(ev, sizeof ev, "{\"event\":\"e\",\"userId\":\"u\",\"eventId\":\"%s\"}", id);
+    assert_int_equal(spoor_track(c, ev), SPOOR_OK);
+}
+
+static int count_in_bodies(mock_server_t *m, const char *needle) {
+    int n = 0;
+    for (size_t i = 0; i < mock_count(m); i++)
+        for (const char *p = mock_request(m, i).body; (p = strstr(p, needle)); p++) n++;
+    return n;
+}
+
+static int child_sends(spoor_client_t *c) {
+    char ev[128];
+    int bad = 0;
+    for (int i = 0; i < 2; i++) {
+        snprintf(ev, sizeof ev, "{\"event\":\"e\",\"userId\":\"u\",\"eventId\":\"child-%d\"}", i);
+        bad |= spoor_track(c, ev) != SPOOR_OK;
+    }
+    bad |= spoor_flush(c, 5000) != SPOOR_OK;
+    spoor_stats_t st;
+    spoor_client_stats(c, &st);
+    bad |= st.accepted != 2 || st.delivered != 2; /* the child's own counters */
+    spoor_client_destroy(c);
+    return bad;
+}
+
+static void child_does_not_resend_parent_queue(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    spoor_client_t *c = client_with(mock_url(m), "flush_at", "1000", "flush_interval", "1000s", NULL);
+    track_id(c, "parent-0");
+    track_id(c, "parent-1");
+    track_id(c, "parent-2");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) _exit(child_sends(c));
+    int status = 0;
+    waitpid(pid, &status, 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    assert_int_equal(mock_events_accepted(m), 5);
+    assert_int_equal(count_in_bodies(m, "\"parent-0\""), 1);
+    assert_int_equal(count_in_bodies(m, "\"parent-2\""), 1);
+    assert_int_equal(count_in_bodies(m, "\"child-1\""), 1);
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+static void fork_while_sending(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    mock_reply_t script[] = {{.delay_ms = 400, .retry_after = -1}};
+    mock_script(m, script, 1);
+    spoor_client_t *c = client_with(mock_url(m), "flush_at", "1", NULL);
+    track_id(c, "inflight-0");
+    usleep(100 * 1000); /* the parent's worker is now inside the slow request */
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) _exit(child_sends(c));
+    int status = 0;
+    waitpid(pid, &status, 0);
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    assert_int_equal(mock_wait(m, 2, 5000), 0);
+    assert_int_equal(count_in_bodies(m, "\"inflight-0\""), 1);
+    assert_int_equal(count_in_bodies(m, "\"child-0\""), 1);
+    assert_int_equal(mock_events_accepted(m), 3);
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(child_does_not_resend_parent_queue),
+        cmocka_unit_test(fork_while_sending),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
