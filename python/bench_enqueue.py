@@ -2,14 +2,16 @@
 
     python bench_enqueue.py [--events 200000] [--threads 1]
 
-The host is unreachable (a closed local port) and the queue is big enough to
-hold every event, so what is measured is the call: converting the arguments,
-validating and queueing in the core. Nothing waits on the network.
+The host is a local socket that listens but never answers (a stalled server),
+so the worker sits in its first request while the queue, big enough for every
+event, fills: what is measured is the call itself (converting the arguments,
+validating and queueing in the core), not the network.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 import threading
 import time
@@ -30,11 +32,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=200000)
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--host", default="http://127.0.0.1:9")
+    parser.add_argument("--host", help="default: a local server that never answers")
     args = parser.parse_args()
 
-    client = spoor.Client(host=args.host, max_queue_size=args.events * 2, flush_at=100000,
-                          flush_interval=3600.0, retry_limit=0, close_timeout=0.0)
+    stalled = socket.socket()
+    stalled.bind(("127.0.0.1", 0))
+    stalled.listen(16)  # never accept()ed: connections complete, requests never answered
+    host = args.host or "http://127.0.0.1:%d" % stalled.getsockname()[1]
+
+    client = spoor.Client(host=host, max_queue_size=args.events * 2, flush_at=100000,
+                          flush_interval=3600.0, timeout=3600.0, retry_limit=0, close_timeout=0.0)
     per_thread = args.events // args.threads
 
     def work() -> None:
@@ -59,7 +66,8 @@ def main() -> None:
     try:
         client.close(0)
     except spoor.TimeoutError:
-        pass  # the unreachable host: what is still queued is reported aborted
+        pass  # the stalled host: what is still queued is reported aborted
+    stalled.close()
 
 
 if __name__ == "__main__":
