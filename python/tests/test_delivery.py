@@ -184,3 +184,54 @@ def test_context_manager_keeps_body_exception(collector: Collector) -> None:
             client.track("ctx3", user_id="u")
             raise KeyError("body")
     assert len(collector.wait_good(1, eventName="ctx3")) == 1
+
+
+def test_413_splits_the_batch(make_client: Callable[..., spoor.Client], collector: Collector) -> None:
+    collector.fault(status=413, count=1)
+    reports: List[spoor.DeliveryReport] = []
+    client = make_client(flush_at=1000, flush_interval=60, on_delivery=reports.append)
+    for i in range(4):
+        client.track("split", user_id="u", event_id="split-%d" % i)
+    client.flush(10)
+    assert [(r["status"], r["events"]) for r in collector.requests()] == [(413, 4), (200, 2), (200, 2)]
+    assert sorted(i for r in reports if r.ok for i in r.event_ids) == ["split-%d" % i for i in range(4)]
+    assert len(collector.wait_good(4, eventName="split")) == 4
+
+
+def test_garbage_collected_client_is_flushed(collector: Collector) -> None:
+    import gc
+    client = spoor.Client(host=collector.url, api_key="test-key", secret="test-secret", flush_interval=60)
+    client.track("gc", user_id="u")
+    del client
+    gc.collect()  # the finalizer destroys it: close (flushing) with close_timeout, then free
+    assert len(collector.wait_good(1, eventName="gc")) == 1
+
+
+def test_close_while_other_threads_track(make_client: Callable[..., spoor.Client],
+                                         collector: Collector) -> None:
+    client = make_client()
+    outcomes: List[str] = []
+    start = threading.Barrier(5)
+
+    def work() -> None:
+        start.wait()
+        for _ in range(300):
+            try:
+                client.track("race", user_id="u")
+                outcomes.append("ok")
+            except spoor.ClosedError:
+                outcomes.append("closed")
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    time.sleep(0.002)
+    client.close(5)
+    for thread in threads:
+        thread.join()
+    accepted = outcomes.count("ok")
+    assert accepted + outcomes.count("closed") == 1200
+    assert client.stats()["accepted"] == accepted
+    assert client.stats()["delivered"] == accepted  # close delivered every accepted event
+    assert len(collector.wait_good(accepted, eventName="race")) == accepted

@@ -137,3 +137,29 @@ def test_init_replaces_and_closes_previous(collector: Collector) -> None:
         spoor.close()
     with pytest.raises(spoor.Error, match="init"):
         spoor.track("x", user_id="u")
+
+
+def _child_work(url: str, n: int) -> int:
+    """Runs in a pool worker (fork start method) using the parent's default client."""
+    for i in range(n):
+        spoor.track("pool", user_id="w%d" % os.getpid(), properties={"i": i})
+    spoor.flush(10)
+    return os.getpid()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
+def test_multiprocessing_fork_pool(collector: Collector) -> None:
+    import multiprocessing
+    spoor.init(API_KEY, host=collector.url, secret=SECRET, flush_interval=60)
+    try:
+        spoor.track("pool-parent", user_id="parent")  # queued before the fork
+        with multiprocessing.get_context("fork").Pool(3) as pool:
+            pids = pool.starmap(_child_work, [(collector.url, 10)] * 6)
+        spoor.flush(10)
+    finally:
+        spoor.close()
+    assert len(collector.wait_good(60, eventName="pool")) == 60
+    assert len(collector.good(eventName="pool-parent")) == 1
+    counts = collector.counts()
+    assert counts["duplicates"] == 0 and counts["total"] == 61
+    assert len(set(pids)) >= 1
