@@ -11,7 +11,7 @@ describe('validation', () => {
   // Nothing is sent: the host is never contacted by refused calls.
   before(() => {
     client = new spoor.Client({
-      host: 'http://127.0.0.1:9', maxEventBytes: 1024, flushInterval: 600000, flushOnExit: false,
+      host: 'http://127.0.0.1:9', maxEventBytes: 1024, flushInterval: 600000, flushOnExit: false, logger: () => {},
       collectionSchemas: { purchase: { totalprice: 'number', ispaid: 'boolean', items: 'array' } },
     });
   });
