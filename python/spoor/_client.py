@@ -8,7 +8,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Union
 
-from ._convert import PROP_STRING, config_text, to_json
+from ._convert import PROP_STRING, config_text, to_json, without_none
 from ._errors import ConfigError, Error, error_name, raise_error
 from ._logging import core_level, forward, logger
 from ._spoor_cffi import ffi, lib
@@ -256,13 +256,8 @@ class Client:
     def profile(self, /, profile_id: Optional[str] = None, user_identifier: Optional[str] = None,
                 account_identifier: Optional[str] = None, **attributes: JSON) -> None:
         """Intempt's profile: identity keys plus any other attributes (traits)."""
-        message: Dict[str, JSON] = {}
-        if profile_id is not None:
-            message["profileId"] = profile_id
-        if user_identifier is not None:
-            message["user_identifier"] = user_identifier
-        if account_identifier is not None:
-            message["account_identifier"] = account_identifier
+        message = without_none({"profileId": profile_id, "user_identifier": user_identifier,
+                                "account_identifier": account_identifier})
         message.update(attributes)
         err = lib.spoor_profile(self._ptr, to_json(message, ""))
         if err:
@@ -271,11 +266,7 @@ class Client:
     def track_consents(self, consents: Sequence[Mapping[str, JSON]], *, profile_id: Optional[str] = None,
                        user_id: Optional[str] = None) -> None:
         """Consents: [{"regulation": "GDPR"|"CCPA", "purpose": ..., "consented": bool}]."""
-        subject: Dict[str, JSON] = {}
-        if profile_id is not None:
-            subject["profileId"] = profile_id
-        if user_id is not None:
-            subject["userId"] = user_id
+        subject = without_none({"profileId": profile_id, "userId": user_id})
         err = lib.spoor_track_consents(self._ptr, to_json(consents, "consents"), to_json(subject, ""))
         if err:
             raise_error(err)
@@ -288,27 +279,12 @@ class Client:
         """Track an event. `event` is its name, or Datalyr's options object
         ({"event", "userId", "properties", ...}) as a dict."""
         if isinstance(event, Mapping):
-            options: Any = event
+            options: Mapping[str, JSON] = event
         else:
-            options = {"event": event}
-            if user_id is not None:
-                options["userId"] = user_id
-            if anonymous_id is not None:
-                options["anonymousId"] = anonymous_id
-            if profile_id is not None:
-                options["profileId"] = profile_id
-            if properties is not None:
-                options["properties"] = properties
-            if event_id is not None:
-                options["eventId"] = event_id
-            if timestamp is not None:
-                options["timestamp"] = timestamp
-            if session_id is not None:
-                options["sessionId"] = session_id
-            if account_id is not None:
-                options["accountId"] = account_id
-            if page_id is not None:
-                options["pageId"] = page_id
+            options = without_none({
+                "event": event, "userId": user_id, "anonymousId": anonymous_id, "profileId": profile_id,
+                "properties": properties, "eventId": event_id, "timestamp": timestamp,
+                "sessionId": session_id, "accountId": account_id, "pageId": page_id})
         err = lib.spoor_track(self._ptr, to_json(options, ""))
         if err:
             raise_error(err)
