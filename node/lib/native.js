@@ -16,7 +16,7 @@ function load() {
     }
   }
   throw new Error(`spoor: the native addon is not built (looked for ${tried.join(', ')}); ` +
-    'run `npm install` in the package (it runs node-gyp rebuild)');
+    'run `npm rebuild spoor` (or `npm install` in the package folder), which runs node-gyp rebuild');
 }
 
 const native = load();
