@@ -8,7 +8,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Union
 
-from ._convert import PROP_STRING, config_text, to_json, without_none
+from ._convert import PROP_DURATION, PROP_STRING, config_text, to_json, without_none
 from ._errors import ConfigError, Error, error_name, raise_error
 from ._logging import core_level, forward, logger
 from ._spoor_cffi import ffi, lib
@@ -29,6 +29,8 @@ class DeliveryReport:
     """The last HTTP status, 0 when none was received."""
     reason: str
     event_ids: List[str] = field(default_factory=list)
+    events: List[str] = field(default_factory=list)
+    """The events as queued (JSON texts), e.g. to keep failed ones aside."""
 
     @property
     def ok(self) -> bool:
@@ -108,9 +110,11 @@ def _spoor_delivery_cb(report: Any, opaque: Any) -> None:
         callbacks: _Callbacks = ffi.from_handle(opaque)
         if callbacks.on_delivery is None:
             return
-        ids = [_text(report.event_ids[i]) for i in range(report.count)]
+        count = range(report.count)
+        ids = [_text(report.event_ids[i]) for i in count]
+        events = [_text(report.events[i]) for i in count] if report.events != ffi.NULL else []
         error = None if report.err == 0 else error_name(report.err)
-        callbacks.on_delivery(DeliveryReport(error, int(report.http_status), _text(report.reason), ids))
+        callbacks.on_delivery(DeliveryReport(error, int(report.http_status), _text(report.reason), ids, events))
     except Exception:
         logger.exception("on_delivery callback raised")
     finally:
@@ -189,7 +193,13 @@ def _set_config(conf: Any, key: str, value: Any) -> None:
             raise ConfigError("%s: %s" % (key, exc), "CONFIG_INVALID") from None
     err = lib.spoor_config_set(conf, key.encode("utf-8"), ffi.NULL if text is None else text.encode("utf-8"))
     if err:
-        raise_error(err)
+        try:
+            raise_error(err)
+        except ConfigError as exc:
+            if _PROPERTY_TYPES.get(key) != PROP_DURATION:
+                raise
+            # The core counts milliseconds; say what the Python caller wrote.
+            raise ConfigError("%s (%s=%r seconds)" % (exc.message, key, value), exc.code) from None
 
 
 class Client:

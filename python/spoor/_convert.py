@@ -12,7 +12,7 @@ import os
 import secrets
 import uuid
 from decimal import Decimal
-from typing import Any, Callable, Dict, List, Mapping, Optional, Set, Tuple
+from typing import Any, Callable, Dict, List, Mapping, NoReturn, Optional, Set, Tuple
 
 __all__ = ["to_json", "iso8601", "config_text"]
 
@@ -96,15 +96,15 @@ def to_json(value: Any, field: str) -> bytes:
             text = _FAST(value)
         except _HasDecimal:
             text = _encode_with_decimals(value)
-    except (TypeError, ValueError, RecursionError) as exc:
+        return text.encode("utf-8")
+    except (TypeError, ValueError, RecursionError) as exc:  # UnicodeEncodeError is a ValueError
         _raise_at(value, field, exc)
-    return text.encode("utf-8")
 
 
 _SCALARS = (str, int, bool, type(None), _dt.date, uuid.UUID)
 
 
-def _raise_at(value: Any, field: str, cause: BaseException) -> None:
+def _raise_at(value: Any, field: str, cause: BaseException) -> NoReturn:
     """Find the first bad value under `value` and raise an error naming it."""
     problem = _find(value, field, set())
     if problem is None:  # not found by the walk: report the encoder's words
@@ -121,6 +121,12 @@ def _find(value: Any, path: str, seen: Set[int]) -> Optional[Tuple[str, Callable
     if isinstance(value, Decimal):
         if not value.is_finite():
             return path, ValueError, "Decimal(%r) is not a JSON number" % str(value)
+        return None
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path, ValueError, "not valid Unicode (a lone surrogate)"
         return None
     if isinstance(value, _SCALARS):
         return None

@@ -292,3 +292,22 @@ def test_close_timeout_key(collector: Collector) -> None:
     client.track("ct", user_id="u")
     with pytest.raises(spoor.TimeoutError):
         client.close()  # no timeout: close_timeout applies
+
+
+def test_duration_error_says_seconds() -> None:
+    with pytest.raises(spoor.ConfigError) as info:
+        spoor.Client(host="http://127.0.0.1:9", flush_interval=0.0001)
+    assert "flush_interval" in str(info.value) and "0.0001 seconds" in str(info.value)
+
+
+def test_timedelta_duration(make_client: Callable[..., spoor.Client], collector: Collector) -> None:
+    import datetime as dt
+    client = make_client(flush_at=1000, flush_interval=dt.timedelta(milliseconds=200))
+    client.track("td", user_id="u")
+    assert len(collector.wait_good(1, eventName="td", timeout=5)) == 1
+
+
+def test_spool_dir_not_available_yet(tmp_path: Any) -> None:
+    with pytest.raises(spoor.Error) as info:
+        spoor.Client(host="http://127.0.0.1:9", spool_dir=tmp_path)
+    assert info.value.code == "NOT_SUPPORTED" and "spool_dir" in str(info.value)

@@ -1,6 +1,7 @@
 """Retries through the collector's faults, delivery reports, flush/close deadlines."""
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -60,6 +61,8 @@ def test_failure_reported_to_on_delivery(make_client: Callable[..., spoor.Client
     assert report.error == "HTTP" and report.http_status == 500
     assert sorted(report.event_ids) == ["fail-1", "fail-2"]
     assert report.reason
+    assert [json.loads(e)["eventId"] for e in report.events] == report.event_ids  # kept for a dead-letter store
+    assert json.loads(report.events[0])["context"]["library"]["binding"] == "python"
     stats = client.stats()
     assert stats["failed"] == 2 and stats["delivered"] == 0
     assert collector.counts()["total"] == 0

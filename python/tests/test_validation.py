@@ -85,3 +85,17 @@ def test_non_string_ids_are_type_errors(client: spoor.Client) -> None:
         client.identify(123)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="collection"):
         client.record_event(5, {"profileId": "p"})  # type: ignore[arg-type]
+
+
+def test_lone_surrogate_names_path(client: spoor.Client) -> None:
+    with pytest.raises(ValueError) as info:
+        client.track("x", user_id="u", properties={"names": ["ok", "bad \ud800"]})
+    assert str(info.value).startswith("properties.names[1]:")
+    assert_nothing_queued(client)
+
+
+def test_circular_reference_names_path(client: spoor.Client) -> None:
+    loop: dict = {}
+    loop["self"] = loop
+    with pytest.raises(ValueError, match=r"^properties\.self: circular"):
+        client.track("x", user_id="u", properties=loop)
