@@ -265,17 +265,17 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
   static Napi::Function Init(Napi::Env env) {
     return DefineClass(env, "NativeClient",
                        {
-                           InstanceMethod<&NativeClient::RecordEvent>("recordEvent"),
-                           InstanceMethod<&NativeClient::Profile>("profile"),
-                           InstanceMethod<&NativeClient::TrackConsents>("trackConsents"),
-                           InstanceMethod<&NativeClient::Track>("track"),
+                           InstanceMethod<&NativeClient::TwoTexts<spoor_record_event>>("recordEvent"),
+                           InstanceMethod<&NativeClient::OneText<spoor_profile>>("profile"),
+                           InstanceMethod<&NativeClient::TwoTexts<spoor_track_consents>>("trackConsents"),
+                           InstanceMethod<&NativeClient::OneText<spoor_track>>("track"),
                            InstanceMethod<&NativeClient::Identify>("identify"),
                            InstanceMethod<&NativeClient::Group>("group"),
                            InstanceMethod<&NativeClient::Page>("page"),
-                           InstanceMethod<&NativeClient::Product>("product"),
+                           InstanceMethod<&NativeClient::OneText<spoor_product>>("product"),
                            InstanceMethod<&NativeClient::IngestFeed>("ingestFeed"),
-                           InstanceMethod<&NativeClient::Enqueue>("enqueue"),
-                           InstanceMethod<&NativeClient::Batch>("batch"),
+                           InstanceMethod<&NativeClient::OneText<spoor_enqueue>>("enqueue"),
+                           InstanceMethod<&NativeClient::OneText<spoor_batch>>("batch"),
                            InstanceMethod<&NativeClient::Flush>("flush"),
                            InstanceMethod<&NativeClient::Close>("close"),
                            InstanceMethod<&NativeClient::CloseSync>("closeSync"),
@@ -404,7 +404,6 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
     }
   }
 
-  static std::string Str(const Napi::Value& v) { return v.As<Napi::String>().Utf8Value(); }
   // A string, or NULL for null/undefined (lib/ passes nothing else).
   struct OptStr {
     bool has = false;
@@ -418,21 +417,30 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
     const char* c() const { return has ? s.c_str() : nullptr; }
   };
 
-  Napi::Value RecordEvent(const Napi::CallbackInfo& info) {
-    std::string coll = Str(info[0]), ev = Str(info[1]);
-    return Run(info, [&] { return spoor_record_event(client_, coll.c_str(), ev.c_str()); });
+  // The JS string v as UTF-8 in buf, which is reused between calls: the hot path
+  // (track) allocates nothing here once buf has grown.
+  static const char* Utf8(Napi::Env env, const Napi::Value& v, std::string& buf) {
+    size_t len = 0;
+    if (napi_get_value_string_utf8(env, v, nullptr, 0, &len) != napi_ok)
+      throw Napi::TypeError::New(env, "expected a string");
+    buf.resize(len);
+    napi_get_value_string_utf8(env, v, &buf[0], len + 1, &len);
+    return buf.c_str();
   }
-  Napi::Value Profile(const Napi::CallbackInfo& info) {
-    std::string a = Str(info[0]);
-    return Run(info, [&] { return spoor_profile(client_, a.c_str()); });
+
+  // Operations that take one JSON text: track, profile, product, enqueue, batch.
+  using TextOp = spoor_err_t (*)(spoor_client_t*, const char*);
+  template <TextOp Op>
+  Napi::Value OneText(const Napi::CallbackInfo& info) {
+    const char* text = Utf8(info.Env(), info[0], buf0_);
+    return Run(info, [&] { return Op(client_, text); });
   }
-  Napi::Value TrackConsents(const Napi::CallbackInfo& info) {
-    std::string c = Str(info[0]), s = Str(info[1]);
-    return Run(info, [&] { return spoor_track_consents(client_, c.c_str(), s.c_str()); });
-  }
-  Napi::Value Track(const Napi::CallbackInfo& info) {
-    std::string o = Str(info[0]);
-    return Run(info, [&] { return spoor_track(client_, o.c_str()); });
+  // Operations that take two: recordEvent (collection, event), trackConsents (consents, subject).
+  template <spoor_err_t (*Op)(spoor_client_t*, const char*, const char*)>
+  Napi::Value TwoTexts(const Napi::CallbackInfo& info) {
+    const char* a = Utf8(info.Env(), info[0], buf0_);
+    const char* b = Utf8(info.Env(), info[1], buf1_);
+    return Run(info, [&] { return Op(client_, a, b); });
   }
   Napi::Value Identify(const Napi::CallbackInfo& info) {
     OptStr u(info[0]), t(info[1]);
@@ -446,23 +454,11 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
     OptStr u(info[0]), n(info[1]), p(info[2]);
     return Run(info, [&] { return spoor_page(client_, u.c(), n.c(), p.c()); });
   }
-  Napi::Value Product(const Napi::CallbackInfo& info) {
-    std::string p = Str(info[0]);
-    return Run(info, [&] { return spoor_product(client_, p.c_str()); });
-  }
   Napi::Value IngestFeed(const Napi::CallbackInfo& info) {
-    std::string t = Str(info[0]);
+    const char* text = Utf8(info.Env(), info[0], buf0_);
     size_t n = 0;
-    Run(info, [&] { return spoor_ingest_feed(client_, t.c_str(), &n); });
+    Run(info, [&] { return spoor_ingest_feed(client_, text, &n); });
     return Napi::Number::New(info.Env(), static_cast<double>(n));
-  }
-  Napi::Value Enqueue(const Napi::CallbackInfo& info) {
-    std::string m = Str(info[0]);
-    return Run(info, [&] { return spoor_enqueue(client_, m.c_str()); });
-  }
-  Napi::Value Batch(const Napi::CallbackInfo& info) {
-    std::string m = Str(info[0]);
-    return Run(info, [&] { return spoor_batch(client_, m.c_str()); });
   }
 
   Napi::Value Flush(const Napi::CallbackInfo& info);
@@ -546,6 +542,7 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
   napi_env env_ = nullptr;
   std::atomic<int> busy_{0};
   bool hooked_ = false;
+  std::string buf0_, buf1_;  // argument texts, reused (JS thread only)
 };
 
 // flush/close off the JS thread.
