@@ -83,7 +83,15 @@ _PROPERTY_TYPES = _property_types()
 
 # -- callbacks from C (cffi takes the GIL around each) ----------------------
 
-_tls = threading.local()  # .depth > 0 while this thread runs one of our callbacks
+_tls = threading.local()
+
+
+def _running() -> "List[_Callbacks]":
+    """The clients (their _Callbacks) whose callback this thread is running now."""
+    running: Optional[List[_Callbacks]] = getattr(_tls, "running", None)
+    if running is None:
+        running = _tls.running = []
+    return running
 
 
 class _Callbacks:
@@ -105,9 +113,10 @@ def _spoor_log_cb(level: int, message: Any, opaque: Any) -> None:
 
 
 def _spoor_delivery_cb(report: Any, opaque: Any) -> None:
-    _tls.depth = getattr(_tls, "depth", 0) + 1
+    callbacks: _Callbacks = ffi.from_handle(opaque)
+    running = _running()
+    running.append(callbacks)
     try:
-        callbacks: _Callbacks = ffi.from_handle(opaque)
         if callbacks.on_delivery is None:
             return
         count = range(report.count)
@@ -118,13 +127,14 @@ def _spoor_delivery_cb(report: Any, opaque: Any) -> None:
     except Exception:
         logger.exception("on_delivery callback raised")
     finally:
-        _tls.depth -= 1
+        running.pop()
 
 
 def _spoor_token_cb(buf: Any, size: int, opaque: Any) -> int:
-    _tls.depth = getattr(_tls, "depth", 0) + 1
+    callbacks: _Callbacks = ffi.from_handle(opaque)
+    running = _running()
+    running.append(callbacks)
     try:
-        callbacks: _Callbacks = ffi.from_handle(opaque)
         assert callbacks.access_token is not None
         token = callbacks.access_token()
         if not isinstance(token, str):
@@ -138,7 +148,7 @@ def _spoor_token_cb(buf: Any, size: int, opaque: Any) -> int:
         logger.exception("access_token callable raised; sending without a token")
         return 1
     finally:
-        _tls.depth -= 1
+        running.pop()
 
 
 for _callback in (_spoor_log_cb, _spoor_delivery_cb, _spoor_token_cb):
@@ -148,7 +158,7 @@ for _callback in (_spoor_log_cb, _spoor_delivery_cb, _spoor_token_cb):
 def _destroy(ptr: Any, handle: Any) -> None:
     """Free a client (closing it with close_timeout first). `handle` rides along
     so the callbacks' target lives until the worker has stopped."""
-    if getattr(_tls, "depth", 0):
+    if ffi.from_handle(handle) in _running():
         # Collected inside one of its own callbacks, on its worker thread: that
         # thread cannot join itself, so free the client from another one.
         threading.Thread(target=lib.spoor_client_destroy, args=(ptr,), daemon=True).start()
@@ -251,6 +261,7 @@ class Client:
         finally:
             lib.spoor_config_destroy(conf)
         self._ptr = out[0]
+        self._callbacks = callbacks
         self._finalizer = weakref.finalize(self, _destroy, self._ptr, handle)
         self._finalizer.atexit = False  # _close_at_exit closes it instead
         _live.add(self)
@@ -359,6 +370,7 @@ class Client:
     def flush(self, timeout: Optional[float] = None) -> None:
         """Wait (GIL released) until everything accepted so far is delivered or
         has finally failed. Raises spoor.TimeoutError after `timeout` seconds."""
+        self._not_in_own_callback("flush")
         err = lib.spoor_flush(self._ptr, _ms(timeout))
         if err:
             raise_error(err)
@@ -366,10 +378,16 @@ class Client:
     def close(self, timeout: Optional[float] = None) -> None:
         """Flush (until `timeout` seconds, default close_timeout), stop the worker
         and refuse later calls with spoor.ClosedError. A second close is a no-op."""
+        self._not_in_own_callback("close")
         _live.discard(self)
         err = lib.spoor_close(self._ptr, _ms(timeout))
         if err:
             raise_error(err)
+
+    def _not_in_own_callback(self, what: str) -> None:
+        # The worker would wait for itself: flush until its deadline, close for ever.
+        if self._callbacks in _running():
+            raise Error("%s: not allowed in this client's own callback (its worker thread)" % what, None)
 
     @property
     def anonymous_id(self) -> str:

@@ -238,3 +238,33 @@ def test_close_while_other_threads_track(make_client: Callable[..., spoor.Client
     assert client.stats()["accepted"] == accepted
     assert client.stats()["delivered"] == accepted  # close delivered every accepted event
     assert len(collector.wait_good(accepted, eventName="race")) == accepted
+
+
+def test_flush_and_close_refused_in_own_callback(make_client: Callable[..., spoor.Client],
+                                                 collector: Collector) -> None:
+    outcomes: List[str] = []
+    holder: List[spoor.Client] = []
+
+    def on_delivery(report: spoor.DeliveryReport) -> None:
+        if outcomes:
+            return
+        client = holder[0]
+        for call in (lambda: client.flush(None), lambda: client.close(None)):
+            try:
+                call()
+                outcomes.append("returned")
+            except spoor.Error as exc:
+                outcomes.append(str(exc))
+        client.track("from-callback", user_id="u")  # enqueueing is fine
+        outcomes.append("tracked")
+
+    client = make_client(on_delivery=on_delivery)
+    holder.append(client)
+    client.track("first", user_id="u")
+    start = time.monotonic()
+    client.flush(10)
+    client.flush(10)
+    assert time.monotonic() - start < 5
+    assert outcomes[0].startswith("flush: not allowed") and outcomes[1].startswith("close: not allowed")
+    assert outcomes[2] == "tracked"
+    assert len(collector.wait_good(1, eventName="from-callback")) == 1
