@@ -567,6 +567,9 @@ class OpWorker : public Napi::AsyncWorker {
     // Settles after every report of the delivered events reached JS.
     owner_->QueueMarker(Env(), deferred_, rc_, msg_, close_);
     deferred_ = nullptr;
+    // Closed: drop the strong reference to the JS handler (it closes over the Client),
+    // so a closed client can be garbage-collected.
+    if (close_) owner_->handler_.Reset();
     owner_->Unref();
   }
   void OnError(const Napi::Error& e) override {

@@ -140,6 +140,30 @@ describe('process', () => {
     assert.match(r.stdout, /^\d+\.\d+\.\d+ \d+\.\d+\.\d+ function$/m);
   });
 
+  it('a closed client can be garbage-collected', async () => {
+    const r = await runNode(`
+      const spoor = require('.');
+      let collected = 0;
+      const registry = new FinalizationRegistry(() => { collected++; });
+      (async () => {
+        for (let i = 0; i < 20; i++) {
+          const c = new spoor.Client({ host: process.argv[1], flushInterval: 50 });
+          await c.track({ userId: 'gc', event: 'e' + i });
+          await c.close();
+          registry.register(c, i);
+        }
+        for (let i = 0; i < 10 && collected < 20; i++) {
+          global.gc();
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        console.log(collected);
+      })();
+    `, { args: [col.url], env: { NODE_OPTIONS: '--expose-gc' } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(Number(r.stdout.trim()) >= 15, `collected ${r.stdout.trim()} of 20 closed clients`);
+    assert.equal((await col.waitGood(20)).good, 20);
+  });
+
   it('a live client does not keep the event loop alive', async () => {
     const r = await runNode(`
       const spoor = require('.');
