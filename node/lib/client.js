@@ -30,6 +30,14 @@ function str(op, field, v) {
   return v;
 }
 
+/** A timeout for the core: whole ms, or -1 (none given, negative or infinite: the default). */
+function timeoutArg(t) {
+  if (t === undefined || t === null) return -1;
+  const ms = Number(t);
+  if (!Number.isFinite(ms) || ms < 0) return -1;
+  return Math.min(Math.floor(ms), 2147483647);
+}
+
 const isPlainObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function settle(fn) {
@@ -157,7 +165,7 @@ class Client extends EventEmitter {
   /** Resolves when everything queued before the call is delivered or has finally failed. */
   flush(timeoutMs) {
     try {
-      return this._native.flush(timeoutMs === undefined ? -1 : timeoutMs);
+      return this._native.flush(timeoutArg(timeoutMs));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -168,7 +176,7 @@ class Client extends EventEmitter {
     if (this._closing) return this._closing;
     lifecycle.unregister(this);
     try {
-      this._closing = this._native.close(timeoutMs === undefined ? -1 : timeoutMs);
+      this._closing = this._native.close(timeoutArg(timeoutMs));
     } catch (e) {
       this._closing = Promise.reject(e);
     }

@@ -30,6 +30,40 @@ describe('delivery', () => {
     assert.equal(all.duplicates, 0);
   });
 
+  it('413 splits the batch; every event arrives once', async () => {
+    await col.fault({ status: 413, count: 1 });
+    const c = new spoor.Client(fast(col.url, quiet));
+    for (let i = 0; i < 10; i++) await c.track({ userId: 'u', event: `split-${i}` });
+    await c.close();
+    const all = await col.waitGood(10);
+    assert.equal(all.good, 10);
+    assert.equal(all.duplicates, 0);
+    assert.ok((await col.requests(100)).length >= 3, 'the batch was sent again in parts');
+  });
+
+  it('events from one caller keep their order', async () => {
+    const c = new spoor.Client(fast(col.url, { flushAt: 7, ...quiet }));
+    for (let i = 0; i < 100; i++) await c.track({ userId: 'order', event: 'seq', properties: { i } });
+    await c.close();
+    await col.waitGood(100);
+    const reqs = await col.requests(100);
+    assert.equal(reqs.reduce((n, r) => n + r.events, 0), 100);
+    const seen = (await col.good({ userId: 'order' })).map((e) => e.properties.i);
+    assert.deepEqual(seen.slice().sort((a, b) => a - b), seen, 'stored in the order sent');
+  });
+
+  it('close() while a flush() is pending settles both', async () => {
+    await col.fault({ delayMs: 300, count: 1 });
+    const c = new spoor.Client(fast(col.url, quiet));
+    await c.track({ userId: 'u', event: 'both' });
+    const flushing = c.flush();
+    const closing = c.close();
+    const [f, cl] = await Promise.allSettled([flushing, closing]);
+    assert.equal(cl.status, 'fulfilled', String(cl.reason));
+    assert.ok(f.status === 'fulfilled' || f.reason instanceof spoor.ClosedError, String(f.reason));
+    assert.equal(c.stats().delivered, 1);
+  });
+
   it('429 honours Retry-After', async () => {
     await col.fault({ status: 429, retryAfter: 1, count: 1 });
     const c = new spoor.Client(fast(col.url, quiet));

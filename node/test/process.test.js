@@ -58,6 +58,21 @@ describe('process', () => {
     assert.equal((await col.waitGood(5)).good, 5);
   });
 
+  it('worker.terminate() closes the worker\'s clients, and their events arrive', async () => {
+    const code = `
+      const { parentPort, workerData } = require('worker_threads');
+      const spoor = require(workerData.pkg);
+      const c = new spoor.Client({ host: workerData.url, flushAt: 1000, flushInterval: 600000 });
+      Promise.all([1, 2, 3].map((i) => c.track({ userId: 'w', event: 'terminated' + i })))
+        .then(() => parentPort.postMessage('queued'));
+      setInterval(() => {}, 1000); // keeps running until terminated
+    `;
+    const w = new Worker(code, { eval: true, workerData: { pkg: PKG, url: col.url } });
+    await new Promise((resolve, reject) => { w.once('message', resolve); w.once('error', reject); });
+    await w.terminate();
+    assert.equal((await col.waitGood(3)).good, 3);
+  });
+
   it('a child process that exits without close() delivers its events, and the timer does not hold it', async () => {
     const r = await runNode(`
       const spoor = require('.');
