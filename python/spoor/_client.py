@@ -10,7 +10,7 @@ from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Seq
 
 from ._convert import PROP_DURATION, PROP_STRING, config_text, to_json, without_none
 from ._errors import ConfigError, Error, error_name, raise_error
-from ._logging import core_level, forward, logger
+from ._logging import core_level, enable_debug, forward, logger
 from ._spoor_cffi import ffi, lib
 
 __all__ = ["Client", "DeliveryReport", "ConfigProperty", "config_properties", "version"]
@@ -238,8 +238,10 @@ class Client:
         if callable(token):
             token_fn = token
             del settings["access_token"]
+        if settings.get("debug") is True:
+            enable_debug()
         if "log_level" not in settings:
-            settings["log_level"] = "debug" if settings.get("debug") else core_level()
+            settings["log_level"] = "debug" if settings.get("debug") is True else core_level()
 
         callbacks = _Callbacks(on_delivery, token_fn)
         handle = ffi.new_handle(callbacks)

@@ -68,3 +68,20 @@ def test_error_classes_cover_core_codes() -> None:
 
 def test_version() -> None:
     assert re.match(r"^\d+\.\d+\.\d+", spoor.version())
+
+
+def test_debug_prints_when_logging_is_not_configured(collector: Collector) -> None:
+    import subprocess
+    import sys
+    code = ("import spoor\n"
+            "c = spoor.Client(host=%r, api_key='test-key', secret='test-secret', debug=%s)\n"
+            "c.track('purchase', user_id='u')\n"
+            "c.close()\n")
+    loud = subprocess.run([sys.executable, "-c", code % (collector.url, True)], capture_output=True,
+                          text=True, timeout=60)
+    assert loud.returncode == 0, loud.stderr
+    assert "[spoor] DEBUG Event queued: purchase" in loud.stderr
+    assert "test-secret" not in loud.stderr
+    quiet = subprocess.run([sys.executable, "-c", code % (collector.url, False)], capture_output=True,
+                           text=True, timeout=60)
+    assert quiet.returncode == 0 and quiet.stderr == ""  # a library prints nothing by default
