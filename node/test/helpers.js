@@ -10,7 +10,8 @@ const PKG = path.join(__dirname, '..');
 const REPO = path.join(PKG, '..');
 
 function findCollector() {
-  if (process.env.SPOOR_COLLECTOR) return process.env.SPOOR_COLLECTOR;
+  const given = process.env.SPOOR_COLLECTOR;
+  if (given) return fs.existsSync(given) ? path.resolve(given) : path.resolve(REPO, given);
   const dirs = fs.readdirSync(REPO).filter((d) => d.startsWith('build')).sort();
   for (const d of dirs) {
     const f = path.join(REPO, d, 'tests', 'collector', 'spoor-collector');
