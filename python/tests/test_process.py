@@ -42,6 +42,11 @@ def test_many_threads(make_client: Callable[..., spoor.Client], collector: Colle
         assert mine == sorted(mine) and len(mine) == per_thread
 
 
+# Python 3.12+ warns when forking with threads alive; surviving that is what is tested.
+FORK_WITH_THREADS = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+
+
+@FORK_WITH_THREADS
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
 def test_fork(make_client: Callable[..., spoor.Client], collector: Collector) -> None:
     client = make_client(flush_at=1000, flush_interval=60)
@@ -147,6 +152,7 @@ def _child_work(url: str, n: int) -> int:
     return os.getpid()
 
 
+@FORK_WITH_THREADS
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
 def test_multiprocessing_fork_pool(collector: Collector) -> None:
     import multiprocessing
