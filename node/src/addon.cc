@@ -327,9 +327,12 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
     spoor_config_set_log_cb(conf, LogCb, bridge_);
     spoor_config_set_delivery_cb(conf, DeliveryCb, bridge_);
 
+    bridge_->inCall = true;  // "client ready" is logged on this thread
     spoor_err_t rc = spoor_client_new(&client_, conf);
+    bridge_->inCall = false;
     std::string msg = rc != SPOOR_OK ? LastErrorText(rc) : "";
     spoor_config_destroy(conf);
+    DeliverPendingLogs(env);
     if (rc != SPOOR_OK) {
       client_ = nullptr;
       ReleaseTsfns();

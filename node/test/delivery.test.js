@@ -210,6 +210,7 @@ describe('delivery', () => {
     const c = new spoor.Client(fast(col.url, {
       debug: true, apiKey: 'dk_SECRET_KEY', secret: 'hmac-SECRET', logger: (level, msg) => lines.push(`${level} ${msg}`), flushOnExit: false,
     }));
+    assert.ok(lines.some((l) => /^info client ready: http/.test(l)), 'logged by the constructor: ' + JSON.stringify(lines));
     await c.track({ userId: 'user_123', event: 'purchase' });
     assert.ok(lines.includes('debug Event queued: purchase'), 'logged at the call: ' + JSON.stringify(lines));
     await c.flush();
