@@ -169,3 +169,26 @@ def test_multiprocessing_fork_pool(collector: Collector) -> None:
     counts = collector.counts()
     assert counts["duplicates"] == 0 and counts["total"] == 61
     assert len(set(pids)) >= 1
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
+def test_forked_child_exiting_normally_flushes_at_exit(collector: Collector) -> None:
+    result = run_python("""
+        import os, sys, warnings
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import spoor
+        client = spoor.Client(host=%r, api_key=%r, secret=%r, flush_at=1000, flush_interval=60)
+        client.track("from-parent", user_id="p", event_id="p-1")
+        pid = os.fork()
+        if pid == 0:
+            client.track("from-child", user_id="c", event_id="c-1")
+            sys.exit(0)  # normal exit: atexit closes (flushes) the child's client
+        _, status = os.waitpid(pid, 0)
+        assert os.WEXITSTATUS(status) == 0, status
+        client.close()
+    """ % (collector.url, API_KEY, SECRET))
+    assert result.returncode == 0, result.stderr
+    events = collector.wait_good(2)
+    assert sorted(e["eventId"] for e in events) == ["c-1", "p-1"]
+    counts = collector.counts()
+    assert counts["total"] == 2 and counts["duplicates"] == 0
