@@ -156,6 +156,18 @@ describe('operations', () => {
     assert.equal(b.data.title, 'Shoe');
   });
 
+  it('product: a catalog product keeps a given eventId and timestamp (the dedup key)', {
+    todo: 'core: the catalog form copies the whole message into data; envelope keys are not lifted',
+  }, async () => {
+    const [ev] = await send((c) => c.product({
+      eventId: 'catalog-evt-1', timestamp: '2026-11-23T10:00:00Z', id: 'sku-9', title: 'Hat', description: 'd',
+      url: 'https://shop.example/hat', image_link: 'https://shop.example/hat.png',
+    }));
+    assert.equal(ev.eventId, 'catalog-evt-1');
+    assert.equal(ev.timestamp, '2026-11-23T10:00:00.000Z');
+    assert.equal(ev.data.eventId, undefined);
+  });
+
   it('ingestFeed: JSON text, XML text and a file path', async () => {
     const product = (id) => ({ id, title: `T ${id}`, description: 'd', url: `https://x.example/${id}`, image_link: `https://x.example/${id}.png` });
     const jsonFeed = JSON.stringify({ products: [{ product: product('f1') }, { product: product('f2') }] });
