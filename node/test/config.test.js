@@ -2,12 +2,12 @@
 // Every configuration key of the core is an option (camelCase), good values are
 // taken, bad ones throw a ConfigError naming the option, and the options that
 // shape requests (auth, headers, gzip, secret) show on the wire.
-const { describe, it, before, after, beforeEach } = require('node:test');
+const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('fs');
 const spoor = require('..');
 const { ConfigError } = spoor;
-const { startCollector, fast, waitFor } = require('./helpers');
+const { useCollector, fast, waitFor } = require('./helpers');
 
 const quiet = { logger: () => {}, flushOnExit: false };
 
@@ -123,10 +123,7 @@ describe('configuration', () => {
   });
 
   describe('on the wire', () => {
-    let col;
-    before(async () => { col = await startCollector(); });
-    after(async () => { await col.stop(); });
-    beforeEach(() => col.reset());
+    const col = useCollector();
 
     async function oneRequest(opts) {
       const c = new spoor.Client(fast(col.url, { ...quiet, ...opts }));
@@ -196,9 +193,7 @@ describe('configuration', () => {
   });
 
   describe('signing (secret) against a collector that checks key and signature', () => {
-    let col;
-    before(async () => { col = await startCollector({ apiKey: 'rpx_live_key', secret: 'hmac-secret' }); });
-    after(async () => { await col.stop(); });
+    const col = useCollector({ apiKey: 'rpx_live_key', secret: 'hmac-secret' });
 
     it('signed events are accepted', async () => {
       const c = new spoor.Client(fast(col.url, { apiKey: 'rpx_live_key', secret: 'hmac-secret', ...quiet }));
@@ -211,7 +206,6 @@ describe('configuration', () => {
     });
 
     it('a wrong secret is refused (401/403), not retried, and reported', async () => {
-      await col.reset();
       const reports = [];
       const c = new spoor.Client(fast(col.url, { apiKey: 'rpx_live_key', secret: 'wrong', onDelivery: (r) => reports.push(r), ...quiet }));
       await c.track({ userId: 'u', event: 'forged' });

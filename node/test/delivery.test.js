@@ -1,19 +1,16 @@
 'use strict';
 // Delivery: retries through the collector's faults, delivery reports for
 // failures, flush/close deadlines, concurrent callers, queue overflow, debug logs.
-const { describe, it, before, after, beforeEach } = require('node:test');
+const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
 const spoor = require('..');
 const { TimeoutError } = spoor;
-const { startCollector, fast, waitFor } = require('./helpers');
+const { useCollector, fast, waitFor } = require('./helpers');
 
 const quiet = { logger: () => {}, flushOnExit: false };
 
 describe('delivery', () => {
-  let col;
-  before(async () => { col = await startCollector(); });
-  after(async () => { await col.stop(); });
-  beforeEach(() => col.reset());
+  const col = useCollector();
 
   it('5xx is retried until it succeeds; nothing lost, nothing doubled', async () => {
     await col.fault({ status: 500, count: 2 });

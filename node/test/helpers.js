@@ -96,6 +96,19 @@ async function startCollector({ apiKey, secret } = {}) {
   return c;
 }
 
+/**
+ * Inside a describe(): one collector for the suite, reset before each test.
+ * Returns an object that stands for it once the suite has started.
+ */
+function useCollector(opts) {
+  const { before, after, beforeEach } = require('node:test');
+  let col = null;
+  before(async () => { col = await startCollector(opts); });
+  after(() => col.stop());
+  beforeEach(() => col.reset());
+  return new Proxy({}, { get: (_, key) => col[key] });
+}
+
 /** Options for a fast test client. */
 function fast(url, extra = {}) {
   return { host: url, flushAt: 1000, flushInterval: 50, retryBackoff: 10, retryBackoffMax: 50, closeTimeout: 5000, ...extra };
@@ -121,4 +134,4 @@ function runNode(script, { args = [], env = {}, cwd = PKG, timeout = 30000, inpu
   });
 }
 
-module.exports = { PKG, REPO, findCollector, startCollector, waitFor, sleep, fast, runNode, execFileSync };
+module.exports = { PKG, REPO, findCollector, startCollector, useCollector, waitFor, sleep, fast, runNode, execFileSync };

@@ -1,21 +1,16 @@
 'use strict';
 // Every operation reaches the collector in wire format v1, once.
-const { describe, it, before, after, beforeEach } = require('node:test');
+const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const spoor = require('..');
-const { startCollector, fast } = require('./helpers');
+const { useCollector, fast } = require('./helpers');
 
 describe('operations', () => {
-  let col;
+  const col = useCollector();
   let client;
-  before(async () => { col = await startCollector(); });
-  after(async () => { await col.stop(); });
-  beforeEach(async () => {
-    await col.reset();
-  });
 
   async function send(fn, n = 1) {
     client = new spoor.Client(fast(col.url));

@@ -2,19 +2,16 @@
 // The process around the client: worker_threads, a child that exits without
 // close(), the flush timer not keeping a process alive, deterministic ids and
 // clock, ESM and loading from any directory.
-const { describe, it, before, after, beforeEach } = require('node:test');
+const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
 const os = require('os');
 const path = require('path');
 const { Worker } = require('worker_threads');
 const spoor = require('..');
-const { startCollector, fast, runNode, waitFor, PKG } = require('./helpers');
+const { useCollector, fast, runNode, waitFor, PKG } = require('./helpers');
 
 describe('process', () => {
-  let col;
-  before(async () => { col = await startCollector(); });
-  after(async () => { await col.stop(); });
-  beforeEach(() => col.reset());
+  const col = useCollector();
 
   it('a client inside a worker thread delivers, alongside one in the main thread', async () => {
     const main = new spoor.Client(fast(col.url, { flushOnExit: false }));
