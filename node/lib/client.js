@@ -85,8 +85,13 @@ class Client extends EventEmitter {
     } catch (e) {
       throw config.renameKey(e);
     }
-    this._native.wantDelivered(Boolean(onDelivery));
-    this.on('newListener', (event) => { if (event === 'delivery') this._native.wantDelivered(true); });
+    // Reports cross into JS only while something listens for them.
+    this._interest();
+    this.on('newListener', (event) => {
+      if (event === 'delivery') this._native.interest(true, true);
+      else if (event === 'error') this._native.interest(Boolean(this._onDelivery) || this.listenerCount('delivery') > 0, true);
+    });
+    this.on('removeListener', () => this._interest());
     if (flushOnExit) lifecycle.register(this);
   }
 
@@ -193,6 +198,11 @@ class Client extends EventEmitter {
   get closed() { return this._closing !== null; }
 
   // ---- from the native side ----
+
+  _interest() {
+    const delivered = Boolean(this._onDelivery) || this.listenerCount('delivery') > 0;
+    this._native.interest(delivered, delivered || this.listenerCount('error') > 0);
+  }
 
   _dispatch(kind, a, b) {
     try {

@@ -91,7 +91,8 @@ struct Bridge {
   std::thread::id jsThread;
   std::atomic<bool> released{false};      // TSFNs released or finalized: do not call them
   std::atomic<bool> syncBlocking{false};  // the JS thread waits in close: no token calls
-  std::atomic<bool> wantDelivered{false}; // JS listens for successful deliveries too
+  std::atomic<bool> wantDelivered{false}; // JS listens for delivered reports
+  std::atomic<bool> wantFailed{false};    // JS listens for failure reports
   int tokenTimeoutMs = 5000;
   int pendingMarkers = 0;                 // JS thread only
   int owners = 2;                         // JS thread only: NativeClient + TSFN
@@ -127,7 +128,8 @@ void DeliveryCb(const spoor_delivery_report_t* r, void* opaque) {
   auto* b = static_cast<Bridge*>(opaque);
   if (b->released.load()) return;
   bool ok = r->err == SPOOR_OK;
-  if (ok && !b->wantDelivered.load()) return;
+  // Nobody listening: the core has logged and counted it already.
+  if (!(ok ? b->wantDelivered.load() : b->wantFailed.load())) return;
   auto* m = new Message(Message::DELIVERY);
   m->err = static_cast<int>(r->err);
   m->httpStatus = r->http_status;
@@ -281,7 +283,7 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
                            InstanceMethod<&NativeClient::CloseSync>("closeSync"),
                            InstanceMethod<&NativeClient::AnonymousId>("anonymousId"),
                            InstanceMethod<&NativeClient::Stats>("stats"),
-                           InstanceMethod<&NativeClient::WantDelivered>("wantDelivered"),
+                           InstanceMethod<&NativeClient::Interest>("interest"),
                        });
   }
 
@@ -506,8 +508,10 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
     return o;
   }
 
-  Napi::Value WantDelivered(const Napi::CallbackInfo& info) {
+  // interest(delivered, failed): which delivery reports JS listens for.
+  Napi::Value Interest(const Napi::CallbackInfo& info) {
     bridge_->wantDelivered.store(info[0].ToBoolean().Value());
+    bridge_->wantFailed.store(info[1].ToBoolean().Value());
     return info.Env().Undefined();
   }
 
