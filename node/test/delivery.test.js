@@ -120,6 +120,21 @@ describe('delivery', () => {
     await c.close();
   });
 
+  it('an error listener alone hears failures (and only them)', async () => {
+    await col.fault({ status: 400, count: 1 });
+    const errors = [];
+    const c = new spoor.Client(fast(col.url, quiet));
+    c.on('error', (e) => errors.push(e));
+    await c.track({ userId: 'u', event: 'bad-request', eventId: 'evt-400' });
+    await c.flush();
+    await c.track({ userId: 'u', event: 'fine' });
+    await c.close();
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0].code, 'HTTP');
+    assert.equal(errors[0].report.httpStatus, 400);
+    assert.equal(errors[0].report.events[0].eventId, 'evt-400');
+  });
+
   it('delivered batches are reported too when asked', async () => {
     const reports = [];
     const c = new spoor.Client(fast(col.url, quiet));
