@@ -563,6 +563,29 @@ static void many_threads(void **state) {
     mock_stop(m);
 }
 
+static void flush_from_callback(const spoor_delivery_report_t *r, void *opaque) {
+    (void)r;
+    spoor_client_t **c = opaque;
+    if (spoor_flush(*c, -1) == SPOOR_ERR_INVALID && spoor_close(*c, -1) == SPOOR_ERR_INVALID) c[1] = (void *)1;
+}
+
+/* flush/close from the worker's own callback fail at once instead of hanging. */
+static void no_flush_inside_callback(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    spoor_client_t *c[2] = {NULL, NULL};
+    spoor_config_t *conf = spoor_config_new();
+    spoor_config_set(conf, "host", mock_url(m));
+    spoor_config_set_delivery_cb(conf, flush_from_callback, c);
+    assert_int_equal(spoor_client_new(&c[0], conf), SPOOR_OK);
+    spoor_config_destroy(conf);
+    track_n(c[0], 1);
+    assert_int_equal(spoor_flush(c[0], 5000), SPOOR_OK);
+    assert_non_null(c[1]);
+    spoor_client_destroy(c[0]);
+    mock_stop(m);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(flush_at_triggers),
@@ -588,6 +611,7 @@ int main(void) {
         cmocka_unit_test(logs_never_show_secrets),
         cmocka_unit_test(order_and_keep_alive),
         cmocka_unit_test(many_threads),
+        cmocka_unit_test(no_flush_inside_callback),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -56,9 +56,29 @@ static void every_type_on_the_wire(void **state) {
     mock_stop(m);
 }
 
+/* Numbers keep their exact double value; a catalog product keeps a given eventId. */
+static void exact_numbers_and_catalog_ids(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    spoor_client_t *c = client_with(mock_url(m), "flush_at", "1000", "flush_interval", "1000s", NULL);
+    assert_int_equal(spoor_track(c, "{\"event\":\"n\",\"userId\":\"u\",\"properties\":{\"a\":0.30000000000000004,"
+                                    "\"b\":9007199254740992,\"c\":-42,\"d\":1.5e300,\"e\":0.1,\"f\":100000000000000000000}}"), SPOOR_OK);
+    assert_int_equal(spoor_product(c, "{\"eventId\":\"catalog-evt-1\",\"timestamp\":\"2026-11-23T10:00:00Z\",\"id\":\"sku-9\","
+                                      "\"title\":\"Hat\",\"description\":\"d\",\"url\":\"https://s/hat\",\"image_link\":\"https://s/hat.png\"}"), SPOOR_OK);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    const char *body = mock_request(m, 0).body;
+    assert_non_null(strstr(body, "\"properties\":{\"a\":0.30000000000000004,\"b\":9007199254740992,\"c\":-42,"
+                                 "\"d\":1.5e+300,\"e\":0.1,\"f\":1e+20}"));
+    assert_non_null(strstr(body, "{\"eventId\":\"catalog-evt-1\",\"type\":\"product\",\"timestamp\":\"2026-11-23T10:00:00.000Z\","
+                                 "\"productId\":\"sku-9\",\"data\":{\"id\":\"sku-9\""));
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_type_on_the_wire),
+        cmocka_unit_test(exact_numbers_and_catalog_ids),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

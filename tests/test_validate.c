@@ -56,6 +56,8 @@ static const case_t cases[] = {
     BAD(TRACK, "{\"event\":\"e\",\"userId\":\"u\",\"eventId\":\"\"}", 0, 0, "eventId: must be a non-empty string"),
     BAD(TRACK, "{\"event\":\"e\",\"userId\":\"u\",\"sessionId\":7}", 0, 0, "sessionId: must be a non-empty string"),
     BAD(TRACK, "{\"event\":\"e\",\"userId\":\"u\",\"propertys\":{}}", 0, 0, "propertys: is not an argument of track"),
+    BAD(TRACK, "{\"event\":\"x\\u0000y\",\"userId\":\"u\"}", 0, 0, "track: strings must not contain NUL"),
+    OK(TRACK, "{\"event\":\"x\\\\u0000y\",\"userId\":\"u\"}", 0, 0, 1), /* an escaped backslash, then text */
     /* recordEvent */
     OK(RECORD, "purchase", "{\"profileId\":\"p1\",\"totalprice\":35,\"ispaid\":true,\"items\":[{\"price\":20}]}", 0, 1),
     OK(RECORD, "catalog", "{\"productId\":\"123\",\"name\":\"Wine\",\"amount\":150}", 0, 1),
@@ -111,6 +113,8 @@ static const case_t cases[] = {
     BAD(BATCH, "[{\"type\":\"teleport\",\"userId\":\"u\"}]", 0, 0, "batch[0].type: must be one of track"),
     BAD(BATCH, "[{\"userId\":\"u\",\"event\":\"x\"}]", 0, 0, "batch[0].type: must be one of track"),
     BAD(BATCH, "{}", 0, 0, "batch: must be a JSON array"),
+    BAD(BATCH, "[{\"type\":\"record\",\"collection\":\"c\",\"properties\":7}]", 0, 0, "batch[0].properties: must be an object"),
+    BAD(BATCH, "[{\"type\":\"record\",\"collection\":\"purchase\",\"properties\":{\"userId\":\"u\",\"totalprice\":\"1\"}}]", 0, 0, "batch[0].properties.totalprice: must be of type number"),
     OK(ENQUEUE, "{\"type\":\"group\",\"userId\":\"u\",\"groupId\":\"g\"}", 0, 0, 1),
     BAD(ENQUEUE, "{\"type\":\"group\",\"userId\":\"u\"}", 0, 0, "message[0].groupId: must be a non-empty string"),
     /* catalog feeds */

@@ -467,9 +467,18 @@ static int wait_progress(spoor_client_t *c, int64_t deadline, int (*done)(const 
     return 0;
 }
 
+/* flush/close from a delivery callback would wait for the worker that runs it. */
+static int on_worker_thread(spoor_client_t *c) {
+    pthread_mutex_lock(&c->lock);
+    int self = c->worker_running && pthread_equal(c->worker, pthread_self());
+    pthread_mutex_unlock(&c->lock);
+    return self;
+}
+
 spoor_err_t spoor_flush(spoor_client_t *c, int timeout_ms) {
     if (!c) return spoor__error(SPOOR_ERR_INVALID, "flush: client is NULL");
     check_pid(c);
+    if (on_worker_thread(c)) return spoor__error(SPOOR_ERR_INVALID, "flush: cannot be called from a spoor callback");
     int64_t deadline = timeout_ms < 0 ? -1 : spoor__monotonic_ms() + timeout_ms;
     pthread_mutex_lock(&c->lock);
     if (c->closed) {
@@ -497,6 +506,7 @@ static int drained(const spoor_client_t *c, uint64_t target) {
 spoor_err_t spoor_close(spoor_client_t *c, int timeout_ms) {
     if (!c) return spoor__error(SPOOR_ERR_INVALID, "close: client is NULL");
     check_pid(c);
+    if (on_worker_thread(c)) return spoor__error(SPOOR_ERR_INVALID, "close: cannot be called from a spoor callback");
     pthread_mutex_lock(&c->lock);
     if (c->closing) { /* idempotent */
         pthread_mutex_unlock(&c->lock);

@@ -107,6 +107,35 @@ static spoor_err_t no_unknown_keys(build_t *b, const cJSON *msg, const char *con
     return SPOOR_OK;
 }
 
+/* cJSON prints doubles with %1.15g and a loose round-trip check, which changes
+ * values (0.30000000000000004 -> 0.3). Give every number the shortest text that
+ * reads back as exactly the same double, and integers up to 2^53 as integers. */
+static int exact_numbers(cJSON *node) {
+    for (cJSON *n = node; n; n = n->next) {
+        if (cJSON_IsNumber(n)) {
+            double v = n->valuedouble;
+            char text[40];
+            if (v != v || v - v != 0) {
+                snprintf(text, sizeof text, "null"); /* cannot occur from parsed JSON */
+            } else if (v == (double)(int64_t)v && v >= -9007199254740992.0 && v <= 9007199254740992.0) {
+                snprintf(text, sizeof text, "%lld", (long long)v);
+            } else {
+                for (int prec = 15; prec <= 17; prec++) {
+                    snprintf(text, sizeof text, "%.*g", prec, v);
+                    if (strtod(text, NULL) == v) break;
+                }
+            }
+            char *raw = strdup(text);
+            if (!raw) return -1;
+            n->type = cJSON_Raw;
+            n->valuestring = raw;
+        } else if (n->child && exact_numbers(n->child)) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static spoor_err_t serialise(build_t *b, cJSON *ev, spoor_item_t *out) {
     spoor_client_t *c = b->c;
     if (spoor__validate_event(ev, c->schemas, b->err, sizeof b->err))
@@ -117,7 +146,7 @@ static spoor_err_t serialise(build_t *b, cJSON *ev, spoor_item_t *out) {
         !cJSON_AddStringToObject(lib, "version", SPOOR_VERSION_STRING) ||
         !cJSON_AddStringToObject(lib, "binding", c->conf.binding ? c->conf.binding : "c"))
         return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
-    char *json = cJSON_PrintUnformatted(ev);
+    char *json = exact_numbers(ev->child) ? NULL : cJSON_PrintUnformatted(ev);
     if (!json) return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
     size_t len = strlen(json);
     if ((int64_t)len > c->conf.max_event_bytes) {
@@ -164,10 +193,14 @@ spoor_err_t spoor__build_event(spoor_client_t *c, const char *op, const char *ty
         props = take(msg, "properties");
         if ((rc = expect_string(&b, name, "collection", 1))) goto done;
         if (!props) props = cJSON_CreateObject();
-        if ((rc = expect_object(&b, props, "event"))) goto done;
+        /* The C call names the fields "event"; a batch message carries them as "properties". */
+        const char *fields = b.prefix[0] ? "properties" : "event";
+        if ((rc = expect_object(&b, props, fields))) goto done;
         if ((rc = no_unknown_keys(&b, msg, NULL, type))) goto done;
         /* The schema sees the fields as the caller gave them, before lifting. */
-        if (spoor__check_schema(props, c->schemas, name->valuestring, "event.", b.err, sizeof b.err)) {
+        char schema_prefix[16];
+        snprintf(schema_prefix, sizeof schema_prefix, "%s.", fields);
+        if (spoor__check_schema(props, c->schemas, name->valuestring, schema_prefix, b.err, sizeof b.err)) {
             rc = spoor__error(SPOOR_ERR_INVALID, "%s%s", b.prefix, b.err);
             goto done;
         }
@@ -200,6 +233,7 @@ spoor_err_t spoor__build_event(spoor_client_t *c, const char *op, const char *ty
                 rc = spoor__error(SPOOR_ERR_INVALID, "%s%s", b.prefix, b.err);
                 goto done;
             }
+            lift_envelope(msg, env); /* eventId, timestamp... belong to the event, not the product */
             data = cJSON_Duplicate(msg, 1);
             product_id = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(msg, "id"), 0);
             cJSON_Delete(cJSON_DetachItemFromObjectCaseSensitive(data, "type"));
@@ -219,7 +253,10 @@ spoor_err_t spoor__build_event(spoor_client_t *c, const char *op, const char *ty
         spoor__client_new_id(c, uuid);
         id = cJSON_CreateString(uuid);
     }
-    if ((rc = timestamp_value(&b, take(env, "timestamp"), &ts)) != SPOOR_OK) { cJSON_Delete(id); goto done; }
+    cJSON *given_ts = take(env, "timestamp");
+    rc = timestamp_value(&b, given_ts, &ts);
+    cJSON_Delete(given_ts);
+    if (rc != SPOOR_OK) { cJSON_Delete(id); goto done; }
 
     cJSON *ev = cJSON_CreateObject();
     if (!ev) { cJSON_Delete(id); rc = spoor__error(SPOOR_ERR_NOMEM, "out of memory"); goto done; }

@@ -37,11 +37,18 @@ cJSON *spoor__json_parse(const char *text, size_t len, size_t max_bytes, int max
         snprintf(err, errsize, "%s: nested deeper than %d levels", what, max_depth);
         return NULL;
     }
+    /* cJSON would cut a string at an escaped NUL: refuse it instead of losing data. */
+    for (const char *p = text; (p = memchr(p, '\\', (size_t)(text + len - p))) && p + 6 <= text + len; p += 2) {
+        if (p[1] == 'u' && p[2] == '0' && p[3] == '0' && p[4] == '0' && p[5] == '0') {
+            snprintf(err, errsize, "%s: strings must not contain NUL (\\u0000)", what);
+            return NULL;
+        }
+    }
     const char *end = NULL;
     cJSON *v = cJSON_ParseWithLengthOpts(text, len, &end, 0);
     if (!v) {
         size_t at = end && end >= text ? (size_t)(end - text) : 0;
-        snprintf(err, errsize, "%s: not valid JSON (at byte %zu)", what, at);
+        snprintf(err, errsize, "%s: not valid JSON (at byte %zu; lone UTF-16 surrogates are refused too)", what, at);
         return NULL;
     }
     /* Only white space may follow the value. */

@@ -75,7 +75,8 @@ SPOOR_API spoor_err_t spoor_batch(spoor_client_t *client, const char *messages_j
 
 /** Wait until every event accepted before this call is delivered or has finally
  *  failed (timeout_ms < 0: wait for ever). SPOOR_ERR_TIMED_OUT at the deadline;
- *  nothing is lost by timing out, delivery goes on. */
+ *  nothing is lost by timing out, delivery goes on. Not from a spoor callback
+ *  (SPOOR_ERR_INVALID): the worker would wait for itself. */
 SPOOR_API spoor_err_t spoor_flush(spoor_client_t *client, int timeout_ms);
 
 /** Flush until the deadline, stop the worker and release the connection. Events
