@@ -165,8 +165,9 @@ class CollectorTest(unittest.TestCase):
     def tearDownClass(cls):
         if cls.collector:
             rc = cls.collector.stop()
+            log = cls.collector.stderr()
             cls.collector.cleanup()
-            assert rc == 0, "collector exited with %s" % rc
+            assert rc == 0, "collector exited with %s:\n%s" % (rc, log[-4000:])
 
     def setUp(self):
         self.c = self.collector

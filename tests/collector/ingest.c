@@ -29,6 +29,7 @@ typedef struct {
     store_event_t *events;
     char **errors, **printed;
     size_t n;
+    char received_at[SPOOR_ISO_LEN]; /* one arrival time for the whole batch */
 } batch_t;
 
 static void batch_free(batch_t *b) {
@@ -53,10 +54,9 @@ static int batch_build(app_t *app, const cJSON *list, const char *body, size_t l
         return -1;
     }
     int exact = batch_spans(body, len, spans, n) == (long)n;
-    char received_at[SPOOR_ISO_LEN];
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
-    spoor__iso8601_format((int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000, received_at);
+    spoor__iso8601_format((int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000, b->received_at);
 
     size_t i = 0;
     const cJSON *item;
@@ -76,7 +76,7 @@ static int batch_build(app_t *app, const cJSON *list, const char *body, size_t l
         e->anonymous_id = str_field(item, "anonymousId");
         e->profile_id = str_field(item, "profileId");
         e->timestamp = str_field(item, "timestamp");
-        e->received_at = received_at; /* copied by the store before we return */
+        e->received_at = b->received_at;
         char err[512] = "";
         if (spoor__validate_event(item, app->schemas, err, sizeof err) == 0 &&
             (!e->event_id || !*e->event_id)) /* the dedup key every client sets */

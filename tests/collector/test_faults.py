@@ -42,7 +42,7 @@ class Faults(CollectorTest):
         self.assertNotIn("retry-after", r.headers)
 
     def test_delay_does_not_block_others(self):
-        self.fault({"delayMs": 700, "count": 1})
+        self.fault({"delayMs": 1500, "count": 1})
         result = {}
 
         def slow():
@@ -55,13 +55,13 @@ class Faults(CollectorTest):
         time.sleep(0.1)
         t0 = time.monotonic()
         self.assertEqual(self.c.get("/micro/all")["total"], 0)
-        self.assertLess(time.monotonic() - t0, 0.4, "another request waited for the delayed one")
+        self.assertLess(time.monotonic() - t0, 1.0, "another request waited for the delayed one")
         t.join(10)
         self.assertEqual(result["r"].status, 200)
-        self.assertGreaterEqual(result["t"], 0.65)
+        self.assertGreaterEqual(result["t"], 1.45)
         t0 = time.monotonic()
         self.assertEqual(self.c.post_batch([event()]).status, 200)
-        self.assertLess(time.monotonic() - t0, 0.5, "the delay stopped after count")
+        self.assertLess(time.monotonic() - t0, 1.0, "the delay stopped after count")
         self.assertEqual(self.c.get("/micro/all")["good"], 2)
 
     def test_cut_connection(self):
