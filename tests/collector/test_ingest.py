@@ -105,12 +105,42 @@ class Ingest(CollectorTest):
         self.assertIn("decompressed", r.json()["error"])
         self.assertEqual(self.c.get("/micro/all")["total"], 0)
 
+    def test_concurrent_clients_lose_nothing(self):
+        import threading
+        sent, statuses = [], []
+
+        def client():
+            for _ in range(10):
+                batch = [event() for _ in range(20)]
+                sent.extend(e["eventId"] for e in batch)
+                statuses.append(self.c.post_batch(batch).status)
+
+        threads = [threading.Thread(target=client) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        self.assertEqual(statuses, [200] * 80)
+        stored = [e["eventId"] for e in self.c.get("/micro/good")]
+        self.assertEqual(sorted(stored), sorted(sent))
+        self.assertEqual(self.c.get("/micro/all")["good"], 1600)
+
     def test_empty_batch(self):
         self.assertEqual(self.c.post_batch([]).json(), {"accepted": 0, "duplicates": 0, "rejected": []})
 
     def test_schemas_not_given_accepts_any_record_fields(self):
         r = self.c.post_batch([event(type="record", eventName="orders", properties={"total": "12"})])
         self.assertEqual(r.json()["accepted"], 1)
+
+
+class LargeBatch(CollectorTest):
+    def test_ten_thousand_events_in_one_batch(self):
+        events = [event(properties={"i": i}) for i in range(10000)]
+        r = self.c.post_batch(events, use_gzip=True, timeout=30)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["accepted"], 10000)
+        self.assertEqual(self.c.get("/micro/good?limit=1"), events[-1:])
+        self.assertEqual(self.c.post_batch(events, use_gzip=True, timeout=30).json()["duplicates"], 10000)
 
 
 class Schemas(CollectorTest):
