@@ -1,0 +1,96 @@
+/* bench_core.c: the C core's own numbers, for the closing notes and ci/bench.
+ *   spoor-bench-core [N]
+ * 1. enqueue: N track() calls of the seed's purchase event, 1 thread and 2 threads
+ *    (nothing is sent while timing: flush_at and flush_interval are out of reach);
+ * 2. delivered: N events through to a local HTTP server (tests/support's mock,
+ *    libmicrohttpd), batches of 100, until flush() returns. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <spoor.h>
+
+#include "mock_server.h"
+
+static const char *purchase =
+    "{\"userId\":\"user_123\",\"event\":\"purchase\",\"properties\":{\"revenue\":99.99,\"currency\":\"USD\","
+    "\"product_id\":\"prod_456\",\"items\":[{\"item name\":\"item 1\",\"price\":20},{\"item name\":\"item 2\",\"price\":15}]}}";
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static spoor_client_t *client(const char *host, long n, const char *flush_at) {
+    char qs[32];
+    snprintf(qs, sizeof qs, "%ld", n + 1);
+    spoor_config_t *conf = spoor_config_new();
+    spoor_config_set(conf, "host", host);
+    spoor_config_set(conf, "max_queue_size", qs);
+    spoor_config_set(conf, "flush_at", flush_at);
+    spoor_config_set(conf, "max_batch_events", "100");
+    spoor_config_set(conf, "flush_interval", "1000s");
+    spoor_config_set(conf, "log_level", "error");
+    spoor_client_t *c;
+    if (spoor_client_new(&c, conf)) {
+        fprintf(stderr, "client: %s\n", spoor_last_error());
+        exit(1);
+    }
+    spoor_config_destroy(conf);
+    return c;
+}
+
+typedef struct {
+    spoor_client_t *c;
+    long n;
+} job_t;
+
+static void *produce(void *arg) {
+    job_t *j = arg;
+    for (long i = 0; i < j->n; i++)
+        if (spoor_track(j->c, purchase) != SPOOR_OK) {
+            fprintf(stderr, "track: %s\n", spoor_last_error());
+            exit(1);
+        }
+    return NULL;
+}
+
+static double enqueue_rate(long n, int threads) {
+    spoor_client_t *c = client("http://127.0.0.1:9", n, "100000");
+    pthread_t th[8];
+    job_t job = {c, n / threads};
+    double t0 = now_s();
+    for (int i = 0; i < threads; i++) pthread_create(&th[i], NULL, produce, &job);
+    for (int i = 0; i < threads; i++) pthread_join(th[i], NULL);
+    double dt = now_s() - t0;
+    spoor_close(c, 0); /* nothing can be delivered to port 9: reported as aborted */
+    spoor_client_destroy(c);
+    return (double)(job.n * threads) / dt;
+}
+
+int main(int argc, char **argv) {
+    long n = argc > 1 ? atol(argv[1]) : 200000;
+    printf("spoor %s, N = %ld, the seed's purchase event (%zu bytes of arguments)\n", spoor_version(), n,
+           (size_t)snprintf(NULL, 0, "%s", purchase));
+    printf("enqueue, 1 thread : %10.0f events/s\n", enqueue_rate(n, 1));
+    printf("enqueue, 2 threads: %10.0f events/s\n", enqueue_rate(n, 2));
+
+    mock_server_t *m = mock_start();
+    spoor_client_t *c = client(mock_url(m), n, "100");
+    double t0 = now_s();
+    job_t job = {c, n};
+    produce(&job);
+    spoor_err_t rc = spoor_flush(c, 120000);
+    double dt = now_s() - t0;
+    spoor_stats_t st;
+    spoor_client_stats(c, &st);
+    printf("delivered (batches of 100, local HTTP): %10.0f events/s  (%llu delivered in %llu requests, %s)\n",
+           (double)st.delivered / dt, (unsigned long long)st.delivered, (unsigned long long)st.requests,
+           rc == SPOOR_OK ? "flushed" : "flush timed out");
+    spoor_client_destroy(c);
+    printf("server counted %zu events\n", mock_events_accepted(m));
+    mock_stop(m);
+    return 0;
+}
