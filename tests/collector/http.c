@@ -177,6 +177,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     } else {
         if (!strcmp(url, "/v1/batch")) {
             reply_error(&r, 405, "method not allowed; use POST");
+        } else if (rq->over_limit) {
+            reply_error(&r, 413, "body: over the limit of %zu bytes", app->max_body);
         } else if (!strncmp(url, "/micro/", 7)) {
             micro_args_t args = {arg(c, "type"), arg(c, "eventName"), arg(c, "userId"), arg(c, "limit")};
             micro_handle(app, method, url, &args, rq->body.data, rq->body.len, &r);

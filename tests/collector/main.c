@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <netdb.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,10 +35,14 @@ typedef struct {
     int fault_given;
 } options_t;
 
-static int die(const char *fmt, const char *arg) {
+/* Reports a startup error; returns the exit code for it. */
+__attribute__((format(printf, 1, 2))) static int die(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
     fprintf(stderr, "spoor-collector: ");
-    fprintf(stderr, fmt, arg);
+    vfprintf(stderr, fmt, ap);
     fprintf(stderr, "\n");
+    va_end(ap);
     return 2;
 }
 
@@ -75,23 +80,23 @@ static int parse_args(int argc, char **argv, app_t *app, options_t *o) {
         {"fail-cut", no_argument, NULL, O_FAIL_CUT},     {"help", no_argument, NULL, 'H'},
         {NULL, 0, NULL, 0}};
     long max_body = DEFAULT_MAX_BODY;
-    int c;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    int c, idx = 0;
+    while ((c = getopt_long(argc, argv, "", longopts, &idx)) != -1) {
         int bad = 0;
         switch (c) {
         case 'h': o->host = optarg; break;
         case 'p': bad = parse_long(optarg, 0, 65535, &o->port); break;
         case O_PORT_FILE: o->port_file = optarg; break;
         case O_API_KEY:
-            if (app->auth.n_keys == AUTH_MAX_KEYS) return die("--api-key: at most 16 keys", "");
-            if (!*optarg) return die("--api-key: must not be empty", "");
+            if (app->auth.n_keys == AUTH_MAX_KEYS) return die("--api-key: at most %d keys", AUTH_MAX_KEYS);
+            if (!*optarg) return die("--api-key: must not be empty");
             app->auth.api_keys[app->auth.n_keys++] = optarg;
             break;
         case O_BASIC:
-            if (auth_set_basic(&app->auth, optarg)) return die("--basic: expects USER:PASS", "");
+            if (auth_set_basic(&app->auth, optarg)) return die("--basic: expects USER:PASS");
             break;
         case O_SECRET:
-            if (!*optarg) return die("--secret: must not be empty", "");
+            if (!*optarg) return die("--secret: must not be empty");
             app->auth.secret = optarg;
             break;
         case O_DB: o->db = optarg; break;
@@ -107,11 +112,13 @@ static int parse_args(int argc, char **argv, app_t *app, options_t *o) {
         case 'H': fputs(USAGE, stdout); exit(0);
         default: fputs(USAGE, stderr); return 2;
         }
-        if (bad) return die("bad value for an option: %s", optarg);
+        if (bad) return die("--%s: bad value \"%s\"", longopts[idx].name, optarg);
     }
     if (optind < argc) return die("unexpected argument: %s", argv[optind]);
-    if (o->port < 0) return die("--port is required (0 picks a free port)%s", "");
-    if (o->db && o->clickhouse) return die("--db and --clickhouse: choose one store%s", "");
+    if (o->port < 0) return die("--port is required (0 picks a free port)");
+    if (o->db && o->clickhouse) return die("--db and --clickhouse: choose one store");
+    if (o->fault.count && !o->fault_given)
+        return die("--fail-count needs --fail-status, --fail-retry-after, --fail-delay-ms or --fail-cut");
     app->max_body = (size_t)max_body;
     return 0;
 }
