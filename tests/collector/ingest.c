@@ -24,7 +24,9 @@ static const char *str_field(const cJSON *event, const char *key) {
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* The event's own text, or (when the scanner could not place it) cJSON's. */
+/* One batch's events for the store, with the strings they own: rejection
+ * messages, and cJSON's text of an event when the span scanner could not place
+ * the original. */
 typedef struct {
     store_event_t *events;
     char **errors, **printed;
@@ -33,7 +35,7 @@ typedef struct {
 } batch_t;
 
 static void batch_free(batch_t *b) {
-    for (size_t i = 0; i < b->n; i++) {
+    for (size_t i = 0; i < b->n && b->errors && b->printed; i++) {
         free(b->errors[i]);
         free(b->printed[i]);
     }
@@ -78,8 +80,9 @@ static int batch_build(app_t *app, const cJSON *list, const char *body, size_t l
         e->timestamp = str_field(item, "timestamp");
         e->received_at = b->received_at;
         char err[512] = "";
-        if (spoor__validate_event(item, app->schemas, err, sizeof err) == 0 &&
-            (!e->event_id || !*e->event_id)) /* the dedup key every client sets */
+        int invalid = spoor__validate_event(item, app->schemas, err, sizeof err) != 0;
+        if (invalid && !*err) snprintf(err, sizeof err, "event: invalid");
+        if (!invalid && (!e->event_id || !*e->event_id)) /* the dedup key every client sets */
             snprintf(err, sizeof err, "eventId: required, a non-empty string");
         if (*err) {
             b->errors[i] = strdup(err);
