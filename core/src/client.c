@@ -293,6 +293,14 @@ static void add_string(cJSON *msg, const char *key, const char *value) {
     if (value) cJSON_AddStringToObject(msg, key, value);
 }
 
+/* The operations whose one argument is the whole message object. */
+static spoor_err_t object_op(spoor_client_t *c, const char *op, const char *type, const char *json) {
+    spoor_err_t rc = spoor__check_open(c, op);
+    cJSON *msg;
+    if (rc || (rc = parse_arg(json, op, 0, 0, event_arg_limit(c), &msg))) return rc;
+    return enqueue_one(c, op, type, msg);
+}
+
 spoor_err_t spoor_record_event(spoor_client_t *c, const char *collection, const char *event_json) {
     spoor_err_t rc = spoor__check_open(c, "record_event");
     cJSON *fields;
@@ -306,10 +314,7 @@ spoor_err_t spoor_record_event(spoor_client_t *c, const char *collection, const 
 }
 
 spoor_err_t spoor_profile(spoor_client_t *c, const char *attributes_json) {
-    spoor_err_t rc = spoor__check_open(c, "profile");
-    cJSON *msg;
-    if (rc || (rc = parse_arg(attributes_json, "profile", 0, 0, event_arg_limit(c), &msg))) return rc;
-    return enqueue_one(c, "profile", "profile", msg);
+    return object_op(c, "profile", "profile", attributes_json);
 }
 
 spoor_err_t spoor_track_consents(spoor_client_t *c, const char *consents_json, const char *subject_json) {
@@ -326,10 +331,7 @@ spoor_err_t spoor_track_consents(spoor_client_t *c, const char *consents_json, c
 }
 
 spoor_err_t spoor_track(spoor_client_t *c, const char *options_json) {
-    spoor_err_t rc = spoor__check_open(c, "track");
-    cJSON *msg;
-    if (rc || (rc = parse_arg(options_json, "track", 0, 0, event_arg_limit(c), &msg))) return rc;
-    return enqueue_one(c, "track", "track", msg);
+    return object_op(c, "track", "track", options_json);
 }
 
 static spoor_err_t with_traits(spoor_client_t *c, const char *op, const char *type, const char *user_id,
@@ -362,10 +364,7 @@ spoor_err_t spoor_page(spoor_client_t *c, const char *user_id, const char *name,
 }
 
 spoor_err_t spoor_product(spoor_client_t *c, const char *product_json) {
-    spoor_err_t rc = spoor__check_open(c, "product");
-    cJSON *msg;
-    if (rc || (rc = parse_arg(product_json, "product", 0, 0, event_arg_limit(c), &msg))) return rc;
-    return enqueue_one(c, "product", "product", msg);
+    return object_op(c, "product", "product", product_json);
 }
 
 /* Build every message of list (each a {"type": ...} object unless type is given)

@@ -205,6 +205,18 @@ static int batch_due(spoor_client_t *c, int64_t now, int64_t *wake_at) {
            (int64_t)c->queue.bytes >= c->conf.max_batch_bytes || now >= *wake_at;
 }
 
+/* Report everything in q as err (c->lock held on entry and on return; released
+ * around the report so the callback runs unlocked). */
+static void settle_all(spoor_client_t *c, spoor_queue_t *q, spoor_err_t err, const char *reason) {
+    size_t n;
+    spoor_item_t *items = spoor__queue_take(q, q->count, SIZE_MAX, &n);
+    pthread_mutex_unlock(&c->lock);
+    spoor__report(c, err, 0, reason, items, n);
+    spoor__items_free(items, n);
+    pthread_mutex_lock(&c->lock);
+    pthread_cond_broadcast(&c->progress);
+}
+
 void *spoor__worker_main(void *arg) {
     spoor_client_t *c = arg;
     sigset_t all;
@@ -214,27 +226,12 @@ void *spoor__worker_main(void *arg) {
     pthread_mutex_lock(&c->lock);
     for (;;) {
         if (c->dropped.count) {
-            spoor_queue_t dropped = c->dropped;
-            memset(&c->dropped, 0, sizeof c->dropped);
-            size_t n = dropped.count;
-            spoor_item_t *items = spoor__queue_take(&dropped, n, SIZE_MAX, &n);
-            spoor__queue_clear(&dropped);
-            pthread_mutex_unlock(&c->lock);
-            spoor__report(c, SPOOR_ERR_QUEUE_FULL, 0, "queue full: dropped the oldest events", items, n);
-            spoor__items_free(items, n);
-            pthread_mutex_lock(&c->lock);
-            pthread_cond_broadcast(&c->progress);
+            settle_all(c, &c->dropped, SPOOR_ERR_QUEUE_FULL, "queue full: dropped the oldest events");
             continue;
         }
         int64_t now = spoor__monotonic_ms(), wake_at = 0;
         if (c->aborting && c->queue.count) {
-            size_t n;
-            spoor_item_t *items = spoor__queue_take(&c->queue, c->queue.count, SIZE_MAX, &n);
-            pthread_mutex_unlock(&c->lock);
-            spoor__report(c, SPOOR_ERR_ABORTED, 0, "client closed before delivery (close timeout)", items, n);
-            spoor__items_free(items, n);
-            pthread_mutex_lock(&c->lock);
-            pthread_cond_broadcast(&c->progress);
+            settle_all(c, &c->queue, SPOOR_ERR_ABORTED, "client closed before delivery (close timeout)");
             continue;
         }
         if (batch_due(c, now, &wake_at)) {
