@@ -151,9 +151,7 @@ describe('operations', () => {
     assert.equal(b.data.title, 'Shoe');
   });
 
-  it('product: a catalog product keeps a given eventId and timestamp (the dedup key)', {
-    todo: 'core: the catalog form copies the whole message into data; envelope keys are not lifted',
-  }, async () => {
+  it('product: a catalog product keeps a given eventId and timestamp (the dedup key)', async () => {
     const [ev] = await send((c) => c.product({
       eventId: 'catalog-evt-1', timestamp: '2026-11-23T10:00:00Z', id: 'sku-9', title: 'Hat', description: 'd',
       url: 'https://shop.example/hat', image_link: 'https://shop.example/hat.png',
