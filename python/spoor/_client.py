@@ -372,7 +372,6 @@ class Client:
     def flush(self, timeout: Optional[float] = None) -> None:
         """Wait (GIL released) until everything accepted so far is delivered or
         has finally failed. Raises spoor.TimeoutError after `timeout` seconds."""
-        self._not_in_own_callback("flush")
         err = lib.spoor_flush(self._ptr, _ms(timeout))
         if err:
             raise_error(err)
@@ -380,16 +379,10 @@ class Client:
     def close(self, timeout: Optional[float] = None) -> None:
         """Flush (until `timeout` seconds, default close_timeout), stop the worker
         and refuse later calls with spoor.ClosedError. A second close is a no-op."""
-        self._not_in_own_callback("close")
         _live.discard(self)
         err = lib.spoor_close(self._ptr, _ms(timeout))
         if err:
             raise_error(err)
-
-    def _not_in_own_callback(self, what: str) -> None:
-        # The worker would wait for itself: flush until its deadline, close for ever.
-        if self._callbacks in _running():
-            raise Error("%s: not allowed in this client's own callback (its worker thread)" % what, None)
 
     @property
     def anonymous_id(self) -> str:
