@@ -1,8 +1,9 @@
 /* every_event.c: one event of each of SPEC.md's types (track, identify, group,
  * page, record, profile, consent, product), sent, flushed and checked.
  *
- *   spoor-every-event HOST [API_KEY]
- * Exits 0 only when all 8 events (and a 2-product catalog feed) were delivered. */
+ *   spoor-every-event HOST [API_KEY [SECRET]]
+ * Bodies are gzipped, and signed when a SECRET is given. Exits 0 only when all 8
+ * events (and a 2-product catalog feed) were delivered. */
 #include <stdio.h>
 
 #include <spoor.h>
@@ -17,12 +18,14 @@
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s HOST [API_KEY]\n", argv[0]);
+        fprintf(stderr, "usage: %s HOST [API_KEY [SECRET]]\n", argv[0]);
         return 2;
     }
     spoor_config_t *conf = spoor_config_new();
     TRY(spoor_config_set(conf, "host", argv[1]));
     if (argc > 2) TRY(spoor_config_set(conf, "api_key", argv[2]));
+    if (argc > 3) TRY(spoor_config_set(conf, "secret", argv[3]));
+    TRY(spoor_config_set(conf, "gzip", "true"));
     spoor_client_t *c;
     TRY(spoor_client_new(&c, conf));
     spoor_config_destroy(conf);
