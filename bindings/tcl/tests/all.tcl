@@ -1,0 +1,14 @@
+# Runs every *.test file here with tcltest; exits non-zero when a test fails.
+#   SPOOR_TCL_DIR=build-swig/bindings/tcl SPOOR_COLLECTOR=.../spoor-collector tclsh all.tcl
+package require tcltest 2.5
+namespace import ::tcltest::*
+# -singleproc: the core logs to stderr, which tcltest would count as a file error.
+configure -testdir [file dirname [file normalize [info script]]] -singleproc 1 \
+    -tmpdir [expr {[info exists env(TMPDIR)] ? $env(TMPDIR) : "/tmp"}] {*}$argv
+set failed 0
+proc ::tcltest::cleanupTestsHook {} {
+    variable numTests
+    set ::failed [expr {$::failed + $numTests(Failed)}]
+}
+runAllTests
+exit [expr {$failed > 0}]
