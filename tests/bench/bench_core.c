@@ -3,10 +3,16 @@
  * 1. enqueue: N track() calls of the seed's purchase event, 1 thread and 2 threads
  *    (nothing is sent while timing: flush_at and flush_interval are out of reach);
  * 2. delivered: N events through to a local HTTP server (tests/support's mock,
- *    libmicrohttpd), batches of 100, until flush() returns. */
+ *    libmicrohttpd), batches of 100, until flush() returns.
+ *   spoor-bench-core N --json SINK_URL MODE
+ * ci/bench's form (tests/bench/peers): one run, one JSON line, the same columns as the
+ * Python and Node runs. MODE run: N timed track() calls to the sink (batches of 100),
+ * then flush(); MODE down: N timed calls with the host a closed port. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <spoor.h>
@@ -70,8 +76,59 @@ static double enqueue_rate(long n, int threads) {
     return (double)(job.n * threads) / dt;
 }
 
+static int cmp_d(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* One run for ci/bench: every call timed, CPU (all threads) and peak RSS from getrusage. */
+static int json_run(long n, const char *sink, const char *mode) {
+    int down = strcmp(mode, "down") == 0;
+    spoor_client_t *c = client(down ? "http://127.0.0.1:9" : sink, n, "100");
+    double *lat = malloc(sizeof(double) * (size_t)n);
+    if (!lat) return 1;
+    double in_calls = 0, t0 = now_s();
+    for (long i = 0; i < n; i++) {
+        double a = now_s();
+        if (spoor_track(c, purchase) != SPOOR_OK) {
+            fprintf(stderr, "track: %s\n", spoor_last_error());
+            return 1;
+        }
+        lat[i] = now_s() - a;
+        in_calls += lat[i];
+    }
+    double wall = now_s() - t0;
+    spoor_err_t rc = SPOOR_OK;
+    if (!down) rc = spoor_flush(c, 300000);
+    double e2e = now_s() - t0;
+    spoor_stats_t st;
+    spoor_client_stats(c, &st);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double cpu = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+    qsort(lat, (size_t)n, sizeof *lat, cmp_d);
+    double p50 = lat[n / 2] * 1e6, p99 = lat[(long)(n * 0.99)] * 1e6, mx = lat[n - 1] * 1e6;
+    if (down)
+        printf("{\"sdk\":\"spoor-c\",\"mode\":\"down\",\"n\":%ld,\"version\":\"%s\",\"down_p50_us\":%.3f,"
+               "\"down_p99_us\":%.3f,\"down_max_us\":%.3f,\"cpu_s\":%.4f,\"peak_rss_mb\":%.1f}\n",
+               n, spoor_version(), p50, p99, mx, cpu, ru.ru_maxrss / 1024.0);
+    else
+        printf("{\"sdk\":\"spoor-c\",\"mode\":\"run\",\"n\":%ld,\"version\":\"%s\",\"enqueue_eps\":%.1f,"
+               "\"producer_eps\":%.1f,\"p50_us\":%.3f,\"p99_us\":%.3f,\"max_us\":%.3f,\"flush_s\":%.4f,"
+               "\"e2e_s\":%.4f,\"delivered\":%llu,\"flushed\":%s,\"cpu_us_per_event\":%.3f,\"cpu_s\":%.4f,"
+               "\"peak_rss_mb\":%.1f}\n",
+               n, spoor_version(), n / in_calls, n / wall, p50, p99, mx, e2e, e2e, (unsigned long long)st.delivered,
+               rc == SPOOR_OK ? "true" : "false", cpu / n * 1e6, cpu, ru.ru_maxrss / 1024.0);
+    fflush(stdout);
+    spoor_close(c, 0);
+    spoor_client_destroy(c);
+    free(lat);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     long n = argc > 1 ? atol(argv[1]) : 200000;
+    if (argc > 4 && strcmp(argv[2], "--json") == 0) return json_run(n, argv[3], argv[4]);
     printf("spoor %s, N = %ld, the seed's purchase event (%zu bytes of arguments)\n", spoor_version(), n,
            (size_t)snprintf(NULL, 0, "%s", purchase));
     printf("enqueue, 1 thread : %10.0f events/s\n", enqueue_rate(n, 1));
