@@ -395,10 +395,12 @@ class Model:
             if k in ev and not is_obj(ev[k]):
                 self.fail(prefix, "%s: must be an object" % k)
         t = ev["type"]
-        product_payload = t == "product" or (t == "record" and "productId" in ev.get("properties", {}))
+        # Identity values are checked in every event; only the need for one is waived for
+        # product ingestion (a product event, or fields carrying a non-null productId).
+        for k in ("userId", "anonymousId", "profileId"):
+            opt_string(k)
+        product_payload = t == "product" or (t == "record" and ev.get("properties", {}).get("productId") is not None)
         if not product_payload:
-            for k in ("userId", "anonymousId", "profileId"):
-                opt_string(k)
             if not any(k in ev for k in ("userId", "anonymousId", "profileId", "productId")):
                 self.fail(prefix, "userId: one of userId, anonymousId or profileId is required "
                                   "(unless productId is present)")
@@ -508,6 +510,9 @@ class Model:
 
     def enqueue(self, events: List[str]) -> None:
         self.queue.extend(events)
+        limit = self.conf.get("max_queue_size", 10000)
+        if len(self.queue) > limit:  # the oldest are dropped
+            self.queue = self.queue[len(self.queue) - limit:]
         while self.queue and (len(self.queue) >= self.conf["flush_at"] or
                               sum(len(e.encode()) for e in self.queue) >= self.conf["max_batch_bytes"]):
             self.send()

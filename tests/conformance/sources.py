@@ -524,5 +524,53 @@ V("config/fixed_time_offset", "test_fixed_time with an offset: sentAt and timest
   ONE, {"test_fixed_time": "2026-06-01T12:00:00+02:00"})
 
 
+# ---------------------------------------------------------------- more rules
+bad_alone("record_event/null_product_id", "a null productId counts as absent: the identity is required again",
+          call("record_event", NO_IDENTITY, collection="catalog", event={"productId": None, "name": "Wine"}),
+          known_failure={"binding": "core", "why": "core/src/validate.c: the product rule tests that properties "
+                                                   "has a productId item, so a null productId waives the identity"})
+bad_alone("record_event/product_rule_bad_user_id", "the product rule waives the need for an identity, not the "
+          "rule that identity values are non-empty strings",
+          call("record_event", "userId: must be a non-empty string", collection="catalog",
+               event={"productId": "1", "userId": 5}),
+          known_failure={"binding": "core", "why": "core/src/validate.c: for a product payload the whole identity "
+                                                   "check is skipped, so userId 5 goes out as a number"})
+bad_alone("product/bad_user_id", "a catalog product's lifted userId must be a non-empty string",
+          call("product", "userId: must be a non-empty string", product=dict(CATALOG, userId=5)),
+          known_failure={"binding": "core", "why": "core/src/validate.c: product events skip the identity check "
+                                                   "entirely, so a non-string userId is sent"})
+V("product/with_identity", "a product may carry an identity", [call("product", product=dict(CATALOG, userId="u1"))])
+bad_alone("batch/record_unknown_argument", "a record message takes collection, properties and envelope keys",
+          call("batch", "batch[0].foo: is not an argument of record",
+               messages=[{"type": "record", "collection": "c", "foo": 1, "properties": {"userId": "u"}}]))
+V("timestamp/ok_nanos_offset", "nanoseconds cut to milliseconds with an offset",
+  [track({"event": "e", "userId": "u", "timestamp": "2026-11-23T10:00:00.123456789+05:30"})])
+V("timestamp/ok_epoch_float", "epoch milliseconds written as an integral float",
+  [track({"event": "e", "userId": "u", "timestamp": 1795428000000.0})])
+V("batching/max_queue_size", "max_queue_size=2: the oldest events are dropped, the newest two sent",
+  n_tracks(4) + [FLUSH], {"max_queue_size": 2})
+V("batching/max_queue_size_batch", "a batch larger than max_queue_size keeps its last messages",
+  [call("batch", messages=[{"type": "track", "event": "b%d" % i, "userId": "u"} for i in range(5)]), FLUSH],
+  {"max_queue_size": 3})
+
+# ---------------------------------------------------------------- null optional arguments
+V("identify/null_traits", "null traits count as absent (docs/design.md: JS null, Python None)",
+  [call("identify", user_id="u", traits=None)])
+V("group/null_traits", "null traits count as absent", [call("group", user_id="u", group_id="g", traits=None)])
+V("page/null_name_and_properties", "null name and properties count as absent",
+  [call("page", user_id="u", name=None, properties=None)])
+V("consents/null_subject_keys", "a subject whose ids are null has no identity",
+  [call("track_consents", NO_IDENTITY, consents=[GDPR], subject={"profileId": None, "userId": None})])
+
+NODE_NULL = {"binding": "node", "why": "node/lib/client.js json(): a null optional argument (traits, properties, "
+                                       "the consents subject) reaches the core as the JSON text null instead of "
+                                       "absent, so the call fails with '<field>: must be a JSON object'; "
+                                       "docs/design.md: JS null counts as absent for optional arguments"}
+for _v in _vectors:
+    if _v["name"] in ("identify/null_traits", "group/null_traits", "page/null_name_and_properties",
+                      "identify/bad_04", "group/bad_04", "page/bad_00", "consents/bad_10"):
+        _v["known_failure"] = NODE_NULL
+
+
 def vectors() -> List[Dict[str, Any]]:
     return _vectors
