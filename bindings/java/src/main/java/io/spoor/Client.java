@@ -136,7 +136,7 @@ public final class Client implements AutoCloseable {
     /** recordEvent: an event of type "record" named collection, with the collection's fields. */
     public void recordEvent(String collection, Map<String, ?> event) {
         try {
-            SpoorException.check(spoor.spoor_record_event(handle, collection, Json.write(event)));
+            SpoorException.check(spoor.spoor_record_event(handle, collection, Json.writeOrNull(event)));
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -145,16 +145,16 @@ public final class Client implements AutoCloseable {
     /** profile: {profileId, user_identifier, account_identifier, ...attributes}. */
     public void profile(Map<String, ?> attributes) {
         try {
-            SpoorException.check(spoor.spoor_profile(handle, Json.write(attributes)));
+            SpoorException.check(spoor.spoor_profile(handle, Json.writeOrNull(attributes)));
         } finally {
             Reference.reachabilityFence(this);
         }
     }
 
-    /** trackConsents: [{regulation: GDPR|CCPA, purpose, consented}], subject {profileId} or {userId}. */
+    /** trackConsents: [{regulation: GDPR|CCPA, purpose, consented}], subject {profileId} or {userId} (may be null). */
     public void trackConsents(List<? extends Map<String, ?>> consents, Map<String, ?> subject) {
         try {
-            SpoorException.check(spoor.spoor_track_consents(handle, Json.write(consents), Json.write(subject)));
+            SpoorException.check(spoor.spoor_track_consents(handle, Json.writeOrNull(consents), Json.writeOrNull(subject)));
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -163,7 +163,7 @@ public final class Client implements AutoCloseable {
     /** track: {event, userId, anonymousId, profileId, properties, eventId, timestamp, sessionId, accountId, pageId}. */
     public void track(Map<String, ?> options) {
         try {
-            SpoorException.check(spoor.spoor_track(handle, Json.write(options)));
+            SpoorException.check(spoor.spoor_track(handle, Json.writeOrNull(options)));
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -209,7 +209,7 @@ public final class Client implements AutoCloseable {
     /** product: {productId, data} or a catalog product {id, title, description, url, image_link, ...}. */
     public void product(Map<String, ?> product) {
         try {
-            SpoorException.check(spoor.spoor_product(handle, Json.write(product)));
+            SpoorException.check(spoor.spoor_product(handle, Json.writeOrNull(product)));
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -233,7 +233,7 @@ public final class Client implements AutoCloseable {
     /** One message with a "type" (track, identify, group, page, record, profile, consent, product). */
     public void enqueue(Map<String, ?> message) {
         try {
-            SpoorException.check(spoor.spoor_enqueue(handle, Json.write(message)));
+            SpoorException.check(spoor.spoor_enqueue(handle, Json.writeOrNull(message)));
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -249,7 +249,7 @@ public final class Client implements AutoCloseable {
     /** batch: messages with a "type", validated first; on any error (batch[i].field) nothing is queued. */
     public void batch(List<? extends Map<String, ?>> messages) {
         try {
-            SpoorException.check(spoor.spoor_batch(handle, Json.write(messages)));
+            SpoorException.check(spoor.spoor_batch(handle, Json.writeOrNull(messages)));
         } finally {
             Reference.reachabilityFence(this);
         }
