@@ -117,8 +117,14 @@ static int exact_numbers(cJSON *node) {
             char text[40];
             if (v != v || v - v != 0) {
                 snprintf(text, sizeof text, "null"); /* cannot occur from parsed JSON */
-            } else if (v == (double)(int64_t)v && v >= -9007199254740992.0 && v <= 9007199254740992.0) {
-                snprintf(text, sizeof text, "%lld", (long long)v);
+            } else if (v >= -9007199254740992.0 && v <= 9007199254740992.0 && v == (double)(int64_t)v) {
+                int64_t i = (int64_t)v; /* integers by hand: most numbers are, and snprintf is slow */
+                char digits[24], *p = digits + sizeof digits;
+                uint64_t u = i < 0 ? (uint64_t)-i : (uint64_t)i;
+                *--p = '\0';
+                do *--p = (char)('0' + u % 10); while (u /= 10);
+                if (i < 0) *--p = '-';
+                memcpy(text, p, (size_t)(digits + sizeof digits - p));
             } else {
                 for (int prec = 15; prec <= 17; prec++) {
                     snprintf(text, sizeof text, "%.*g", prec, v);
