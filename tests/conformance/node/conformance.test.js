@@ -3,8 +3,8 @@
 // Each vector runs a spoor Client against capture_server.py and compares every request
 // byte for byte (body after gunzip, headers, signature) and every error (code, message).
 //   node --test tests/conformance/node/
-// spoor is resolved from this folder (npm install ../../../node here, as ci/test-conformance
-// does), else from SPOOR_NODE_PACKAGE, else the repository's node/ package.
+// spoor comes from SPOOR_NODE_PACKAGE (ci/test-conformance: `npm install ./node` into a
+// scratch project), else require('spoor'), else the repository's node/ package.
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
@@ -14,8 +14,9 @@ const readline = require('node:readline');
 const zlib = require('node:zlib');
 
 function loadSpoor() {
+  if (process.env.SPOOR_NODE_PACKAGE) return require(process.env.SPOOR_NODE_PACKAGE);
   try { return require('spoor'); } catch (e) { /* fall through */ }
-  return require(process.env.SPOOR_NODE_PACKAGE || path.join(__dirname, '..', '..', '..', 'node'));
+  return require(path.join(__dirname, '..', '..', '..', 'node'));
 }
 const { Client } = loadSpoor();
 
