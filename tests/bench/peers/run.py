@@ -125,6 +125,7 @@ def main() -> None:
     a = p.parse_args()
     if a.render:
         d = json.load(open(a.render))
+        os.environ["SPOOR_BENCH_LOAD"] = d.get("load", "")
         write_outputs(a, d["jobs"], d["results"], d["runs"], d["n"], d["elapsed"], os.path.abspath(a.scratch))
         return
     runs = a.runs or (1 if a.quick else 3)
@@ -194,6 +195,7 @@ def main() -> None:
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     results: dict[str, list[dict]] = {j["key"]: [] for j in jobs}
     t_start = time.time()
+    load_start = os.getloadavg()
     for r in range(runs):
         for j in jobs:
             sink.reset()
@@ -210,9 +212,11 @@ def main() -> None:
                                                      fmt(res.get("e2e_eps")), fmt(res.get("enqueue_eps")))))
     sink.stop()
     elapsed = time.time() - t_start
+    os.environ["SPOOR_BENCH_LOAD"] = "load average %.2f before the runs, %.2f after" % (load_start[0], os.getloadavg()[0])
     if a.json:
         with open(a.json, "w") as f:
             json.dump({"jobs": jobs, "results": results, "runs": runs, "elapsed": elapsed,
+                       "load": os.environ["SPOOR_BENCH_LOAD"],
                        "n": dict(node=n_node, python=n_py, c=n_c)}, f, indent=1)
     write_outputs(a, jobs, results, runs, dict(node=n_node, python=n_py, c=n_c), elapsed, scratch)
 
@@ -275,8 +279,10 @@ def write_outputs(a, jobs, results, runs, ns, elapsed, scratch):
       "process. ![chart](benchmarks.png)" % (dt.datetime.utcnow().strftime("%Y-%m-%d %H:%M"), runs))
     w("")
     w("**Machine**: %s cores (`nproc`), %s, %s RAM, Linux %s; Node %s, Python %s. The SDK process, its "
-      "threads and the sink share these cores. Total time of the run: %.0f s." % (
-          m["nproc"], m["cpu"], m["memory"], m["kernel"], m["node"], m["python"], elapsed))
+      "threads and the sink share these cores. Total time of the run: %.0f s (%s; other work on the "
+      "machine, if any, shows there)." % (
+          m["nproc"], m["cpu"], m["memory"], m["kernel"], m["node"], m["python"], elapsed,
+          os.environ.get("SPOOR_BENCH_LOAD") or "load not recorded"))
     w("")
     w("**Settings**: the seed's purchase event (`userId 'user_123'`, `event 'purchase'`, properties "
       "`revenue 99.99, currency 'USD', product_id 'prod_456', items [{item name: item 1, price: 20}, "
