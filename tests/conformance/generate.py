@@ -95,7 +95,8 @@ def parse_iso(text: str) -> Optional[int]:
 
 def format_iso(ms: int) -> str:
     t = EPOCH + dt.timedelta(milliseconds=ms)
-    return t.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (t.microsecond // 1000)
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ" % (t.year, t.month, t.day, t.hour, t.minute, t.second,
+                                                   t.microsecond // 1000)
 
 
 # ---- JSON printing like cJSON_PrintUnformatted, numbers as docs/design.md says ----
@@ -468,6 +469,8 @@ class Model:
         elif op == "ingest_feed":
             products = self.feed(c.get("feed"))
             for i, p in enumerate(products):
+                if not is_obj(p):  # named like the catalog rules name a product's fields
+                    raise Invalid("INVALID", "products[%d].product: must be an object" % i)
                 events.append(self.build("product", p, "products[%d]." % i, name))
             count = len(events)
         self.enqueue(events)

@@ -553,6 +553,44 @@ V("batching/max_queue_size_batch", "a batch larger than max_queue_size keeps its
   [call("batch", messages=[{"type": "track", "event": "b%d" % i, "userId": "u"} for i in range(5)]), FLUSH],
   {"max_queue_size": 3})
 
+for i, ts in enumerate(["0001-01-01T00:00:00Z", "2000-02-29T00:00:00Z", "0999-12-31T23:59:59.5Z",
+                        "2026-11-23T10:00:00-00:00"]):
+    V("timestamp/ok_year_%02d" % i, "timestamp %r: years and offsets at the edges" % ts,
+      [track({"event": "e", "userId": "u", "timestamp": ts})])
+bad_alone("timestamp/bad_1900_leap", "1900 is not a leap year",
+          track({"event": "e", "userId": "u", "timestamp": "1900-02-29"}, ISO_RULE))
+bad_alone("track/type_argument", "track takes no type (only batch messages have one)",
+          track({"type": "track", "event": "e", "userId": "u"}, "type: is not an argument of track"))
+V("record_event/epoch_timestamp", "an epoch-ms timestamp among the fields is lifted and normalised",
+  [call("record_event", collection="purchase", event={"profileId": "p", "timestamp": 1795428000000, "total": 1})])
+V("feed/json_product_id_form", "a feed entry in the {productId, data} form",
+  [call("ingest_feed", feed='[{"product":{"productId":"x","data":{"price":0.30000000000000004}}}]')])
+V("feed/xml_nested_catalog", "products found at any depth; CDATA is text",
+  [call("ingest_feed", feed="<feed><shop><catalog><products><product><id>N1</id><title><![CDATA[A <b>bold</b> one]]>"
+                            "</title><description>d</description><url>u</url><image_link>i</image_link></product>"
+                            "</products></catalog></shop></feed>")])
+bad_alone("feed/bad_entry_not_object", "a feed entry that is not an object is named as the product",
+          call("ingest_feed", "products[0].product: must be an object", feed='{"products":[5]}'),
+          known_failure={"binding": "core", "why": "core/src/event.c: the message names the operation instead of "
+                                                   "the product: 'products[0].ingest_feed: must be a JSON object'"})
+V("batching/auto_then_split", "flush_at=3 and max_batch_events=2: a batch of 3 sends 2 by itself, flush the last",
+  [call("batch", messages=[{"type": "track", "event": "b%d" % i, "userId": "u"} for i in range(3)]), wait(1), FLUSH],
+  {"flush_at": 3, "max_batch_events": 2})
+V("batching/many", "200 events in one batch call, max_batch_events=64: four requests in order",
+  [call("batch", messages=[{"type": "track", "event": "m%d" % i, "userId": "u%d" % (i % 7),
+                            "properties": {"i": i, "x": i / 8}} for i in range(200)]), FLUSH],
+  {"max_batch_events": 64})
+V("gzip/max_batch_bytes", "gzip with a byte-limited batch: limits apply before compression",
+  [track({"event": "e%d" % i, "userId": "u", "properties": {"pad": "p" * 100}}) for i in range(3)] + [FLUSH],
+  {"gzip": True, "max_batch_bytes": 1024, "max_event_bytes": 512})
+V("ids/anonymous_id_after_close", "the anonymous id stays readable and the same after close",
+  [{"op": "anonymous_id"}, {"op": "close"}, {"op": "anonymous_id"}])
+V("consents/in_batch_with_user", "a consent batch message with a userId subject",
+  [call("batch", messages=[{"type": "consent", "userId": "u", "consents": [GDPR, CCPA]},
+                           {"type": "page", "userId": "u", "name": None}])])
+V("profile/account_only", "profile identified by userId with an account_identifier",
+  [call("profile", attributes={"account_identifier": "acme", "userId": "u", "seats": 3})])
+
 # ---------------------------------------------------------------- null optional arguments
 V("identify/null_traits", "null traits count as absent (docs/design.md: JS null, Python None)",
   [call("identify", user_id="u", traits=None)])

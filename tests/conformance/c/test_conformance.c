@@ -393,5 +393,9 @@ int main(int argc, char **argv) {
         tests[i].test_func = run_vector;
         tests[i].initial_state = paths[i];
     }
-    return _cmocka_run_group_tests("conformance", tests, n_paths, NULL, NULL);
+    int failed = _cmocka_run_group_tests("conformance", tests, n_paths, NULL, NULL);
+    for (size_t i = 0; i < n_paths; i++) free(paths[i]);
+    free(paths);
+    free(tests);
+    return failed;
 }
