@@ -111,7 +111,9 @@ async function check(vec) {
 
 describe('conformance vectors (node)', () => {
   before(async () => {
-    server = spawn(process.env.PYTHON || 'python3', [path.join(ROOT, 'capture_server.py')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // --watch-stdin: the server exits with this process even when it is killed.
+    server = spawn(process.env.PYTHON || 'python3', [path.join(ROOT, 'capture_server.py'), '--watch-stdin'],
+      { stdio: ['pipe', 'pipe', 'inherit'] });
     const line = await new Promise((resolve, reject) => {
       readline.createInterface({ input: server.stdout }).once('line', resolve);
       server.once('exit', (code) => reject(new Error(`capture server exited with ${code}`)));

@@ -45,8 +45,8 @@ def params() -> Iterator[Any]:
 
 class Server:
     def __init__(self) -> None:
-        self.proc = subprocess.Popen([sys.executable, str(ROOT / "capture_server.py")], stdout=subprocess.PIPE,
-                                     text=True)
+        self.proc = subprocess.Popen([sys.executable, str(ROOT / "capture_server.py"), "--watch-stdin"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout is not None
         self.url = "http://127.0.0.1:%d" % int(self.proc.stdout.readline())
 
