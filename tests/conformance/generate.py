@@ -112,30 +112,12 @@ def fmt_number(v: float) -> str:
     return text
 
 
+ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
 def fmt_string(s: str) -> str:
-    out = ['"']
-    for ch in s:
-        o = ord(ch)
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\b":
-            out.append("\\b")
-        elif ch == "\f":
-            out.append("\\f")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif o < 32:
-            out.append("\\u%04x" % o)
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
+    """cJSON's escapes: the seven short ones, \\u00XX for other control characters, the rest raw."""
+    return '"' + "".join(ESCAPES.get(ch) or ("\\u%04x" % ord(ch) if ord(ch) < 32 else ch) for ch in s) + '"'
 
 
 def dump(v: Any) -> str:

@@ -591,6 +591,14 @@ V("consents/in_batch_with_user", "a consent batch message with a userId subject"
 V("profile/account_only", "profile identified by userId with an account_identifier",
   [call("profile", attributes={"account_identifier": "acme", "userId": "u", "seats": 3})])
 
+bad_alone("track/not_object", "track's options must be an object",
+          track([1, 2], "track: must be a JSON object"),
+          skip={"python": "track() takes the event name or an options dict: a list becomes the event name"})
+bad_alone("record_event/event_is_string", "recordEvent's event must be an object",
+          call("record_event", "event: must be a JSON object", collection="c", event="x"))
+bad_alone("product/not_object", "a product must be an object",
+          call("product", "product: must be a JSON object", product=["id"]))
+
 # ---------------------------------------------------------------- null optional arguments
 V("identify/null_traits", "null traits count as absent (docs/design.md: JS null, Python None)",
   [call("identify", user_id="u", traits=None)])
