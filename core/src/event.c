@@ -21,6 +21,7 @@ static const char *const identify_keys[] = {"traits", NULL};
 static const char *const group_keys[] = {"groupId", "traits", NULL};
 static const char *const page_keys[] = {"name", "properties", NULL};
 static const char *const consent_keys[] = {"consents", NULL};
+static const char *const product_keys[] = {"productId", "data", NULL};
 
 static int in_list(const char *const *list, const char *s) {
     for (; *list; list++)
@@ -172,7 +173,8 @@ spoor_err_t spoor__build_event(spoor_client_t *c, const char *op, const char *ty
                                const char *prefix, spoor_item_t *out) {
     build_t b = {.c = c, .prefix = prefix ? prefix : ""};
     spoor_err_t rc = SPOOR_OK;
-    if (!cJSON_IsObject(msg)) return fail(&b, "%s%s: %s", op, "must be a JSON object");
+    if (!cJSON_IsObject(msg)) /* a feed's entry is a product, whatever the operation */
+        return fail(&b, "%s%s: %s", strcmp(type, "product") ? op : "product", "must be an object");
 
     /* Gather the parts of the event; each is NULL when it does not apply. */
     cJSON *env = cJSON_CreateObject(), *name = NULL, *props = NULL, *traits = NULL, *consents = NULL,
@@ -210,7 +212,8 @@ spoor_err_t spoor__build_event(spoor_client_t *c, const char *op, const char *ty
             rc = spoor__error(SPOOR_ERR_INVALID, "%s%s", b.prefix, b.err);
             goto done;
         }
-        lift_envelope(props, env);
+        lift_envelope(msg, env);   /* a batch message's own userId, eventId, ... */
+        lift_envelope(props, env); /* then the fields' (seed 000 puts them there) */
     } else if (!strcmp(type, "profile")) {
         traits = cJSON_Duplicate(msg, 1);
         if (!traits) { rc = spoor__error(SPOOR_ERR_NOMEM, "out of memory"); goto done; }
@@ -230,6 +233,7 @@ spoor_err_t spoor__build_event(spoor_client_t *c, const char *op, const char *ty
         }
     } else if (!strcmp(type, "product")) {
         if (cJSON_GetObjectItemCaseSensitive(msg, "productId")) {
+            if ((rc = no_unknown_keys(&b, msg, product_keys, type))) goto done;
             product_id = take(msg, "productId");
             data = take(msg, "data");
             if ((rc = expect_string(&b, product_id, "productId", 1)) || (rc = expect_object(&b, data, "data")))

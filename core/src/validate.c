@@ -31,16 +31,27 @@ static int check_optional_object(const cJSON *obj, const char *key, char *err, s
     return 0;
 }
 
-int spoor__check_identity(const cJSON *event, char *err, size_t errsize) {
+static int present(const cJSON *obj, const char *key) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return v && !cJSON_IsNull(v);
+}
+
+/* The identity fields are always type-checked; at least one is required unless
+ * the payload is product ingestion (product_payload). */
+static int check_identity_fields(const cJSON *event, int product_payload, char *err, size_t errsize) {
     static const char *const ids[] = {"userId", "anonymousId", "profileId"};
     int have = 0;
     for (int i = 0; i < 3; i++) {
         if (check_optional_string(event, ids[i], err, errsize)) return -1;
         if (cJSON_GetObjectItemCaseSensitive(event, ids[i])) have = 1;
     }
-    if (!have && !cJSON_GetObjectItemCaseSensitive(event, "productId"))
+    if (!have && !product_payload)
         FAIL("userId: one of userId, anonymousId or profileId is required (unless productId is present)");
     return 0;
+}
+
+int spoor__check_identity(const cJSON *event, char *err, size_t errsize) {
+    return check_identity_fields(event, present(event, "productId"), err, errsize);
 }
 
 int spoor__check_consents(const cJSON *consents, const char *field, char *err, size_t errsize) {
@@ -139,9 +150,9 @@ int spoor__validate_event(const cJSON *event, const cJSON *schemas, char *err, s
     /* Product ingestion needs no identity: a product event, or a recordEvent whose
      * fields carry a productId (seed 001's product rule). */
     const cJSON *props = cJSON_GetObjectItemCaseSensitive(event, "properties");
-    int product_payload = !strcmp(t, "product") ||
-                          (!strcmp(t, "record") && cJSON_GetObjectItemCaseSensitive(props, "productId"));
-    if (!product_payload && spoor__check_identity(event, err, errsize)) return -1;
+    int product_payload = !strcmp(t, "product") || present(event, "productId") ||
+                          (!strcmp(t, "record") && present(props, "productId"));
+    if (check_identity_fields(event, product_payload, err, errsize)) return -1;
 
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(event, "eventName");
     if ((!strcmp(t, "track") || !strcmp(t, "record")) && !name) FAIL("eventName: is required for %s events", t);

@@ -13,9 +13,9 @@ const { SpoorError, ValidationError, ConfigError, makeError } = require('./error
 const RESOLVED = Promise.resolve();
 const LEVELS = { 3: 'error', 4: 'warn', 6: 'info', 7: 'debug' };
 
-/** JSON text of v, or null when v is undefined (the core's "absent"). */
+/** JSON text of v, or null when v is undefined or null (both mean "absent" to the core). */
 function json(op, field, v) {
-  if (v === undefined) return null;
+  if (v === undefined || v === null) return null;
   try {
     return JSON.stringify(v);
   } catch (e) {
@@ -112,7 +112,7 @@ class Client extends EventEmitter {
   trackConsents(consents, subject = {}) {
     if (typeof subject === 'string') subject = { profileId: subject };
     return settle(() => this._native.trackConsents(json('trackConsents', 'consents', consents) ?? 'null',
-      json('trackConsents', 'subject', subject) ?? 'null'));
+      json('trackConsents', 'subject', subject)));
   }
 
   /** track({event, userId, anonymousId, profileId, properties, eventId, timestamp, ...}). */

@@ -444,7 +444,8 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
   template <spoor_err_t (*Op)(spoor_client_t*, const char*, const char*)>
   Napi::Value TwoTexts(const Napi::CallbackInfo& info) {
     const char* a = Utf8(info.Env(), info[0], buf0_);
-    const char* b = Utf8(info.Env(), info[1], buf1_);
+    // A missing second text is NULL: the core takes that as absent (trackConsents' subject).
+    const char* b = info[1].IsString() ? Utf8(info.Env(), info[1], buf1_) : nullptr;
     return Run(info, [&] { return Op(client_, a, b); });
   }
   Napi::Value Identify(const Napi::CallbackInfo& info) {

@@ -291,9 +291,7 @@ for i, (prod, msg) in enumerate([
     bad_alone("product/bad_%02d" % i, "refused: " + msg, call("product", msg, product=prod))
 bad_alone("product/unknown_argument", "design.md: an argument a call does not take is an error (a typo must not "
           "silently drop data); {productId, data} takes no other keys",
-          call("product", "name: is not an argument of product", product={"productId": "1", "name": "Wine"}),
-          known_failure={"binding": "core", "why": "core/src/event.c: the productId form of product ignores "
-                                                   "unknown keys (they are dropped without an error)"})
+          call("product", "name: is not an argument of product", product={"productId": "1", "name": "Wine"}))
 
 # ---------------------------------------------------------------- catalog feeds
 FEED_JSON = ('{"products":[{"product":{"id":"SKU1","title":"Hoodie","description":"Soft","url":"https://s.example/h",'
@@ -354,11 +352,7 @@ V("batch/envelope", "eventId and timestamp in batch messages",
   [call("batch", messages=[{"type": "track", "event": "a", "userId": "u", "eventId": "b-1", "timestamp": 0},
                            {"type": "identify", "userId": "u", "eventId": "b-2", "sessionId": "s"}])])
 V("batch/record_top_level_identity", "a batch record message's own userId is lifted like every other envelope key",
-  [call("batch", messages=[{"type": "record", "collection": "c", "userId": "u1", "properties": {"x": 1}}])],
-  known_failure={"binding": "core", "why": "core/src/event.c: for type record only the properties' envelope keys "
-                                           "are lifted; the message's own userId passes the argument check and is "
-                                           "then dropped (refused here for lack of identity; dropped silently when "
-                                           "the properties carry one)"})
+  [call("batch", messages=[{"type": "record", "collection": "c", "userId": "u1", "properties": {"x": 1}}])])
 for i, (msgs, msg) in enumerate([
         ([{"type": "track", "userId": "u", "event": "ok"}, {"type": "track", "userId": "u"}], "batch[1].event: must be a non-empty string"),
         ([{"type": "teleport", "userId": "u"}], "batch[0].type: must be one of track, identify, group, page, record, profile, consent, product"),
@@ -526,19 +520,13 @@ V("config/fixed_time_offset", "test_fixed_time with an offset: sentAt and timest
 
 # ---------------------------------------------------------------- more rules
 bad_alone("record_event/null_product_id", "a null productId counts as absent: the identity is required again",
-          call("record_event", NO_IDENTITY, collection="catalog", event={"productId": None, "name": "Wine"}),
-          known_failure={"binding": "core", "why": "core/src/validate.c: the product rule tests that properties "
-                                                   "has a productId item, so a null productId waives the identity"})
+          call("record_event", NO_IDENTITY, collection="catalog", event={"productId": None, "name": "Wine"}))
 bad_alone("record_event/product_rule_bad_user_id", "the product rule waives the need for an identity, not the "
           "rule that identity values are non-empty strings",
           call("record_event", "userId: must be a non-empty string", collection="catalog",
-               event={"productId": "1", "userId": 5}),
-          known_failure={"binding": "core", "why": "core/src/validate.c: for a product payload the whole identity "
-                                                   "check is skipped, so userId 5 goes out as a number"})
+               event={"productId": "1", "userId": 5}))
 bad_alone("product/bad_user_id", "a catalog product's lifted userId must be a non-empty string",
-          call("product", "userId: must be a non-empty string", product=dict(CATALOG, userId=5)),
-          known_failure={"binding": "core", "why": "core/src/validate.c: product events skip the identity check "
-                                                   "entirely, so a non-string userId is sent"})
+          call("product", "userId: must be a non-empty string", product=dict(CATALOG, userId=5)))
 V("product/with_identity", "a product may carry an identity", [call("product", product=dict(CATALOG, userId="u1"))])
 bad_alone("batch/record_unknown_argument", "a record message takes collection, properties and envelope keys",
           call("batch", "batch[0].foo: is not an argument of record",
@@ -570,9 +558,7 @@ V("feed/xml_nested_catalog", "products found at any depth; CDATA is text",
                             "</title><description>d</description><url>u</url><image_link>i</image_link></product>"
                             "</products></catalog></shop></feed>")])
 bad_alone("feed/bad_entry_not_object", "a feed entry that is not an object is named as the product",
-          call("ingest_feed", "products[0].product: must be an object", feed='{"products":[5]}'),
-          known_failure={"binding": "core", "why": "core/src/event.c: the message names the operation instead of "
-                                                   "the product: 'products[0].ingest_feed: must be a JSON object'"})
+          call("ingest_feed", "products[0].product: must be an object", feed='{"products":[5]}'))
 V("batching/auto_then_split", "flush_at=3 and max_batch_events=2: a batch of 3 sends 2 by itself, flush the last",
   [call("batch", messages=[{"type": "track", "event": "b%d" % i, "userId": "u"} for i in range(3)]), wait(1), FLUSH],
   {"flush_at": 3, "max_batch_events": 2})
@@ -607,16 +593,6 @@ V("page/null_name_and_properties", "null name and properties count as absent",
   [call("page", user_id="u", name=None, properties=None)])
 V("consents/null_subject_keys", "a subject whose ids are null has no identity",
   [call("track_consents", NO_IDENTITY, consents=[GDPR], subject={"profileId": None, "userId": None})])
-
-NODE_NULL = {"binding": "node", "why": "node/lib/client.js json(): a null optional argument (traits, properties, "
-                                       "the consents subject) reaches the core as the JSON text null instead of "
-                                       "absent, so the call fails with '<field>: must be a JSON object'; "
-                                       "docs/design.md: JS null counts as absent for optional arguments"}
-for _v in _vectors:
-    if _v["name"] in ("identify/null_traits", "group/null_traits", "page/null_name_and_properties",
-                      "identify/bad_04", "group/bad_04", "page/bad_00", "consents/bad_10"):
-        _v["known_failure"] = NODE_NULL
-
 
 def vectors() -> List[Dict[str, Any]]:
     return _vectors
