@@ -103,10 +103,36 @@ static void fork_while_sending(void **state) {
     mock_stop(m);
 }
 
+void spoor__uuid4(char out[37]); /* core/src/internal.h */
+
+/* Event ids come from a per-thread block of random bytes: a forked child must not
+ * hand out the ids its parent hands out next. */
+static void child_ids_differ_from_parent(void **state) {
+    (void)state;
+    char first[37], parent_next[37], child_next[37] = "";
+    spoor__uuid4(first); /* fills this thread's block */
+    int fds[2];
+    pid_t pid = fork_child(fds);
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        spoor__uuid4(child_next);
+        if (write(fds[1], child_next, 37) != 37) _exit(3);
+        _exit(0);
+    }
+    close(fds[1]);
+    assert_int_equal(read(fds[0], child_next, 37), 37);
+    close(fds[0]);
+    waitpid(pid, NULL, 0);
+    spoor__uuid4(parent_next);
+    assert_string_not_equal(parent_next, child_next);
+    assert_string_not_equal(first, parent_next);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(child_does_not_resend_parent_queue),
         cmocka_unit_test(fork_while_sending),
+        cmocka_unit_test(child_ids_differ_from_parent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

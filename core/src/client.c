@@ -65,7 +65,10 @@ static void reset_in_child(spoor_client_t *c) {
     init_cond(&c->progress);
 }
 
+unsigned long spoor__fork_generation;
+
 static void after_fork_child(void) {
+    spoor__fork_generation++;
     for (spoor_client_t *c = registry; c; c = c->next_live) reset_in_child(c);
     pthread_mutex_unlock(&registry_lock);
 }
@@ -227,8 +230,10 @@ spoor_err_t spoor__enqueue_items(spoor_client_t *c, spoor_item_t *items, size_t 
         if (pthread_create(&c->worker, NULL, spoor__worker_main, c) == 0) c->worker_running = 1;
         else rc = spoor__error(SPOOR_ERR_SYSTEM, "cannot start the worker thread");
     }
-    if (was_empty || c->dropped.count || (int64_t)c->queue.count >= c->conf.flush_at ||
-        (int64_t)c->queue.bytes >= c->conf.max_batch_bytes)
+    /* Wake the worker only when it sleeps waiting for work and has some now: one
+     * sleeping in a retry backoff must not be woken (and put back) per event. */
+    if (c->worker_idle && (was_empty || c->dropped.count || (int64_t)c->queue.count >= c->conf.flush_at ||
+                           (int64_t)c->queue.bytes >= c->conf.max_batch_bytes))
         pthread_cond_signal(&c->wake);
     pthread_mutex_unlock(&c->lock);
     if (i < n) {

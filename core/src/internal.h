@@ -54,6 +54,7 @@ struct spoor_client_s {
     size_t inflight_count;
     pthread_t worker;
     int worker_running;
+    int worker_idle;               /* the worker waits for work (not in a retry backoff) */
     int closing, aborting, closed;
     pid_t pid;                     /* process that owns the worker */
     spoor_stats_t stats;
@@ -75,6 +76,10 @@ char *spoor__redact_url(const char *url);
 /* config.c */
 spoor_err_t spoor__config_copy(spoor_config_t *dst, const spoor_config_t *src);
 void spoor__config_clear(spoor_config_t *conf);
+
+/* Incremented in every forked child (client.c's atfork handler): per-thread state
+ * that must not be shared with a parent, like buffered random bytes, checks it. */
+extern unsigned long spoor__fork_generation;
 
 /* ids.c */
 void spoor__uuid4(char out[37]);

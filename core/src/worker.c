@@ -257,8 +257,10 @@ void *spoor__worker_main(void *arg) {
             continue;
         }
         if (c->closing && !c->queue.count) break;
+        c->worker_idle = 1; /* producers signal only an idle worker, not one in a backoff */
         if (c->queue.count) wait_until(c, wake_at);
         else pthread_cond_wait(&c->wake, &c->lock);
+        c->worker_idle = 0;
     }
     pthread_mutex_unlock(&c->lock);
     return NULL;
