@@ -110,15 +110,16 @@ static int json_run(long n, const char *sink, const char *mode) {
     double p50 = lat[n / 2] * 1e6, p99 = lat[(long)(n * 0.99)] * 1e6, mx = lat[n - 1] * 1e6;
     if (down)
         printf("{\"sdk\":\"spoor-c\",\"mode\":\"down\",\"n\":%ld,\"version\":\"%s\",\"down_p50_us\":%.3f,"
-               "\"down_p99_us\":%.3f,\"down_max_us\":%.3f,\"cpu_s\":%.4f,\"peak_rss_mb\":%.1f}\n",
-               n, spoor_version(), p50, p99, mx, cpu, ru.ru_maxrss / 1024.0);
+               "\"down_p99_us\":%.3f,\"down_max_us\":%.3f,\"cpu_s\":%.4f,\"peak_rss_mb\":%.1f,"
+               "\"voluntary_ctx_switches\":%ld}\n",
+               n, spoor_version(), p50, p99, mx, cpu, ru.ru_maxrss / 1024.0, ru.ru_nvcsw);
     else
         printf("{\"sdk\":\"spoor-c\",\"mode\":\"run\",\"n\":%ld,\"version\":\"%s\",\"enqueue_eps\":%.1f,"
                "\"producer_eps\":%.1f,\"p50_us\":%.3f,\"p99_us\":%.3f,\"max_us\":%.3f,\"flush_s\":%.4f,"
                "\"e2e_s\":%.4f,\"delivered\":%llu,\"flushed\":%s,\"cpu_us_per_event\":%.3f,\"cpu_s\":%.4f,"
-               "\"peak_rss_mb\":%.1f}\n",
+               "\"peak_rss_mb\":%.1f,\"voluntary_ctx_switches\":%ld}\n",
                n, spoor_version(), n / in_calls, n / wall, p50, p99, mx, e2e, e2e, (unsigned long long)st.delivered,
-               rc == SPOOR_OK ? "true" : "false", cpu / n * 1e6, cpu, ru.ru_maxrss / 1024.0);
+               rc == SPOOR_OK ? "true" : "false", cpu / n * 1e6, cpu, ru.ru_maxrss / 1024.0, ru.ru_nvcsw);
     fflush(stdout);
     spoor_close(c, 0);
     spoor_client_destroy(c);
