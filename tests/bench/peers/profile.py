@@ -115,7 +115,7 @@ def report(a, cg: str) -> None:
             shown += 1
             c = int(calls.replace(",", "")) / n if calls else 0
             w("| %s | %s | %.1f%% | %s |" % (fn_name(name), "{:,.0f}".format(ir / n), 100.0 * ir / inc,
-                                            ("%.0f" % c if c == int(c) else "%.1f" % c) if c else ""))
+                                            ("%.0f" % c if c == int(c) else "%.2g" % c) if c else ""))
         w("")
     w("Top functions by their own instructions (self cost), per event:")
     w("")
