@@ -109,6 +109,17 @@
 %}
 #endif
 
+#if defined(SWIGTCL)
+/* Tcl has no null string: the value $spoor::null (one NUL character, which no C
+ * string can hold anyway; Tcl stores it as the bytes C0 80) passes as C NULL, for
+ * the optional arguments (traits, name, properties, subject). */
+%typemap(in) const char * (int len) {
+  $1 = Tcl_GetStringFromObj($input, &len);
+  if (len == 2 && (unsigned char)$1[0] == 0xC0 && (unsigned char)$1[1] == 0x80) $1 = NULL;
+}
+%typemap(freearg) const char * "";  /* the Tcl_Obj owns the bytes */
+#endif
+
 /* Not wrapped: see the comment at the top. spoor_err_list() returns a C array;
  * the languages list the codes from the wrapped spoor_err_t enum instead. */
 %ignore spoor_config_set_log_cb;

@@ -15,6 +15,8 @@ package require TclOO
 
 namespace eval spoor {
     namespace export Client
+    # An absent optional argument (C NULL): identify u1 $spoor::null, page u1 $spoor::null {{...}}
+    variable null \0
 }
 namespace eval spoor::json {}
 
@@ -73,23 +75,21 @@ oo::class create spoor::Client {
     method profile {attributesJson} {
         spoor::check [spoor::spoor_profile $handle $attributesJson]
     }
-    method trackConsents {consentsJson subjectJson} {
+    method trackConsents {consentsJson {subjectJson \0}} {
         spoor::check [spoor::spoor_track_consents $handle $consentsJson $subjectJson]
     }
     method track {optionsJson} {
         spoor::check [spoor::spoor_track $handle $optionsJson]
     }
-    # Optional arguments are left out of the message (the core's NULL) when not given.
-    method identify {userId {traitsJson ""}} {
-        my Enqueue identify [list userId $userId] [list traits $traitsJson]
+    # Optional arguments left out (or given as $spoor::null) are absent: C NULL.
+    method identify {userId {traitsJson \0}} {
+        spoor::check [spoor::spoor_identify $handle $userId $traitsJson]
     }
-    method group {userId groupId {traitsJson ""}} {
-        my Enqueue group [list userId $userId groupId $groupId] [list traits $traitsJson]
+    method group {userId groupId {traitsJson \0}} {
+        spoor::check [spoor::spoor_group $handle $userId $groupId $traitsJson]
     }
-    method page {userId {name ""} {propertiesJson ""}} {
-        set strings [list userId $userId]
-        if {$name ne ""} { lappend strings name $name }
-        my Enqueue page $strings [list properties $propertiesJson]
+    method page {userId {name \0} {propertiesJson \0}} {
+        spoor::check [spoor::spoor_page $handle $userId $name $propertiesJson]
     }
     method product {productJson} {
         spoor::check [spoor::spoor_product $handle $productJson]
@@ -127,14 +127,6 @@ oo::class create spoor::Client {
         set d [dict create]
         foreach {- k v} [regexp -all -inline {"([a-z_]+)"\s*:\s*(\d+)} $json] { dict set d $k $v }
         return $d
-    }
-
-    # {"type": T, strings..., json fields that are not ""}
-    method Enqueue {type strings jsons} {
-        set parts [list "\"type\":\"$type\""]
-        foreach {k v} $strings { lappend parts "[spoor::json::string $k]:[spoor::json::string $v]" }
-        foreach {k v} $jsons { if {$v ne ""} { lappend parts "[spoor::json::string $k]:$v" } }
-        spoor::check [spoor::spoor_enqueue $handle "{[join $parts ,]}"]
     }
 }
 

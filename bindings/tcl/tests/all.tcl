@@ -3,12 +3,15 @@
 package require tcltest 2.5
 namespace import ::tcltest::*
 # -singleproc: the core logs to stderr, which tcltest would count as a file error.
-configure -testdir [file dirname [file normalize [info script]]] -singleproc 1 \
-    -tmpdir [expr {[info exists env(TMPDIR)] ? $env(TMPDIR) : "/tmp"}] {*}$argv
+# A private -tmpdir: tcltest reports files other processes leave in a shared one.
+set tmp [file join [expr {[info exists env(TMPDIR)] ? $env(TMPDIR) : "/tmp"}] spoor-tcltest-[pid]]
+file mkdir $tmp
+configure -testdir [file dirname [file normalize [info script]]] -singleproc 1 -tmpdir $tmp {*}$argv
 set failed 0
 proc ::tcltest::cleanupTestsHook {} {
     variable numTests
     set ::failed [expr {$::failed + $numTests(Failed)}]
 }
 runAllTests
+file delete -force $tmp
 exit [expr {$failed > 0}]
