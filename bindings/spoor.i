@@ -110,14 +110,51 @@
 #endif
 
 #if defined(SWIGTCL)
+%{
+/* Tcl 8.6 keeps a character beyond the BMP as a surrogate pair, each half as 3 bytes
+ * (CESU-8: ED A0..AF xx ED B0..BF xx), which is not UTF-8. Returns a malloc'd UTF-8
+ * copy with each such pair as its 4-byte sequence, or NULL when there is none. */
+static int spoor_tcl_is_pair(const unsigned char *p) {
+  return p[0] == 0xED && (p[1] & 0xF0) == 0xA0 && p[3] == 0xED && (p[4] & 0xF0) == 0xB0;
+}
+static char *spoor_tcl_utf8(const char *s, int len) {
+  const unsigned char *p = (const unsigned char *)s;
+  int i, found = 0;
+  for (i = 0; i + 5 < len && !found; i++) found = spoor_tcl_is_pair(p + i);
+  if (!found) return NULL;
+  unsigned char *out = (unsigned char *)malloc((size_t)len + 1), *o = out;
+  if (!out) return NULL;
+  for (i = 0; i < len;) {
+    if (i + 5 < len && spoor_tcl_is_pair(p + i)) {
+      unsigned hi = ((p[i + 1] & 0x0Fu) << 6) | (p[i + 2] & 0x3Fu);  /* the high surrogate - 0xD800 */
+      unsigned lo = ((p[i + 4] & 0x0Fu) << 6) | (p[i + 5] & 0x3Fu);  /* the low one - 0xDC00 */
+      unsigned cp = 0x10000u + (hi << 10) + lo;
+      *o++ = (unsigned char)(0xF0 | (cp >> 18));
+      *o++ = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+      *o++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+      *o++ = (unsigned char)(0x80 | (cp & 0x3F));
+      i += 6;
+    } else {
+      *o++ = p[i++];
+    }
+  }
+  *o = 0;
+  return (char *)out;
+}
+%}
 /* Tcl has no null string: the value $spoor::null (one NUL character, which no C
  * string can hold anyway; Tcl stores it as the bytes C0 80) passes as C NULL, for
- * the optional arguments (traits, name, properties, subject). */
-%typemap(in) const char * (int len) {
+ * the optional arguments (traits, name, properties, subject). Characters beyond the
+ * BMP ("\ud83d\ude00" in Tcl 8.6) reach C as UTF-8 (see spoor_tcl_utf8). */
+%typemap(in) const char * (int len, char *utf8 = NULL) {
   $1 = Tcl_GetStringFromObj($input, &len);
-  if (len == 2 && (unsigned char)$1[0] == 0xC0 && (unsigned char)$1[1] == 0x80) $1 = NULL;
+  if (len == 2 && (unsigned char)$1[0] == 0xC0 && (unsigned char)$1[1] == 0x80) {
+    $1 = NULL;
+  } else if ((utf8 = spoor_tcl_utf8($1, len)) != NULL) {
+    $1 = utf8;
+  }
 }
-%typemap(freearg) const char * "";  /* the Tcl_Obj owns the bytes */
+%typemap(freearg) const char * { free(utf8$argnum); }  /* the Tcl_Obj owns the rest */
 #endif
 
 /* Not wrapped: see the comment at the top. spoor_err_list() returns a C array;
