@@ -5,6 +5,7 @@ import io.spoor.jni.SWIGTYPE_p_size_t;
 import io.spoor.jni.SWIGTYPE_p_spoor_client_s;
 import io.spoor.jni.SWIGTYPE_p_spoor_config_s;
 import io.spoor.jni.spoor;
+import io.spoor.jni.spoor_err_t;
 import io.spoor.jni.spoor_stats_t;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A spoor client: validates each call at once (a bad call throws {@link ValidationException}
@@ -135,47 +137,27 @@ public final class Client implements AutoCloseable {
 
     /** recordEvent: an event of type "record" named collection, with the collection's fields. */
     public void recordEvent(String collection, Map<String, ?> event) {
-        try {
-            SpoorException.check(spoor.spoor_record_event(handle, collection, Json.writeOrNull(event)));
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        call(() -> spoor.spoor_record_event(handle, collection, Json.writeOrNull(event)));
     }
 
     /** profile: {profileId, user_identifier, account_identifier, ...attributes}. */
     public void profile(Map<String, ?> attributes) {
-        try {
-            SpoorException.check(spoor.spoor_profile(handle, Json.writeOrNull(attributes)));
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        call(() -> spoor.spoor_profile(handle, Json.writeOrNull(attributes)));
     }
 
     /** trackConsents: [{regulation: GDPR|CCPA, purpose, consented}], subject {profileId} or {userId} (may be null). */
     public void trackConsents(List<? extends Map<String, ?>> consents, Map<String, ?> subject) {
-        try {
-            SpoorException.check(spoor.spoor_track_consents(handle, Json.writeOrNull(consents), Json.writeOrNull(subject)));
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        call(() -> spoor.spoor_track_consents(handle, Json.writeOrNull(consents), Json.writeOrNull(subject)));
     }
 
     /** track: {event, userId, anonymousId, profileId, properties, eventId, timestamp, sessionId, accountId, pageId}. */
     public void track(Map<String, ?> options) {
-        try {
-            SpoorException.check(spoor.spoor_track(handle, Json.writeOrNull(options)));
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        call(() -> spoor.spoor_track(handle, Json.writeOrNull(options)));
     }
 
     /** identify (Datalyr style): userId and traits (may be null). */
     public void identify(String userId, Map<String, ?> traits) {
-        try {
-            SpoorException.check(spoor.spoor_identify(handle, userId, Json.writeOrNull(traits)));
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        call(() -> spoor.spoor_identify(handle, userId, Json.writeOrNull(traits)));
     }
 
     /** identify (RetainPixel style): {userId, traits}. */
@@ -185,11 +167,7 @@ public final class Client implements AutoCloseable {
 
     /** group: userId, groupId and traits (may be null). */
     public void group(String userId, String groupId, Map<String, ?> traits) {
-        try {
-            SpoorException.check(spoor.spoor_group(handle, userId, groupId, Json.writeOrNull(traits)));
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        call(() -> spoor.spoor_group(handle, userId, groupId, Json.writeOrNull(traits)));
     }
 
     /** group (RetainPixel style): {userId, groupId, traits}. */
@@ -199,20 +177,12 @@ public final class Client implements AutoCloseable {
 
     /** page: userId, name (may be null) and properties (may be null). */
     public void page(String userId, String name, Map<String, ?> properties) {
-        try {
-            SpoorException.check(spoor.spoor_page(handle, userId, name, Json.writeOrNull(properties)));
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        call(() -> spoor.spoor_page(handle, userId, name, Json.writeOrNull(properties)));
     }
 
     /** product: {productId, data} or a catalog product {id, title, description, url, image_link, ...}. */
     public void product(Map<String, ?> product) {
-        try {
-            SpoorException.check(spoor.spoor_product(handle, Json.writeOrNull(product)));
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        call(() -> spoor.spoor_product(handle, Json.writeOrNull(product)));
     }
 
     /**
@@ -232,11 +202,7 @@ public final class Client implements AutoCloseable {
 
     /** One message with a "type" (track, identify, group, page, record, profile, consent, product). */
     public void enqueue(Map<String, ?> message) {
-        try {
-            SpoorException.check(spoor.spoor_enqueue(handle, Json.writeOrNull(message)));
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        call(() -> spoor.spoor_enqueue(handle, Json.writeOrNull(message)));
     }
 
     private void enqueue(String type, Map<String, ?> message) {
@@ -248,11 +214,7 @@ public final class Client implements AutoCloseable {
 
     /** batch: messages with a "type", validated first; on any error (batch[i].field) nothing is queued. */
     public void batch(List<? extends Map<String, ?>> messages) {
-        try {
-            SpoorException.check(spoor.spoor_batch(handle, Json.writeOrNull(messages)));
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        call(() -> spoor.spoor_batch(handle, Json.writeOrNull(messages)));
     }
 
     /**
@@ -262,11 +224,7 @@ public final class Client implements AutoCloseable {
      * @throws TimeoutException at the deadline (nothing is lost: delivery goes on)
      */
     public void flush(long timeoutMs) {
-        try {
-            SpoorException.check(spoor.spoor_flush(handle, clampMs(timeoutMs)));
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        call(() -> spoor.spoor_flush(handle, clampMs(timeoutMs)));
     }
 
     /** flush() without a deadline. */
@@ -282,11 +240,7 @@ public final class Client implements AutoCloseable {
      * @throws TimeoutException events still queued at the deadline were reported failed (ABORTED)
      */
     public void close(long timeoutMs) {
-        try {
-            SpoorException.check(spoor.spoor_close(handle, clampMs(timeoutMs)));
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        call(() -> spoor.spoor_close(handle, clampMs(timeoutMs)));
     }
 
     /** close() with close_timeout, for try-with-resources. */
@@ -312,6 +266,18 @@ public final class Client implements AutoCloseable {
             return new Stats(s);
         } finally {
             s.delete();
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * Runs one core call on the handle and throws its error. The fence keeps this Client (and
+     * so the handle the Cleaner frees) reachable until the call has returned.
+     */
+    private void call(Supplier<spoor_err_t> op) {
+        try {
+            SpoorException.check(op.get());
+        } finally {
             Reference.reachabilityFence(this);
         }
     }
