@@ -11,10 +11,11 @@
  *   client = spoor_client_ptr_value(p); delete_spoor_client_ptr(p)
  *   n = new_size_t_ptr(); rc = spoor_ingest_feed(client, feed, n); size_t_ptr_value(n)
  *
- * Callbacks (log, delivery, token, clock, id) are not wrapped: their typed
- * setters take C function pointers called from the worker thread. The bindings
- * surface delivery through spoor_client_stats() instead, and the deterministic
- * test hooks are the config keys test_fixed_time / test_id_seed. */
+ * The callbacks' typed setters (log, delivery, token, clock, id) are not wrapped:
+ * they take C function pointers called from the worker thread. Java gets delivery
+ * reports through a JNI bridge below (spoor_java_delivery_listener); every language
+ * has spoor_client_stats(); the deterministic test hooks are the config keys
+ * test_fixed_time / test_id_seed. */
 %module spoor
 
 %{
@@ -155,6 +156,101 @@ static char *spoor_tcl_utf8(const char *s, int len) {
   }
 }
 %typemap(freearg) const char * { free(utf8$argnum); }  /* the Tcl_Obj owns the rest */
+#endif
+
+#if defined(SWIGJAVA)
+/* Delivery reports into Java: the worker thread attaches itself to the JVM (as a daemon,
+ * detached again when the thread exits) and calls the static
+ * io.spoor.DeliveryBridge.deliver(listener, err, httpStatus, reason, eventIds, events),
+ * strings as UTF-8 byte arrays. The listener is held by a JNI global reference from
+ * spoor_java_delivery_listener() until spoor_java_release(); the Java Client releases it
+ * after spoor_client_destroy(), which joins the worker. The bridge catches whatever the
+ * listener throws, so no Java exception is ever left pending on the worker thread. */
+%{
+#include <pthread.h>
+static JavaVM *spoor_java_vm;
+static jclass spoor_java_bridge;        /* global ref: FindClass on the worker would miss it */
+static jclass spoor_java_bytes_class;   /* byte[] */
+static jmethodID spoor_java_deliver;
+static pthread_key_t spoor_java_attached;
+static pthread_once_t spoor_java_once = PTHREAD_ONCE_INIT;
+
+static void spoor_java_detach(void *unused) {
+  (void)unused;
+  (*spoor_java_vm)->DetachCurrentThread(spoor_java_vm);
+}
+static void spoor_java_make_key(void) { pthread_key_create(&spoor_java_attached, spoor_java_detach); }
+
+static jbyteArray spoor_java_bytes(JNIEnv *env, const char *s) {
+  jsize n = s ? (jsize)strlen(s) : 0;
+  jbyteArray a = (*env)->NewByteArray(env, n);
+  if (a && n) (*env)->SetByteArrayRegion(env, a, 0, n, (const jbyte *)s);
+  return a;
+}
+
+static jobjectArray spoor_java_byte_arrays(JNIEnv *env, const char *const *items, size_t count) {
+  jobjectArray a = (*env)->NewObjectArray(env, (jsize)count, spoor_java_bytes_class, NULL);
+  for (size_t i = 0; a && i < count; i++) {
+    jbyteArray b = spoor_java_bytes(env, items ? items[i] : NULL);
+    if (!b) return NULL;
+    (*env)->SetObjectArrayElement(env, a, (jsize)i, b);
+    (*env)->DeleteLocalRef(env, b);
+  }
+  return a;
+}
+
+static void spoor_java_on_delivery(const spoor_delivery_report_t *r, void *opaque) {
+  JNIEnv *env = NULL;
+  if ((*spoor_java_vm)->GetEnv(spoor_java_vm, (void **)&env, JNI_VERSION_1_8) != JNI_OK) {
+    JavaVMAttachArgs args = {JNI_VERSION_1_8, (char *)"spoor-worker", NULL};
+    if ((*spoor_java_vm)->AttachCurrentThreadAsDaemon(spoor_java_vm, (void **)&env, &args) != JNI_OK) return;
+    pthread_once(&spoor_java_once, spoor_java_make_key);
+    pthread_setspecific(spoor_java_attached, env);
+  }
+  if ((*env)->PushLocalFrame(env, 8) != 0) {
+    (*env)->ExceptionClear(env);
+    return;
+  }
+  jbyteArray reason = spoor_java_bytes(env, r->reason);
+  jobjectArray ids = reason ? spoor_java_byte_arrays(env, r->event_ids, r->count) : NULL;
+  jobjectArray events = ids ? spoor_java_byte_arrays(env, r->events, r->count) : NULL;
+  if (events) {
+    (*env)->CallStaticVoidMethod(env, spoor_java_bridge, spoor_java_deliver, (jobject)opaque,
+                                 (jint)r->err, (jint)r->http_status, reason, ids, events);
+  }
+  if ((*env)->ExceptionCheck(env)) {  /* out of memory building the arrays */
+    (*env)->ExceptionDescribe(env);
+    (*env)->ExceptionClear(env);
+  }
+  (*env)->PopLocalFrame(env, NULL);
+}
+%}
+%typemap(in, numinputs=0) JNIEnv *jenv "$1 = jenv;"
+%inline %{
+/* Set listener (a java.lang.Object handed back to DeliveryBridge.deliver) as conf's
+ * delivery callback. Returns the global reference to release with spoor_java_release(),
+ * 0 when the JVM refused (an exception is then pending in Java). */
+jlong spoor_java_delivery_listener(JNIEnv *jenv, spoor_config_t *conf, jobject listener) {
+  if (!spoor_java_bridge) {
+    jclass bridge = (*jenv)->FindClass(jenv, "io/spoor/DeliveryBridge");
+    jclass bytes = bridge ? (*jenv)->FindClass(jenv, "[B") : NULL;
+    if (!bytes) return 0;
+    spoor_java_deliver = (*jenv)->GetStaticMethodID(jenv, bridge, "deliver",
+        "(Ljava/lang/Object;II[B[[B[[B)V");
+    if (!spoor_java_deliver || (*jenv)->GetJavaVM(jenv, &spoor_java_vm) != 0) return 0;
+    spoor_java_bytes_class = (jclass)(*jenv)->NewGlobalRef(jenv, bytes);
+    spoor_java_bridge = (jclass)(*jenv)->NewGlobalRef(jenv, bridge);
+  }
+  jobject ref = (*jenv)->NewGlobalRef(jenv, listener);
+  if (!ref) return 0;
+  spoor_config_set_delivery_cb(conf, spoor_java_on_delivery, ref);
+  return (jlong)(intptr_t)ref;
+}
+/* Release a reference from spoor_java_delivery_listener() (0 is allowed). */
+void spoor_java_release(JNIEnv *jenv, jlong ref) {
+  if (ref) (*jenv)->DeleteGlobalRef(jenv, (jobject)(intptr_t)ref);
+}
+%}
 #endif
 
 /* Not wrapped: see the comment at the top. spoor_err_list() returns a C array;

@@ -24,6 +24,14 @@ public final class Builder {
         return new LinkedHashMap<>(config);
     }
 
+    /**
+     * Delivery reports, on the client's worker thread: every batch delivered (code "OK") and
+     * every event that was not (failed, rejected, dropped, aborted).
+     */
+    public Builder onDelivery(DeliveryListener listener) {
+        return set("onDelivery", listener);
+    }
+
     /** The client. @throws ConfigException a bad key or value, named in the message */
     public Client build() {
         return new Client(config);

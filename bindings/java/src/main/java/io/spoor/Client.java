@@ -40,24 +40,31 @@ public final class Client implements AutoCloseable {
 
     private final SWIGTYPE_p_spoor_client_s handle;
 
-    /** Frees the core's client once the Java object is unreachable (closing it if needed). */
+    /**
+     * Frees the core's client once the Java object is unreachable (closing it if needed), then
+     * the delivery listener's global reference: destroy joins the worker, so no report follows.
+     */
     private static final class Destroy implements Runnable {
         private final SWIGTYPE_p_spoor_client_s handle;
+        private final long listenerRef;
 
-        Destroy(SWIGTYPE_p_spoor_client_s handle) {
+        Destroy(SWIGTYPE_p_spoor_client_s handle, long listenerRef) {
             this.handle = handle;
+            this.listenerRef = listenerRef;
         }
 
         @Override
         public void run() {
             spoor.spoor_client_destroy(handle);
+            spoor.spoor_java_release(listenerRef);
         }
     }
 
     /**
      * A client from a map of configuration keys (snake_case or camelCase) to values: String,
      * Number, Boolean, Duration (milliseconds), or Map/List for the JSON keys ({@code headers},
-     * {@code collection_schemas}). A null value keeps the default. {@code binding} is "java".
+     * {@code collection_schemas}), and a {@link DeliveryListener} for {@code onDelivery} /
+     * {@code on_delivery}. A null value keeps the default. {@code binding} is "java".
      *
      * @throws ConfigException an unknown key or a bad value; the message names the key
      */
@@ -67,21 +74,37 @@ public final class Client implements AutoCloseable {
             throw new OutOfMemoryError("spoor_config_new");
         }
         SWIGTYPE_p_p_spoor_client_s out = spoor.new_spoor_client_ptr();
+        long listenerRef = 0;
+        SWIGTYPE_p_spoor_client_s created = null;
         try {
             SpoorException.check(spoor.spoor_config_set(conf, "binding", "java"));
             for (Map.Entry<String, ?> e : config.entrySet()) {
-                if (e.getValue() == null) {
+                Object value = e.getValue();
+                if (value == null) {
                     continue;
                 }
-                SpoorException.check(spoor.spoor_config_set(conf, configKey(e.getKey()), configValue(e.getValue())));
+                String key = configKey(e.getKey());
+                if (key.equals("on_delivery")) {
+                    if (!(value instanceof DeliveryListener)) {
+                        throw new IllegalArgumentException("onDelivery: expected a DeliveryListener");
+                    }
+                    spoor.spoor_java_release(listenerRef); // a second one replaces the first
+                    listenerRef = spoor.spoor_java_delivery_listener(conf, value);
+                    continue;
+                }
+                SpoorException.check(spoor.spoor_config_set(conf, key, configValue(value)));
             }
             SpoorException.check(spoor.spoor_client_new(out, conf));
-            handle = spoor.spoor_client_ptr_value(out);
+            created = spoor.spoor_client_ptr_value(out);
         } finally {
             spoor.delete_spoor_client_ptr(out);
             spoor.spoor_config_destroy(conf); // the client keeps its own copy
+            if (created == null) {
+                spoor.spoor_java_release(listenerRef);
+            }
         }
-        CLEANER.register(this, new Destroy(handle));
+        handle = created;
+        CLEANER.register(this, new Destroy(handle, listenerRef));
     }
 
     /** A builder with a method for every configuration key. */

@@ -357,4 +357,75 @@ class ClientTest {
         }
         assertEquals(800, collector.counts().get("good").getAsInt());
     }
+
+    /** Waits (at most 10 s) until the list holds n reports. */
+    static void awaitReports(List<DeliveryReport> reports, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (reports.size() < n && System.nanoTime() < deadline) Thread.sleep(10);
+        assertEquals(n, reports.size(), reports.toString());
+    }
+
+    @Test
+    void deliveryListenerReportsDeliveredAndFailedEvents() throws Exception {
+        List<DeliveryReport> reports = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> threads = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (Client client = collector.client().retryLimit(0).onDelivery(r -> {
+            reports.add(r);
+            threads.add(Thread.currentThread().getName());
+        }).build()) {
+            client.track(Map.of("event", "ok1", "userId", "u1", "eventId", "id-ok-1"));
+            client.track(Map.of("event", "ok2", "userId", "u1", "eventId", "id-ok-2"));
+            client.flush(10_000);
+            awaitReports(reports, 1);
+            DeliveryReport r = reports.get(0);
+            assertTrue(r.delivered(), r.toString());
+            assertEquals("OK", r.code);
+            assertEquals(200, r.httpStatus);
+            assertEquals(List.of("id-ok-1", "id-ok-2"), r.eventIds);
+            assertTrue(r.events.get(0).contains("\"binding\":\"java\""), r.events.get(0));
+            assertFalse(threads.get(0).equals(Thread.currentThread().getName()));
+
+            collector.fault("{\"status\": 500, \"count\": 5}");
+            client.track(Map.of("event", "lost", "userId", "u1", "eventId", "id-lost", "properties", Map.of("t", "\u00e9\ud83d\ude00")));
+            client.flush(10_000);
+            awaitReports(reports, 2);
+            r = reports.get(1);
+            assertFalse(r.delivered());
+            assertEquals("HTTP", r.code);
+            assertEquals(500, r.httpStatus);
+            assertEquals(List.of("id-lost"), r.eventIds);
+            assertTrue(r.events.get(0).contains("\u00e9\ud83d\ude00"), r.events.get(0));
+            assertFalse(r.reason.isEmpty());
+        }
+    }
+
+    @Test
+    void aThrowingListenerDoesNotStopDelivery() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        try (Client client = collector.client().onDelivery(r -> {
+            calls.incrementAndGet();
+            throw new IllegalStateException("listener bug (expected by the test)");
+        }).build()) {
+            client.track(Map.of("event", "t1", "userId", "u1"));
+            client.flush(10_000);
+            client.track(Map.of("event", "t2", "userId", "u1"));
+            client.flush(10_000);
+            assertEquals(2, client.stats().delivered);
+        }
+        assertEquals(2, calls.get());
+        assertEquals(2, collector.counts().get("good").getAsInt());
+    }
+
+    @Test
+    void manyClientsWithListenersComeAndGo() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger delivered = new java.util.concurrent.atomic.AtomicInteger();
+        for (int i = 0; i < 20; i++) {
+            try (Client client = collector.client().onDelivery(r -> delivered.addAndGet(r.eventIds.size())).build()) {
+                client.track(Map.of("event", "churn", "userId", "u" + i));
+            }
+        }
+        System.gc(); // the Cleaner frees the clients and the listeners' global references
+        assertEquals(20, delivered.get());
+        assertEquals(20, collector.counts().get("good").getAsInt());
+    }
 }
