@@ -10,6 +10,7 @@ import io.spoor.SpoorException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 public class Quickstart {
     public static void main(String[] args) {
@@ -17,10 +18,17 @@ public class Quickstart {
             System.err.println("usage: Quickstart HOST [API_KEY]");
             System.exit(2);
         }
+        AtomicInteger notDelivered = new AtomicInteger();
         try (Client client = Client.builder()
                 .host(args[0])
                 .apiKey(args.length > 1 ? args[1] : null)
                 .flushInterval(5_000) // ms
+                .onDelivery(report -> { // on the client's worker thread
+                    if (!report.delivered()) {
+                        notDelivered.addAndGet(report.eventIds.size());
+                        System.err.println(report.eventIds.size() + " events not delivered: " + report.reason);
+                    }
+                })
                 .build()) {
             // Seed 000: Intempt.recordEvent("purchase", {...})
             Map<String, Object> purchase = new LinkedHashMap<>();
@@ -47,10 +55,10 @@ public class Quickstart {
 
             client.flush(10_000);
             System.out.println("sent: " + client.stats());
-            if (client.stats().failed > 0) System.exit(1);
         } catch (SpoorException e) {
             System.err.println(e.getCode() + ": " + e.getMessage());
             System.exit(1);
         }
+        if (notDelivered.get() > 0) System.exit(1);
     }
 }
