@@ -84,6 +84,18 @@ def run_one(cmd: list[str], logf, timeout: float, env=None) -> dict | None:
     return {"error": "exit %d: %s" % (p.returncode, (p.stderr.strip().splitlines() or [""])[-1][:200])}
 
 
+def core_commit() -> str:
+    """The last commit that touched core/, and whether core/ has uncommitted changes."""
+    try:
+        h = subprocess.run(["git", "-C", ROOT, "log", "-1", "--format=%h %cI", "--", "core/"],
+                           capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--", "core/"],
+                               capture_output=True, text=True).stdout.strip()
+        return (h or "unknown") + (" plus uncommitted changes" if dirty else "")
+    except OSError:
+        return "unknown"
+
+
 def machine() -> dict:
     model = "?"
     mem = "?"
@@ -126,6 +138,7 @@ def main() -> None:
     if a.render:
         d = json.load(open(a.render))
         os.environ["SPOOR_BENCH_LOAD"] = d.get("load", "")
+        os.environ["SPOOR_BENCH_CORE"] = d.get("core") or core_commit()
         write_outputs(a, d["jobs"], d["results"], d["runs"], d["n"], d["elapsed"], os.path.abspath(a.scratch))
         return
     runs = a.runs or (1 if a.quick else 3)
@@ -196,6 +209,7 @@ def main() -> None:
     results: dict[str, list[dict]] = {j["key"]: [] for j in jobs}
     t_start = time.time()
     load_start = os.getloadavg()
+    os.environ["SPOOR_BENCH_CORE"] = core_commit()
     for r in range(runs):
         for j in jobs:
             sink.reset()
@@ -216,7 +230,7 @@ def main() -> None:
     if a.json:
         with open(a.json, "w") as f:
             json.dump({"jobs": jobs, "results": results, "runs": runs, "elapsed": elapsed,
-                       "load": os.environ["SPOOR_BENCH_LOAD"],
+                       "load": os.environ["SPOOR_BENCH_LOAD"], "core": os.environ["SPOOR_BENCH_CORE"],
                        "n": dict(node=n_node, python=n_py, c=n_c)}, f, indent=1)
     write_outputs(a, jobs, results, runs, dict(node=n_node, python=n_py, c=n_c), elapsed, scratch)
 
@@ -276,7 +290,8 @@ def write_outputs(a, jobs, results, runs, ns, elapsed, scratch):
     w("")
     w("Written by `ci/bench` (tests/bench/peers/run.py) on %s UTC; do not edit by hand. Every figure "
       "is the median of %d runs (lost and duplicated: the worst run); every run of every SDK is a fresh "
-      "process. ![chart](benchmarks.png)" % (dt.datetime.utcnow().strftime("%Y-%m-%d %H:%M"), runs))
+      "process. spoor's core: the tree's last commit to core/ at the run, %s. ![chart](benchmarks.png)" % (
+          dt.datetime.utcnow().strftime("%Y-%m-%d %H:%M"), runs, os.environ.get("SPOOR_BENCH_CORE") or core_commit()))
     w("")
     w("**Machine**: %s cores (`nproc`), %s, %s RAM, Linux %s; Node %s, Python %s. The SDK process, its "
       "threads and the sink share these cores. Total time of the run: %.0f s (%s; other work on the "
