@@ -345,6 +345,8 @@ static spoor_err_t with_traits(spoor_client_t *c, const char *op, const char *ty
     cJSON *obj;
     if (rc) return rc;
     if (!user_id || !*user_id) return spoor__error(SPOOR_ERR_INVALID, "userId: must be a non-empty string");
+    if (!strcmp(type, "group") && (!group_id || !*group_id))
+        return spoor__error(SPOOR_ERR_INVALID, "groupId: must be a non-empty string");
     if ((rc = parse_arg(json, json_key, 0, 1, event_arg_limit(c), &obj))) return rc;
     cJSON *msg = message();
     add_string(msg, "userId", user_id);
@@ -359,8 +361,6 @@ spoor_err_t spoor_identify(spoor_client_t *c, const char *user_id, const char *t
 }
 
 spoor_err_t spoor_group(spoor_client_t *c, const char *user_id, const char *group_id, const char *traits_json) {
-    if (c && !c->closing && (!group_id || !*group_id))
-        return spoor__error(SPOOR_ERR_INVALID, "groupId: must be a non-empty string");
     return with_traits(c, "group", "group", user_id, group_id, NULL, traits_json, "traits");
 }
 
