@@ -65,8 +65,15 @@ static void exact_numbers_and_catalog_ids(void **state) {
                                     "\"b\":9007199254740992,\"c\":-42,\"d\":1.5e300,\"e\":0.1,\"f\":100000000000000000000}}"), SPOOR_OK);
     assert_int_equal(spoor_product(c, "{\"eventId\":\"catalog-evt-1\",\"timestamp\":\"2026-11-23T10:00:00Z\",\"id\":\"sku-9\","
                                       "\"title\":\"Hat\",\"description\":\"d\",\"url\":\"https://s/hat\",\"image_link\":\"https://s/hat.png\"}"), SPOOR_OK);
+    /* A catalog field named "type" is product data, in a call and in a batch message alike. */
+    assert_int_equal(spoor_product(c, "{\"eventId\":\"catalog-evt-2\",\"id\":\"sku-10\",\"title\":\"Shirt\",\"description\":\"d\","
+                                      "\"url\":\"https://s/shirt\",\"image_link\":\"https://s/shirt.png\",\"type\":\"apparel\"}"), SPOOR_OK);
+    assert_int_equal(spoor_ingest_feed(c, "<catalog><products><product><id>sku-11</id><title>T</title><description>d</description>"
+                                          "<url>u</url><image_link>i</image_link><type>apparel</type></product></products></catalog>", NULL), SPOOR_OK);
     assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
     const char *body = mock_request(m, 0).body;
+    assert_non_null(strstr(body, "\"image_link\":\"https://s/shirt.png\",\"type\":\"apparel\"}"));
+    assert_non_null(strstr(body, "\"image_link\":\"i\",\"type\":\"apparel\"}"));
     assert_non_null(strstr(body, "\"properties\":{\"a\":0.30000000000000004,\"b\":9007199254740992,\"c\":-42,"
                                  "\"d\":1.5e+300,\"e\":0.1,\"f\":1e+20}"));
     assert_non_null(strstr(body, "{\"eventId\":\"catalog-evt-1\",\"type\":\"product\",\"timestamp\":\"2026-11-23T10:00:00.000Z\","

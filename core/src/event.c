@@ -246,7 +246,6 @@ spoor_err_t spoor__build_event(spoor_client_t *c, const char *op, const char *ty
             lift_envelope(msg, env); /* eventId, timestamp... belong to the event, not the product */
             data = cJSON_Duplicate(msg, 1);
             product_id = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(msg, "id"), 0);
-            cJSON_Delete(cJSON_DetachItemFromObjectCaseSensitive(data, "type"));
             while (msg->child) cJSON_Delete(cJSON_DetachItemViaPointer(msg, msg->child));
         }
     } else {

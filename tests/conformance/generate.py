@@ -316,7 +316,7 @@ class Model:
                     if not nonempty(msg.get(k)):
                         self.fail(prefix, "product.%s: is required (a non-empty string) in a catalog product" % k)
                 lift(msg)
-                data = {k: v for k, v in msg.items() if k != "type"}
+                data = dict(msg)  # every other field is product data, one named "type" too
                 product_id = msg["id"]
                 msg.clear()
         else:

@@ -275,7 +275,8 @@ V("product/catalog", "a catalog product: productId = id, the product in data",
   [call("product", product=dict(CATALOG, price=49.5, brand="Acme", category="Apparel", tags=["a", "b"],
                                 availability="in stock", rating=4.5))])
 V("product/catalog_minimal", "the five required fields only", [call("product", product=CATALOG)])
-V("product/catalog_envelope", "eventId and timestamp of a catalog product belong to the event",
+V("product/catalog_envelope", "eventId and timestamp of a catalog product belong to the event; its other "
+  "fields, one named type included, are product data (never dropped)",
   [call("product", product=dict(CATALOG, eventId="prod-evt", timestamp="2026-11-22T08:00:00Z", type="product"))])
 for i, (prod, msg) in enumerate([
         ({k: v for k, v in CATALOG.items() if k != "image_link"}, "product.image_link: is required (a non-empty string) in a catalog product"),
