@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "json.h"
 #include "timefmt.h"
 #include "validate.h"
 
@@ -108,41 +109,6 @@ static spoor_err_t no_unknown_keys(build_t *b, const cJSON *msg, const char *con
     return SPOOR_OK;
 }
 
-/* cJSON prints doubles with %1.15g and a loose round-trip check, which changes
- * values (0.30000000000000004 -> 0.3). Give every number the shortest text that
- * reads back as exactly the same double, and integers up to 2^53 as integers. */
-static int exact_numbers(cJSON *node) {
-    for (cJSON *n = node; n; n = n->next) {
-        if (cJSON_IsNumber(n)) {
-            double v = n->valuedouble;
-            char text[40];
-            if (v != v || v - v != 0) {
-                snprintf(text, sizeof text, "null"); /* cannot occur from parsed JSON */
-            } else if (v >= -9007199254740992.0 && v <= 9007199254740992.0 && v == (double)(int64_t)v) {
-                int64_t i = (int64_t)v; /* integers by hand: most numbers are, and snprintf is slow */
-                char digits[24], *p = digits + sizeof digits;
-                uint64_t u = i < 0 ? (uint64_t)-i : (uint64_t)i;
-                *--p = '\0';
-                do *--p = (char)('0' + u % 10); while (u /= 10);
-                if (i < 0) *--p = '-';
-                memcpy(text, p, (size_t)(digits + sizeof digits - p));
-            } else {
-                for (int prec = 15; prec <= 17; prec++) {
-                    snprintf(text, sizeof text, "%.*g", prec, v);
-                    if (strtod(text, NULL) == v) break;
-                }
-            }
-            char *raw = strdup(text);
-            if (!raw) return -1;
-            n->type = cJSON_Raw;
-            n->valuestring = raw;
-        } else if (n->child && exact_numbers(n->child)) {
-            return -1;
-        }
-    }
-    return 0;
-}
-
 static spoor_err_t serialise(build_t *b, cJSON *ev, spoor_item_t *out) {
     spoor_client_t *c = b->c;
     if (spoor__validate_event(ev, c->schemas, b->err, sizeof b->err))
@@ -153,9 +119,11 @@ static spoor_err_t serialise(build_t *b, cJSON *ev, spoor_item_t *out) {
         !cJSON_AddStringToObject(lib, "version", SPOOR_VERSION_STRING) ||
         !cJSON_AddStringToObject(lib, "binding", c->conf.binding ? c->conf.binding : "c"))
         return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
-    char *json = exact_numbers(ev->child) ? NULL : cJSON_PrintUnformatted(ev);
+    /* Not cJSON_Print: it prints doubles with %1.15g and a loose round-trip check,
+     * which changes values (0.30000000000000004 -> 0.3); see spoor__json_write. */
+    size_t len;
+    char *json = spoor__json_write(ev, &len);
     if (!json) return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
-    size_t len = strlen(json);
     if ((int64_t)len > c->conf.max_event_bytes) {
         free(json);
         return spoor__error(SPOOR_ERR_TOO_LARGE, "%sevent: serialises to %zu bytes, over max_event_bytes (%lld)",

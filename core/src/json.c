@@ -1,5 +1,7 @@
 /* json.c: bounded parsing of outside JSON (see json.h for why). */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
@@ -61,4 +63,122 @@ cJSON *spoor__json_parse(const char *text, size_t len, size_t max_bytes, int max
         }
     }
     return v;
+}
+
+void spoor__json_number(double v, char *out) {
+    if (v != v || v - v != 0) { /* NaN, infinity: cannot come from parsed JSON */
+        memcpy(out, "null", 5);
+    } else if (v >= -9007199254740992.0 && v <= 9007199254740992.0 && v == (double)(int64_t)v) {
+        int64_t i = (int64_t)v; /* integers by hand: most numbers are, and snprintf is slow */
+        char digits[24], *p = digits + sizeof digits;
+        uint64_t u = i < 0 ? (uint64_t)-i : (uint64_t)i;
+        *--p = '\0';
+        do *--p = (char)('0' + u % 10); while (u /= 10);
+        if (i < 0) *--p = '-';
+        memcpy(out, p, (size_t)(digits + sizeof digits - p));
+    } else {
+        for (int prec = 15; prec <= 17; prec++) {
+            snprintf(out, 32, "%.*g", prec, v);
+            if (strtod(out, NULL) == v) break;
+        }
+    }
+}
+
+typedef struct {
+    char *p;
+    size_t len, cap;
+    int failed;
+} writer_t;
+
+static void need(writer_t *w, size_t n) {
+    if (w->failed || w->len + n < w->cap) return;
+    size_t cap = w->cap * 2 > w->len + n + 1 ? w->cap * 2 : w->len + n + 1;
+    char *grown = realloc(w->p, cap);
+    if (!grown) {
+        w->failed = 1;
+        return;
+    }
+    w->p = grown;
+    w->cap = cap;
+}
+
+static void put(writer_t *w, const char *s, size_t n) {
+    need(w, n);
+    if (w->failed) return;
+    memcpy(w->p + w->len, s, n);
+    w->len += n;
+}
+
+/* cJSON's string escaping: \" \\ \b \f \n \r \t, other bytes below 0x20 as \u00XX,
+ * everything else (UTF-8 included) as it is. */
+static void put_string(writer_t *w, const char *s) {
+    static const char hex[] = "0123456789abcdef";
+    if (!s) s = "";
+    need(w, strlen(s) + 2);
+    put(w, "\"", 1);
+    const char *run = s;
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c >= 32 && *c != '"' && *c != '\\') continue;
+        put(w, run, (size_t)((const char *)c - run));
+        char esc[6] = {'\\', 0};
+        size_t n = 2;
+        switch (*c) {
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\b': esc[1] = 'b'; break;
+        case '\f': esc[1] = 'f'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        default: esc[1] = 'u', esc[2] = '0', esc[3] = '0', esc[4] = hex[*c >> 4], esc[5] = hex[*c & 15], n = 6;
+        }
+        put(w, esc, n);
+        run = (const char *)c + 1;
+    }
+    put(w, run, strlen(run));
+    put(w, "\"", 1);
+}
+
+static void put_value(writer_t *w, const cJSON *v) {
+    char num[32];
+    switch (v->type & 0xff) {
+    case cJSON_False: put(w, "false", 5); break;
+    case cJSON_True: put(w, "true", 4); break;
+    case cJSON_NULL: put(w, "null", 4); break;
+    case cJSON_Number:
+        spoor__json_number(v->valuedouble, num);
+        put(w, num, strlen(num));
+        break;
+    case cJSON_String: put_string(w, v->valuestring); break;
+    case cJSON_Raw: if (v->valuestring) put(w, v->valuestring, strlen(v->valuestring)); break;
+    case cJSON_Array:
+    case cJSON_Object: {
+        int object = (v->type & 0xff) == cJSON_Object;
+        put(w, object ? "{" : "[", 1);
+        for (const cJSON *c = v->child; c; c = c->next) {
+            if (c != v->child) put(w, ",", 1);
+            if (object) {
+                put_string(w, c->string);
+                put(w, ":", 1);
+            }
+            put_value(w, c);
+        }
+        put(w, object ? "}" : "]", 1);
+        break;
+    }
+    default: put(w, "null", 4); break; /* cJSON_Invalid: never in a built event */
+    }
+}
+
+char *spoor__json_write(const cJSON *v, size_t *len) {
+    writer_t w = {.p = malloc(512), .cap = 512};
+    if (!w.p) return NULL;
+    put_value(&w, v);
+    put(&w, "", 1); /* NUL */
+    if (w.failed) {
+        free(w.p);
+        return NULL;
+    }
+    *len = w.len - 1;
+    return w.p;
 }

@@ -20,4 +20,13 @@ cJSON *spoor__json_parse(const char *text, size_t len, size_t max_bytes, int max
 /* The deepest nesting of objects and arrays in text, or -1 when it passes limit. */
 int spoor__json_depth(const char *text, size_t len, int limit);
 
+/* Write v as compact JSON text, byte for byte what cJSON_PrintUnformatted writes,
+ * except numbers: the shortest text that reads back as the same double (integers
+ * up to 2^53 as integers). One growing buffer, no per-node allocation.
+ * Returns a malloc'd NUL-terminated text and its length, or NULL. */
+char *spoor__json_write(const cJSON *v, size_t *len);
+
+/* The number text described above into out (at least 32 bytes). */
+void spoor__json_number(double v, char *out);
+
 #endif
