@@ -60,6 +60,15 @@ static int child_sends(spoor_client_t *c) {
     return bad;
 }
 
+/* Fork; the child sends two events of its own through c and reports whether they arrived. */
+static void fork_child_that_sends(spoor_client_t *c) {
+    int fds[2];
+    pid_t pid = fork_child(fds);
+    assert_true(pid >= 0);
+    if (pid == 0) child_report(fds, child_sends(c));
+    expect_child_ok(pid, fds);
+}
+
 static void child_does_not_resend_parent_queue(void **state) {
     (void)state;
     mock_server_t *m = mock_start();
@@ -67,11 +76,7 @@ static void child_does_not_resend_parent_queue(void **state) {
     track_id(c, "parent-0");
     track_id(c, "parent-1");
     track_id(c, "parent-2");
-    int fds[2];
-    pid_t pid = fork_child(fds);
-    assert_true(pid >= 0);
-    if (pid == 0) child_report(fds, child_sends(c));
-    expect_child_ok(pid, fds);
+    fork_child_that_sends(c);
     assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
     assert_int_equal(mock_events_accepted(m), 5);
     assert_int_equal(count_in_bodies(m, "\"parent-0\""), 1);
@@ -89,11 +94,7 @@ static void fork_while_sending(void **state) {
     spoor_client_t *c = client_with(mock_url(m), "flush_at", "1", NULL);
     track_id(c, "inflight-0");
     usleep(100 * 1000); /* the parent's worker is now inside the slow request */
-    int fds[2];
-    pid_t pid = fork_child(fds);
-    assert_true(pid >= 0);
-    if (pid == 0) child_report(fds, child_sends(c));
-    expect_child_ok(pid, fds);
+    fork_child_that_sends(c);
     assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
     assert_int_equal(mock_wait(m, 2, 5000), 0);
     assert_int_equal(count_in_bodies(m, "\"inflight-0\""), 1);
