@@ -50,10 +50,6 @@ static int check_identity_fields(const cJSON *event, int product_payload, char *
     return 0;
 }
 
-int spoor__check_identity(const cJSON *event, char *err, size_t errsize) {
-    return check_identity_fields(event, present(event, "productId"), err, errsize);
-}
-
 int spoor__check_consents(const cJSON *consents, const char *field, char *err, size_t errsize) {
     if (!cJSON_IsArray(consents) || cJSON_GetArraySize(consents) == 0)
         FAIL("%s: must be a non-empty array of {regulation, purpose, consented}", field);

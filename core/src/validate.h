@@ -20,7 +20,6 @@ int spoor__validate_event(const cJSON *event, const cJSON *schemas, char *err, s
 int spoor__validate_schemas(const cJSON *schemas, char *err, size_t errsize);
 
 /* The individual rules, for callers that report them under their own field names. */
-int spoor__check_identity(const cJSON *event, char *err, size_t errsize);
 int spoor__check_consents(const cJSON *consents, const char *field, char *err, size_t errsize);
 int spoor__check_catalog_product(const cJSON *product, const char *field, char *err, size_t errsize);
 /* Check the fields of a recordEvent against the collection's schema, if any;

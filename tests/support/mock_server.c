@@ -228,12 +228,13 @@ size_t mock_count(mock_server_t *m) {
 }
 
 int mock_wait(mock_server_t *m, size_t n, int timeout_ms) {
-    long long deadline = now_ms() + timeout_ms;
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += timeout_ms / 1000;
+    deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+    if (deadline.tv_nsec >= 1000000000) deadline.tv_sec++, deadline.tv_nsec -= 1000000000;
     pthread_mutex_lock(&m->lock);
-    while (m->n_requests < n && now_ms() < deadline) {
-        pthread_mutex_unlock(&m->lock);
-        usleep(2000);
-        pthread_mutex_lock(&m->lock);
+    while (m->n_requests < n && pthread_cond_timedwait(&m->arrived, &m->lock, &deadline) == 0) {
     }
     int ok = m->n_requests >= n ? 0 : -1;
     pthread_mutex_unlock(&m->lock);
