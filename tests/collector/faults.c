@@ -51,8 +51,12 @@ static int parse_one(const cJSON *o, fault_t *f, char *err, size_t errsize) {
     *f = (fault_t){.retry_after = -1};
     if (!cJSON_IsObject(o)) return snprintf(err, errsize, "fault: must be an object"), -1;
     const cJSON *cut = cJSON_GetObjectItemCaseSensitive(o, "cut");
-    if (cut && !cJSON_IsBool(cut)) return snprintf(err, errsize, "cut: must be a boolean"), -1;
-    f->cut = cJSON_IsTrue(cut);
+    if (cJSON_IsString(cut) && !strcmp(cut->valuestring, "after-store"))
+        f->cut = FAULT_CUT_AFTER_STORE;
+    else if (cut && !cJSON_IsBool(cut))
+        return snprintf(err, errsize, "cut: must be a boolean or \"after-store\""), -1;
+    else
+        f->cut = cJSON_IsTrue(cut) ? FAULT_CUT_BEFORE_STORE : 0;
     if (int_field(o, "status", &f->status, err, errsize) ||
         int_field(o, "retryAfter", &f->retry_after, err, errsize) ||
         int_field(o, "delayMs", &f->delay_ms, err, errsize) ||
@@ -138,7 +142,8 @@ char *faults_describe(void) {
         if (queue[i].status) cJSON_AddNumberToObject(o, "status", queue[i].status);
         if (queue[i].retry_after >= 0) cJSON_AddNumberToObject(o, "retryAfter", queue[i].retry_after);
         if (queue[i].delay_ms) cJSON_AddNumberToObject(o, "delayMs", queue[i].delay_ms);
-        if (queue[i].cut) cJSON_AddTrueToObject(o, "cut");
+        if (queue[i].cut == FAULT_CUT_AFTER_STORE) cJSON_AddStringToObject(o, "cut", "after-store");
+        else if (queue[i].cut) cJSON_AddTrueToObject(o, "cut");
         cJSON_AddNumberToObject(o, "count", queue[i].count);
         cJSON_AddItemToArray(list, o);
     }

@@ -11,11 +11,15 @@
 #define FAULT_MAX_DELAY_MS 60000
 #define FAULT_MAX_QUEUE 32
 
+/* fault_t.cut: 0, or how the connection is closed without an answer. */
+#define FAULT_CUT_BEFORE_STORE 1 /* "cut": true: nothing of the batch is stored */
+#define FAULT_CUT_AFTER_STORE 2  /* "cut": "after-store": the batch is stored (committed) first */
+
 typedef struct {
     int status;      /* answer this status without storing; 0: none */
     int retry_after; /* seconds for a Retry-After header; -1: none */
     int delay_ms;    /* wait this long first; 0: none */
-    int cut;         /* close the connection without an answer, store nothing */
+    int cut;         /* close the connection without an answer: FAULT_CUT_* */
     int count;       /* requests left */
 } fault_t;
 

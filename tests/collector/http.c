@@ -117,22 +117,25 @@ static enum MHD_Result serve_batch(app_t *app, struct MHD_Connection *c, const c
     fault_t f = {0};
     int faulty = faults_take(&f);
     if (faulty && f.delay_ms) faults_sleep(f.delay_ms);
-    if (faulty && (f.cut || f.status)) {
+    int cut = faulty ? f.cut : 0;
+    if (faulty && (cut == FAULT_CUT_BEFORE_STORE || f.status)) {
         r->events = ingest_count_events(app, &br);
-        r->status = f.cut ? 0 : f.status;
+        r->status = cut ? 0 : f.status;
         if (f.status) {
             reply_error(r, f.status, "injected fault: status %d", f.status);
             r->retry_after = f.retry_after;
         }
     } else {
+        /* A cut after the store: the batch is committed (and counted) as usual,
+         * only the answer is never sent, so the client resends what is stored. */
         ingest_batch(app, &br, r);
         if (r->status != 200) r->events = ingest_count_events(app, &br);
     }
     cJSON *headers = cJSON_CreateObject();
     MHD_get_connection_values(c, MHD_HEADER_KIND, add_header, headers);
-    reqlog_add(faulty && f.cut ? 0 : r->status, headers, r->events, rq->bytes,
-               ingest_is_gzip(br.content_encoding));
-    if (faulty && f.cut) {
+    reqlog_add(cut ? 0 : r->status, headers, r->events, rq->bytes,
+               ingest_is_gzip(br.content_encoding), rq->start_ms);
+    if (cut) {
         log_line(app, "POST", url, 0, r, rq);
         return MHD_NO; /* libmicrohttpd closes the connection without an answer */
     }

@@ -8,7 +8,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static cJSON *ring[REQLOG_KEEP];
 static size_t next, used;
 
-void reqlog_add(int status, cJSON *headers, long events, size_t bytes, int gzip) {
+void reqlog_add(int status, cJSON *headers, long events, size_t bytes, int gzip, long long at_ms) {
     cJSON *e = cJSON_CreateObject();
     if (!e) {
         cJSON_Delete(headers);
@@ -19,6 +19,7 @@ void reqlog_add(int status, cJSON *headers, long events, size_t bytes, int gzip)
     cJSON_AddNumberToObject(e, "events", (double)events);
     cJSON_AddNumberToObject(e, "bytes", (double)bytes);
     cJSON_AddBoolToObject(e, "gzip", gzip);
+    cJSON_AddNumberToObject(e, "at", (double)at_ms);
     pthread_mutex_lock(&lock);
     cJSON_Delete(ring[next]);
     ring[next] = e;

@@ -10,8 +10,9 @@
 #define REQLOG_KEEP 1000
 
 /* Records one request; takes ownership of headers (an object of lowercased
- * name: value). status 0 means the connection was cut without an answer. */
-void reqlog_add(int status, cJSON *headers, long events, size_t bytes, int gzip);
+ * name: value). status 0 means the connection was cut without an answer.
+ * at_ms: when the request arrived, in milliseconds of CLOCK_MONOTONIC. */
+void reqlog_add(int status, cJSON *headers, long events, size_t bytes, int gzip, long long at_ms);
 /* The last `limit` entries (all kept when < 0), oldest first, as a JSON array
  * the caller frees. */
 char *reqlog_json(long limit);

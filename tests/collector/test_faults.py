@@ -76,6 +76,23 @@ class Faults(CollectorTest):
         self.assertEqual(r.json()["accepted"], 1)
         self.assertEqual([q["status"] for q in self.c.get("/micro/requests")], [0, 0, 200])
 
+    def test_cut_after_store(self):
+        # The batch is committed, then the connection closes without an answer:
+        # the client's resend of the same batch is deduplicated on eventId.
+        self.assertEqual(self.fault({"cut": "after-store", "count": 1}), [{"cut": "after-store", "count": 1}])
+        batch = [event(), event()]
+        with self.assertRaises((http.client.HTTPException, ConnectionError)):
+            self.c.post_batch(batch)
+        self.assertEqual(self.c.get("/micro/all"), {"total": 2, "good": 2, "bad": 0, "duplicates": 0})
+        r = self.c.post_batch(batch)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json(), {"accepted": 0, "duplicates": 2, "rejected": []})
+        self.assertEqual(self.c.get("/micro/all"), {"total": 4, "good": 2, "bad": 0, "duplicates": 2})
+        reqs = self.c.get("/micro/requests")
+        self.assertEqual([(q["status"], q["events"]) for q in reqs], [(0, 2), (200, 2)])
+        self.assertLessEqual(reqs[0]["at"], reqs[1]["at"], "arrival times on one monotonic clock")
+        self.assertEqual(self.c.get("/micro/fault"), [])
+
     def test_sequence_of_faults(self):
         self.fault([{"status": 500, "count": 1}, {"status": 429, "retryAfter": 1, "count": 1}])
         self.assertEqual(self.c.post_batch([event()]).status, 500)
@@ -98,7 +115,8 @@ class Faults(CollectorTest):
     def test_every_fault_is_bounded(self):
         for spec in ({"status": 500}, {"status": 500, "count": 0}, {"status": 500, "count": 10001},
                      {"delayMs": 60001, "count": 1}, {"status": 99, "count": 1}, {"count": 1},
-                     {"cut": "yes", "count": 1}, "nonsense"):
+                     {"cut": "yes", "count": 1}, {"cut": "before-store", "count": 1}, {"cut": 1, "count": 1},
+                     "nonsense"):
             r = self.c.request("POST", "/micro/fault", spec if not isinstance(spec, str) else spec.encode())
             self.assertEqual(r.status, 400, (spec, r))
         self.assertEqual(self.c.post_batch([event()]).status, 200)
