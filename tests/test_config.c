@@ -40,6 +40,8 @@ static const key_case_t cases[] = {
     {"collection_schemas", "{\"purchase\":{\"totalprice\":\"number\"}}", "{\"purchase\":{\"totalprice\":\"money\"}}",
      "collection_schemas.purchase.totalprice"},
     {"binding", "python", NULL, NULL},
+    {"spool_dir", "/tmp/spoor-spool", NULL, NULL}, /* checked when the client opens it (test_spool) */
+    {"spool_sync", "none", "sometimes", "not one of none, batch, event"},
     {"test_fixed_time", "2026-11-23T10:00:00Z", "yesterday", "ISO-8601"},
     {"test_id_seed", "42", "-3", "out of range"},
 };
@@ -53,7 +55,6 @@ static void every_key_good_and_bad(void **state) {
         const key_case_t *kc = NULL;
         for (size_t j = 0; j < sizeof cases / sizeof *cases; j++)
             if (!strcmp(cases[j].key, props[i].name)) kc = &cases[j];
-        if (!strcmp(props[i].name, "spool_dir")) continue; /* see not_supported_key */
         if (!kc) fail_msg("no test case for key %s", props[i].name);
         assert_int_equal(spoor_config_set(conf, kc->key, kc->good), SPOOR_OK);
         if (kc->bad && kc->bad_says) {
@@ -76,11 +77,20 @@ static void unknown_key(void **state) {
     spoor_config_destroy(conf);
 }
 
-static void not_supported_key(void **state) {
+static void spool_keys(void **state) {
     (void)state;
     spoor_config_t *conf = spoor_config_new();
-    assert_int_equal(spoor_config_set(conf, "spool_dir", "/tmp/spool"), SPOOR_ERR_NOT_SUPPORTED);
-    assert_non_null(strstr(spoor_last_error(), "spool_dir"));
+    char buf[64];
+    assert_int_equal(spoor_config_get(conf, "spool_sync", buf, sizeof buf), SPOOR_OK);
+    assert_string_equal(buf, "batch");
+    assert_int_equal(spoor_config_set(conf, "spool_dir", "/tmp/spool"), SPOOR_OK);
+    assert_int_equal(spoor_config_set(conf, "spool_sync", "EVENT"), SPOOR_OK);
+    spoor_config_get(conf, "spool_sync", buf, sizeof buf);
+    assert_string_equal(buf, "event");
+    assert_int_equal(spoor_config_set(conf, "spool_sync", "always"), SPOOR_ERR_CONFIG_INVALID);
+    assert_string_equal(spoor_last_error(), "spool_sync: \"always\" is not one of none, batch, event");
+    assert_int_equal(spoor_config_set(conf, "log_level", "loud"), SPOOR_ERR_CONFIG_INVALID);
+    assert_string_equal(spoor_last_error(), "log_level: \"loud\" is not one of error, warn, info, debug");
     spoor_config_destroy(conf);
 }
 
@@ -159,7 +169,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_key_good_and_bad),
         cmocka_unit_test(unknown_key),
-        cmocka_unit_test(not_supported_key),
+        cmocka_unit_test(spool_keys),
         cmocka_unit_test(defaults_and_get),
         cmocka_unit_test(client_needs_host_and_consistent_keys),
         cmocka_unit_test(error_names),

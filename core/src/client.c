@@ -54,7 +54,13 @@ static void reset_in_child(spoor_client_t *c) {
     c->inflight_count = 0;
     c->inflight_min_seq = 0;
     c->flush_target = 0;
+    c->retry_pause_until = 0;
     c->worker_running = 0;
+    if (c->spool) { /* the parent's to deliver; this child keeps its own events in memory */
+        spoor__spool_forget(c->spool);
+        c->spool = NULL;
+        c->spool_forgotten = 1;
+    }
     if (c->transport && n_orphans < sizeof orphans / sizeof *orphans) orphans[n_orphans++] = c->transport;
     c->transport = NULL;
     memset(&c->stats, 0, sizeof c->stats);
@@ -130,6 +136,7 @@ static spoor_err_t prepare(spoor_client_t *c) {
 }
 
 static void free_client(spoor_client_t *c) {
+    spoor__spool_close(c->spool);
     spoor__queue_clear(&c->queue);
     spoor__queue_clear(&c->dropped);
     spoor__transport_free(c->transport);
@@ -142,6 +149,41 @@ static void free_client(spoor_client_t *c) {
     pthread_cond_destroy(&c->wake);
     pthread_cond_destroy(&c->progress);
     free(c);
+}
+
+/* Drop the oldest events past max_queue_size onto the dropped queue, which the
+ * worker reports (c->lock held). */
+void spoor__enforce_queue_cap(spoor_client_t *c) {
+    while ((int64_t)c->queue.count > c->conf.max_queue_size) {
+        spoor_item_t old;
+        spoor__queue_pop(&c->queue, &old);
+        if (spoor__queue_push(&c->dropped, &old)) { /* cannot even remember it: count it now */
+            free(old.json);
+            c->stats.dropped++, c->stats.dropped_queue_full++;
+        }
+    }
+}
+
+/* Start the worker unless it runs (c->lock held, or the client not yet shared). */
+static spoor_err_t start_worker(spoor_client_t *c) {
+    if (c->worker_running) return SPOOR_OK;
+    if (pthread_create(&c->worker, NULL, spoor__worker_main, c)) return spoor__error(SPOOR_ERR_SYSTEM, "cannot start the worker thread");
+    c->worker_running = 1;
+    return SPOOR_OK;
+}
+
+/* Open spool_dir and queue what an earlier run left, to be sent at once. */
+static spoor_err_t open_spool(spoor_client_t *c) {
+    spoor_spool_found_t found;
+    spoor_err_t rc = spoor__spool_open(c->conf.spool_dir, (spoor_sync_t)c->conf.spool_sync, spoor__monotonic_ms(),
+                                       &c->queue, &c->next_seq, &found, &c->spool);
+    if (rc) return rc;
+    c->stats.replayed = found.replayed;
+    c->stats.spool_corrupt = found.corrupt;
+    c->spool_cursor = c->queue.count ? spoor__queue_front(&c->queue)->seq : c->next_seq;
+    c->flush_target = c->next_seq - 1;
+    spoor__enforce_queue_cap(c);
+    return SPOOR_OK;
 }
 
 spoor_err_t spoor_client_new(spoor_client_t **out, const spoor_config_t *conf) {
@@ -165,6 +207,10 @@ spoor_err_t spoor_client_new(spoor_client_t **out, const spoor_config_t *conf) {
     }
     c->next_seq = 1;
     c->pid = getpid();
+    if (c->conf.spool_dir && (rc = open_spool(c)) != SPOOR_OK) {
+        free_client(c);
+        return rc;
+    }
     spoor__client_new_id(c, c->anonymous_id);
     pthread_mutex_lock(&registry_lock);
     c->next_live = registry;
@@ -172,6 +218,15 @@ spoor_err_t spoor_client_new(spoor_client_t **out, const spoor_config_t *conf) {
     pthread_mutex_unlock(&registry_lock);
     spoor__log(c, SPOOR_LOG_INFO, "client ready: %s (spoor %s, binding %s)", c->log_host, SPOOR_VERSION_STRING,
                c->conf.binding ? c->conf.binding : "c");
+    if (c->spool && (c->stats.replayed || c->stats.spool_corrupt))
+        spoor__log(c, c->stats.spool_corrupt ? SPOOR_LOG_WARN : SPOOR_LOG_INFO,
+                   "spool %s: %llu events from an earlier run queued again; %llu damaged records skipped",
+                   spoor__spool_dir(c->spool), (unsigned long long)c->stats.replayed,
+                   (unsigned long long)c->stats.spool_corrupt);
+    if (c->queue.count && start_worker(c) != SPOOR_OK) {
+        spoor_client_destroy(c);
+        return spoor__error(SPOOR_ERR_SYSTEM, "cannot start the worker thread");
+    }
     spoor__clear_error();
     *out = c;
     return SPOOR_OK;
@@ -203,33 +258,30 @@ spoor_err_t spoor__check_open(spoor_client_t *c, const char *op) {
 
 spoor_err_t spoor__enqueue_items(spoor_client_t *c, spoor_item_t *items, size_t n) {
     int64_t now = spoor__monotonic_ms();
+    spoor_err_t rc = SPOOR_OK;
     pthread_mutex_lock(&c->lock);
-    if (c->closing) {
+    if (c->closing) rc = spoor__error(SPOOR_ERR_CLOSED, "the client is closed");
+    for (size_t i = 0; !rc && i < n; i++) items[i].seq = c->next_seq + i, items[i].enqueued_ms = now;
+    /* With a spool, an event is accepted once it is on disk. */
+    if (!rc && c->spool) rc = spoor__spool_append(c->spool, items, n);
+    if (rc) {
         pthread_mutex_unlock(&c->lock);
         for (size_t i = 0; i < n; i++) free(items[i].json);
-        return spoor__error(SPOOR_ERR_CLOSED, "the client is closed");
+        return rc;
     }
+    if (c->spool_forgotten) {
+        c->spool_forgotten = 0;
+        spoor__log(c, SPOOR_LOG_WARN, "spool: a forked child does not share its parent's spool; this client queues in memory only");
+    }
+    c->next_seq += n;
     int was_empty = c->queue.count == 0;
     size_t i = 0;
     for (; i < n; i++) {
-        items[i].seq = c->next_seq++;
-        items[i].enqueued_ms = now;
         if (spoor__queue_push(&c->queue, &items[i])) break;
         c->stats.accepted++;
-        while ((int64_t)c->queue.count > c->conf.max_queue_size) {
-            spoor_item_t old;
-            spoor__queue_pop(&c->queue, &old);
-            if (spoor__queue_push(&c->dropped, &old)) { /* cannot even remember it: count it now */
-                free(old.json);
-                c->stats.dropped++, c->stats.dropped_queue_full++;
-            }
-        }
+        spoor__enforce_queue_cap(c);
     }
-    spoor_err_t rc = SPOOR_OK;
-    if (!c->worker_running) {
-        if (pthread_create(&c->worker, NULL, spoor__worker_main, c) == 0) c->worker_running = 1;
-        else rc = spoor__error(SPOOR_ERR_SYSTEM, "cannot start the worker thread");
-    }
+    rc = start_worker(c);
     /* Wake the worker only when it sleeps waiting for work and has some now: one
      * sleeping in a retry backoff must not be woken (and put back) per event. */
     if (c->worker_idle && (was_empty || c->dropped.count || (int64_t)c->queue.count >= c->conf.flush_at ||
@@ -534,8 +586,18 @@ spoor_err_t spoor_close(spoor_client_t *c, int timeout_ms) {
     c->closed = 1;
     spoor_transport_t *t = c->transport;
     c->transport = NULL;
+    spoor_spool_t *spool = c->spool;
+    c->spool = NULL;
+    size_t kept = c->queue.count;
     pthread_mutex_unlock(&c->lock);
     spoor__transport_free(t);
+    if (spool) {
+        spoor__spool_close(spool); /* the worker settled the cursor before it stopped */
+        if (kept)
+            spoor__log(c, SPOOR_LOG_WARN, "close: %zu events undelivered are kept in the spool %s for the next client that opens it",
+                       kept, c->conf.spool_dir);
+        timed_out = 0;
+    }
     spoor__log(c, SPOOR_LOG_INFO, "client closed%s", timed_out ? " (timed out)" : "");
     if (timed_out)
         return spoor__error(SPOOR_ERR_TIMED_OUT, "close: %lld ms passed with %zu events undelivered; they were reported failed (ABORTED)",
@@ -563,11 +625,12 @@ spoor_err_t spoor_client_stats_json(spoor_client_t *c, char *buf, size_t size) {
     int n = snprintf(buf, size,
                      "{\"accepted\":%llu,\"queued\":%llu,\"delivered\":%llu,\"failed\":%llu,\"rejected\":%llu,"
                      "\"dropped\":%llu,\"dropped_queue_full\":%llu,\"retried\":%llu,\"batches\":%llu,"
-                     "\"requests\":%llu,\"bytes_sent\":%llu}",
+                     "\"requests\":%llu,\"bytes_sent\":%llu,\"replayed\":%llu,\"spool_corrupt\":%llu}",
                      (unsigned long long)s.accepted, (unsigned long long)s.queued, (unsigned long long)s.delivered,
                      (unsigned long long)s.failed, (unsigned long long)s.rejected, (unsigned long long)s.dropped,
                      (unsigned long long)s.dropped_queue_full, (unsigned long long)s.retried,
-                     (unsigned long long)s.batches, (unsigned long long)s.requests, (unsigned long long)s.bytes_sent);
+                     (unsigned long long)s.batches, (unsigned long long)s.requests, (unsigned long long)s.bytes_sent,
+                     (unsigned long long)s.replayed, (unsigned long long)s.spool_corrupt);
     if (n < 0 || (size_t)n >= size) return spoor__error(SPOOR_ERR_INVALID, "stats_json: buffer of %zu bytes is too small", size);
     return SPOOR_OK;
 }

@@ -8,6 +8,7 @@
 
 #include "internal.h"
 #include "json.h"
+#include "spool.h"
 #include "timefmt.h"
 #include "validate.h"
 
@@ -24,46 +25,52 @@
 typedef struct {
     spoor_property_t pub;
     size_t offset;
-    int unsupported; /* accepted name, but the feature is not in this version */
+    const char *const *choices; /* an enum's names, indexed by value (gaps NULL) */
+    size_t n_choices;
 } prop_t;
+#define CHOICES(names) names, sizeof names / sizeof *names
+#define NONE NULL, 0
+
+static const char *const log_levels[] = {[SPOOR_LOG_ERROR] = "error", [SPOOR_LOG_WARN] = "warn",
+                                         [SPOOR_LOG_INFO] = "info", [SPOOR_LOG_DEBUG] = "debug"};
+static const char *const sync_policies[] = {[SPOOR_SYNC_NONE] = "none", [SPOOR_SYNC_BATCH] = "batch",
+                                            [SPOOR_SYNC_EVENT] = "event"};
 
 static const prop_t props[] = {
-    {{"host", S, "", "Base URL of the ingestion server (http:// or https://); events go to {host}/v1/batch. Required.", 0, 0, 0}, OFF(host), 0},
-    {{"api_key", S, "", "API key, sent as X-API-Key.", 0, 0, 1}, OFF(api_key), 0},
-    {{"access_token", S, "", "Bearer token, sent as Authorization: Bearer (or set a token callback).", 0, 0, 1}, OFF(access_token), 0},
-    {{"username", S, "", "Basic-auth user name (with password).", 0, 0, 0}, OFF(username), 0},
-    {{"password", S, "", "Basic-auth password.", 0, 0, 1}, OFF(password), 0},
-    {{"headers", J, "", "Extra request headers, a JSON object of string values.", 0, 0, 0}, OFF(headers_json), 0},
-    {{"flush_at", I, "10", "Send a batch as soon as this many events wait.", 1, 100000, 0}, OFF(flush_at), 0},
-    {{"flush_interval", D, "10000", "Send what waits once the oldest event has waited this long (ms).", 1, DAY, 0}, OFF(flush_interval_ms), 0},
-    {{"max_batch_events", I, "10000", "Most events in one request.", 1, 100000, 0}, OFF(max_batch_events), 0},
-    {{"max_batch_bytes", I, "1048576", "Most bytes of events in one request (before gzip); reaching it also triggers a send.", 1024, 64 * 1048576, 0}, OFF(max_batch_bytes), 0},
-    {{"max_event_bytes", I, "32768", "Most bytes one serialised event may take; a bigger one is refused at the call.", 256, 16 * 1048576, 0}, OFF(max_event_bytes), 0},
-    {{"max_queue_size", I, "10000", "Most events waiting in memory; past it the oldest is dropped, counted and reported.", 1, BIG, 0}, OFF(max_queue_size), 0},
-    {{"timeout", D, "10000", "Total time one HTTP request may take (ms).", 1, DAY, 0}, OFF(timeout_ms), 0},
-    {{"connect_timeout", D, "5000", "Time to establish a connection (ms).", 1, DAY, 0}, OFF(connect_timeout_ms), 0},
-    {{"retry_limit", I, "3", "Retries after the first attempt for network errors, timeouts, 5xx and 429.", 0, 1000, 0}, OFF(retry_limit), 0},
-    {{"retry_backoff", D, "100", "First retry delay (ms); doubles per attempt, with jitter.", 0, DAY, 0}, OFF(retry_backoff_ms), 0},
-    {{"retry_backoff_max", D, "10000", "Longest retry delay (ms).", 0, DAY, 0}, OFF(retry_backoff_max_ms), 0},
-    {{"retry_after_max", D, "60000", "Longest Retry-After (ms) honoured from a 429; longer values are capped.", 0, DAY, 0}, OFF(retry_after_max_ms), 0},
-    {{"gzip", B, "false", "Compress request bodies with gzip.", 0, 1, 0}, OFF(gzip), 0},
-    {{"secret", S, "", "HMAC-SHA256 signing secret: adds X-Spoor-Timestamp and X-Spoor-Signature.", 0, 0, 1}, OFF(secret), 0},
-    {{"spool_dir", S, "", "Durable on-disk queue (not available in this version).", 0, 0, 0}, OFF(spool_dir), 1},
-    {{"debug", B, "false", "Log at debug level (same as log_level=debug).", 0, 1, 0}, OFF(debug), 0},
-    {{"log_level", E, "warn", "Least severe level logged: error, warn, info or debug.", 0, 0, 0}, OFF(log_level), 0},
-    {{"ca_path", S, "", "CA bundle file for TLS verification (default: the system's).", 0, 0, 0}, OFF(ca_path), 0},
-    {{"tls_verify", B, "true", "Verify the server's TLS certificate and host name.", 0, 1, 0}, OFF(tls_verify), 0},
-    {{"proxy", S, "", "Proxy URL for every request (curl syntax).", 0, 0, 0}, OFF(proxy), 0},
-    {{"close_timeout", D, "5000", "Deadline for close() without a timeout and for destroy (ms).", 0, DAY, 0}, OFF(close_timeout_ms), 0},
-    {{"collection_schemas", J, "", "Field types per recordEvent collection: {\"purchase\": {\"totalprice\": \"number\"}}; types string, number, boolean, timestamp, object, array.", 0, 0, 0}, OFF(schemas_json), 0},
-    {{"binding", S, "c", "The language binding, for User-Agent and context.library.binding (set by bindings).", 0, 0, 0}, OFF(binding), 0},
-    {{"test_fixed_time", S, "", "Test hook: a fixed ISO-8601 wall clock for timestamps, sentAt and signatures.", 0, 0, 0}, OFF(test_fixed_time), 0},
-    {{"test_id_seed", I, "", "Test hook: ids come from a deterministic sequence with this seed.", 0, BIG, 0}, OFF(test_id_seed), 0},
+    {{"host", S, "", "Base URL of the ingestion server (http:// or https://); events go to {host}/v1/batch. Required.", 0, 0, 0}, OFF(host), NONE},
+    {{"api_key", S, "", "API key, sent as X-API-Key.", 0, 0, 1}, OFF(api_key), NONE},
+    {{"access_token", S, "", "Bearer token, sent as Authorization: Bearer (or set a token callback).", 0, 0, 1}, OFF(access_token), NONE},
+    {{"username", S, "", "Basic-auth user name (with password).", 0, 0, 0}, OFF(username), NONE},
+    {{"password", S, "", "Basic-auth password.", 0, 0, 1}, OFF(password), NONE},
+    {{"headers", J, "", "Extra request headers, a JSON object of string values.", 0, 0, 0}, OFF(headers_json), NONE},
+    {{"flush_at", I, "10", "Send a batch as soon as this many events wait.", 1, 100000, 0}, OFF(flush_at), NONE},
+    {{"flush_interval", D, "10000", "Send what waits once the oldest event has waited this long (ms).", 1, DAY, 0}, OFF(flush_interval_ms), NONE},
+    {{"max_batch_events", I, "10000", "Most events in one request.", 1, 100000, 0}, OFF(max_batch_events), NONE},
+    {{"max_batch_bytes", I, "1048576", "Most bytes of events in one request (before gzip); reaching it also triggers a send.", 1024, 64 * 1048576, 0}, OFF(max_batch_bytes), NONE},
+    {{"max_event_bytes", I, "32768", "Most bytes one serialised event may take; a bigger one is refused at the call.", 256, 16 * 1048576, 0}, OFF(max_event_bytes), NONE},
+    {{"max_queue_size", I, "10000", "Most events waiting to be sent (in memory, and in the spool when one is set); past it the oldest is dropped, counted and reported.", 1, BIG, 0}, OFF(max_queue_size), NONE},
+    {{"timeout", D, "10000", "Total time one HTTP request may take (ms).", 1, DAY, 0}, OFF(timeout_ms), NONE},
+    {{"connect_timeout", D, "5000", "Time to establish a connection (ms).", 1, DAY, 0}, OFF(connect_timeout_ms), NONE},
+    {{"retry_limit", I, "3", "Retries after the first attempt for network errors, timeouts, 5xx and 429.", 0, 1000, 0}, OFF(retry_limit), NONE},
+    {{"retry_backoff", D, "100", "First retry delay (ms); doubles per attempt, with jitter.", 0, DAY, 0}, OFF(retry_backoff_ms), NONE},
+    {{"retry_backoff_max", D, "10000", "Longest retry delay (ms).", 0, DAY, 0}, OFF(retry_backoff_max_ms), NONE},
+    {{"retry_after_max", D, "60000", "Longest Retry-After (ms) honoured from a 429; longer values are capped.", 0, DAY, 0}, OFF(retry_after_max_ms), NONE},
+    {{"gzip", B, "false", "Compress request bodies with gzip.", 0, 1, 0}, OFF(gzip), NONE},
+    {{"secret", S, "", "HMAC-SHA256 signing secret: adds X-Spoor-Timestamp and X-Spoor-Signature.", 0, 0, 1}, OFF(secret), NONE},
+    {{"spool_dir", S, "", "Durable on-disk queue: a directory (created if missing) where every accepted event is written before the call returns; a client that opens it later sends what was left. One client at a time.", 0, 0, 0}, OFF(spool_dir), NONE},
+    {{"spool_sync", E, "batch", "When the spool is fsynced: none (the OS writes it; survives a process crash), batch (before each batch is sent) or event (before each call returns; survives a power cut).", 0, 0, 0}, OFF(spool_sync), CHOICES(sync_policies)},
+    {{"debug", B, "false", "Log at debug level (same as log_level=debug).", 0, 1, 0}, OFF(debug), NONE},
+    {{"log_level", E, "warn", "Least severe level logged: error, warn, info or debug.", 0, 0, 0}, OFF(log_level), CHOICES(log_levels)},
+    {{"ca_path", S, "", "CA bundle file for TLS verification (default: the system's).", 0, 0, 0}, OFF(ca_path), NONE},
+    {{"tls_verify", B, "true", "Verify the server's TLS certificate and host name.", 0, 1, 0}, OFF(tls_verify), NONE},
+    {{"proxy", S, "", "Proxy URL for every request (curl syntax).", 0, 0, 0}, OFF(proxy), NONE},
+    {{"close_timeout", D, "5000", "Deadline for close() without a timeout and for destroy (ms).", 0, DAY, 0}, OFF(close_timeout_ms), NONE},
+    {{"collection_schemas", J, "", "Field types per recordEvent collection: {\"purchase\": {\"totalprice\": \"number\"}}; types string, number, boolean, timestamp, object, array.", 0, 0, 0}, OFF(schemas_json), NONE},
+    {{"binding", S, "c", "The language binding, for User-Agent and context.library.binding (set by bindings).", 0, 0, 0}, OFF(binding), NONE},
+    {{"test_fixed_time", S, "", "Test hook: a fixed ISO-8601 wall clock for timestamps, sentAt and signatures.", 0, 0, 0}, OFF(test_fixed_time), NONE},
+    {{"test_id_seed", I, "", "Test hook: ids come from a deterministic sequence with this seed.", 0, BIG, 0}, OFF(test_id_seed), NONE},
 };
 #define N_PROPS (sizeof props / sizeof props[0])
-
-static const char *log_levels[] = {[SPOOR_LOG_ERROR] = "error", [SPOOR_LOG_WARN] = "warn",
-                                   [SPOOR_LOG_INFO] = "info", [SPOOR_LOG_DEBUG] = "debug"};
 
 const spoor_property_t *spoor_config_properties(size_t *count) {
     static spoor_property_t pub[N_PROPS];
@@ -183,14 +190,18 @@ static spoor_err_t set_prop(spoor_config_t *conf, const prop_t *p, const char *v
         *(int *)(base + p->offset) = b;
         return SPOOR_OK;
     }
-    case SPOOR_PROP_ENUM:
-        for (int lvl = 0; lvl < (int)(sizeof log_levels / sizeof *log_levels); lvl++) {
-            if (log_levels[lvl] && !strcasecmp(v, log_levels[lvl])) {
-                *(int64_t *)(base + p->offset) = lvl;
+    case SPOOR_PROP_ENUM: {
+        char names[128] = "";
+        for (size_t i = 0; i < p->n_choices; i++) {
+            if (!p->choices[i]) continue;
+            if (!strcasecmp(v, p->choices[i])) {
+                *(int64_t *)(base + p->offset) = (int64_t)i;
                 return SPOOR_OK;
             }
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", *names ? ", " : "", p->choices[i]);
         }
-        return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s: \"%s\" is not one of error, warn, info, debug", key, v);
+        return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s: \"%s\" is not one of %s", key, v, names);
+    }
     }
     return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s: bad property type", key);
 }
@@ -199,8 +210,6 @@ spoor_err_t spoor_config_set(spoor_config_t *conf, const char *key, const char *
     if (!conf) return spoor__error(SPOOR_ERR_INVALID, "config: NULL handle");
     const prop_t *p = find(key);
     if (!p) return spoor__error(SPOOR_ERR_CONFIG_UNKNOWN, "%s: unknown configuration key", key ? key : "(null)");
-    if (p->unsupported && value && *value)
-        return spoor__error(SPOOR_ERR_NOT_SUPPORTED, "%s: not available in spoor %s", key, SPOOR_VERSION_STRING);
     spoor_err_t rc = set_prop(conf, p, value);
     if (rc == SPOOR_OK) spoor__clear_error();
     return rc;
@@ -228,7 +237,7 @@ spoor_err_t spoor_config_get(const spoor_config_t *conf, const char *key, char *
         snprintf(buf, size, "%s", *(const int *)(base + p->offset) ? "true" : "false");
         break;
     case SPOOR_PROP_ENUM:
-        snprintf(buf, size, "%s", log_levels[*(const int64_t *)(base + p->offset)]);
+        snprintf(buf, size, "%s", p->choices[*(const int64_t *)(base + p->offset)]);
         break;
     }
     return SPOOR_OK;

@@ -122,7 +122,7 @@ static spoor_err_t serialise(build_t *b, cJSON *ev, spoor_item_t *out) {
     /* Not cJSON_Print: it prints doubles with %1.15g and a loose round-trip check,
      * which changes values (0.30000000000000004 -> 0.3); see spoor__json_write. */
     size_t len;
-    char *json = spoor__json_write(ev, &len);
+    char *json = spoor__json_write_tail(ev, cJSON_GetObjectItemCaseSensitive(ev, "eventId")->valuestring, &len);
     if (!json) return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
     if ((int64_t)len > c->conf.max_event_bytes) {
         free(json);
@@ -132,8 +132,6 @@ static spoor_err_t serialise(build_t *b, cJSON *ev, spoor_item_t *out) {
     memset(out, 0, sizeof *out);
     out->json = json;
     out->len = len;
-    snprintf(out->event_id, sizeof out->event_id, "%s",
-             cJSON_GetObjectItemCaseSensitive(ev, "eventId")->valuestring);
     return SPOOR_OK;
 }
 

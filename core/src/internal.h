@@ -10,6 +10,7 @@
 
 #include "spoor.h"
 #include "queue.h"
+#include "spool.h"
 
 /* Every setting; one field per row of the property table in config.c. */
 struct spoor_config_s {
@@ -21,6 +22,7 @@ struct spoor_config_s {
     int64_t retry_limit, retry_backoff_ms, retry_backoff_max_ms, retry_after_max_ms;
     int64_t test_id_seed; /* -1: off */
     int64_t log_level;    /* spoor_log_level_t */
+    int64_t spool_sync;   /* spoor_sync_t */
     int gzip, debug, tls_verify;
 
     spoor_log_cb log_cb;           void *log_opaque;
@@ -60,6 +62,10 @@ struct spoor_client_s {
     spoor_stats_t stats;
     spoor_transport_t *transport;  /* touched only by the worker thread */
     spoor_transport_t *orphan_transport; /* a parent's, after fork: never used */
+    spoor_spool_t *spool;          /* the durable queue (spool_dir), or NULL */
+    uint64_t spool_cursor;         /* the cursor last handed to the spool (worker) */
+    int64_t retry_pause_until;     /* spool mode: kept events wait until then (monotonic ms) */
+    int spool_forgotten;           /* a forked child dropped its parent's spool: warn once */
 
     struct spoor_client_s *next_live;    /* registry for pthread_atfork */
 };
@@ -96,6 +102,9 @@ spoor_err_t spoor__build_event(spoor_client_t *c, const char *op, const char *ty
 /* client.c */
 spoor_err_t spoor__enqueue_items(spoor_client_t *c, spoor_item_t *items, size_t n);
 spoor_err_t spoor__check_open(spoor_client_t *c, const char *op);
+/* Move the oldest events past max_queue_size to c->dropped, for the worker to
+ * report (c->lock held). */
+void spoor__enforce_queue_cap(spoor_client_t *c);
 
 /* worker.c */
 void *spoor__worker_main(void *arg);

@@ -170,15 +170,19 @@ static void put_value(writer_t *w, const cJSON *v) {
     }
 }
 
-char *spoor__json_write(const cJSON *v, size_t *len) {
+char *spoor__json_write(const cJSON *v, size_t *len) { return spoor__json_write_tail(v, NULL, len); }
+
+char *spoor__json_write_tail(const cJSON *v, const char *tail, size_t *len) {
     writer_t w = {.p = malloc(512), .cap = 512};
     if (!w.p) return NULL;
     put_value(&w, v);
     put(&w, "", 1); /* NUL */
+    size_t json_len = w.len - 1;
+    if (tail) put(&w, tail, strlen(tail) + 1);
     if (w.failed) {
         free(w.p);
         return NULL;
     }
-    *len = w.len - 1;
+    *len = json_len;
     return w.p;
 }

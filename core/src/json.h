@@ -25,6 +25,9 @@ int spoor__json_depth(const char *text, size_t len, int limit);
  * up to 2^53 as integers). One growing buffer, no per-node allocation.
  * Returns a malloc'd NUL-terminated text and its length, or NULL. */
 char *spoor__json_write(const cJSON *v, size_t *len);
+/* The same, with the NUL-terminated tail stored after the text's NUL (one
+ * allocation for an event and its id: see SPOOR_ITEM_ID). */
+char *spoor__json_write_tail(const cJSON *v, const char *tail, size_t *len);
 
 /* The number text described above into out (at least 32 bytes). */
 void spoor__json_number(double v, char *out);

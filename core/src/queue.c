@@ -21,6 +21,17 @@ int spoor__queue_push(spoor_queue_t *q, spoor_item_t *item) {
     return 0;
 }
 
+int spoor__queue_unshift(spoor_queue_t *q, const spoor_item_t *items, size_t n) {
+    spoor_queue_t merged = {0};
+    for (size_t i = 0; i < n; i++)
+        if (spoor__queue_push(&merged, (spoor_item_t *)&items[i])) return free(merged.ring), -1;
+    for (size_t i = 0; i < q->count; i++)
+        if (spoor__queue_push(&merged, &q->ring[(q->head + i) % q->cap])) return free(merged.ring), -1;
+    free(q->ring);
+    *q = merged;
+    return 0;
+}
+
 int spoor__queue_pop(spoor_queue_t *q, spoor_item_t *out) {
     if (!q->count) return -1;
     *out = q->ring[q->head];

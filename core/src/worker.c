@@ -37,7 +37,7 @@ void spoor__report(spoor_client_t *c, spoor_err_t err, int http_status, const ch
     if (!c->conf.delivery_cb) return;
     const char **ids = malloc(n * sizeof *ids), **jsons = malloc(n * sizeof *jsons);
     if (ids && jsons) {
-        for (size_t i = 0; i < n; i++) ids[i] = items[i].event_id, jsons[i] = items[i].json;
+        for (size_t i = 0; i < n; i++) ids[i] = SPOOR_ITEM_ID(&items[i]), jsons[i] = items[i].json;
         spoor_delivery_report_t r = {err, http_status, reason ? reason : "", n, ids, jsons};
         c->conf.delivery_cb(&r, c->conf.delivery_opaque);
     }
@@ -96,7 +96,7 @@ static void settle_accepted(spoor_client_t *c, spoor_item_t *items, size_t n, co
         int hit = 0;
         cJSON_ArrayForEach(r, rejected) {
             const cJSON *id = cJSON_GetObjectItemCaseSensitive(r, "eventId");
-            if (cJSON_IsString(id) && !strcmp(id->valuestring, items[i].event_id)) {
+            if (cJSON_IsString(id) && !strcmp(id->valuestring, SPOOR_ITEM_ID(&items[i]))) {
                 hit = 1;
                 why = cJSON_GetObjectItemCaseSensitive(r, "error");
                 break;
@@ -120,19 +120,22 @@ static void count(spoor_client_t *c, uint64_t *field, uint64_t by) {
     pthread_mutex_unlock(&c->lock);
 }
 
-/* Send items until delivered or finally failed; 413 splits the batch in halves. */
-static void deliver(spoor_client_t *c, spoor_item_t *items, size_t n) {
+/* Send items until delivered or finally failed; 413 splits the batch in halves.
+ * Returns how many items, from the first, are settled (delivered or reported
+ * failed). With a spool, a batch that exhausts its retries on a retryable error,
+ * or that close cuts short, is not failed: the rest stay unsettled, to be kept. */
+static size_t deliver(spoor_client_t *c, spoor_item_t *items, size_t n) {
     size_t len = 0;
     char *body = batch_body(c, items, n, &len);
     if (!body) {
         spoor__report(c, SPOOR_ERR_NOMEM, 0, "out of memory building the batch", items, n);
-        return;
+        return n;
     }
     if (!c->transport) c->transport = spoor__transport_new();
     spoor_response_t resp = {.retry_after_ms = -1};
     char reason[512];
     spoor_err_t final = SPOOR_ERR_TRANSPORT;
-    int split = 0;
+    int split = 0, keep = 0;
     for (int attempt = 0;; attempt++) {
         if (__atomic_load_n(&c->aborting, __ATOMIC_ACQUIRE)) {
             final = SPOOR_ERR_ABORTED;
@@ -166,6 +169,7 @@ static void deliver(spoor_client_t *c, spoor_item_t *items, size_t n) {
         else snprintf(reason, sizeof reason, "HTTP %d", status);
         final = resp.network_error ? SPOOR_ERR_TRANSPORT : SPOOR_ERR_HTTP;
         if (!retryable || attempt >= c->conf.retry_limit) {
+            keep = retryable && c->spool;
             if (retryable) {
                 size_t used = strlen(reason);
                 snprintf(reason + used, sizeof reason - used, " after %d attempts", attempt + 1);
@@ -184,22 +188,32 @@ static void deliver(spoor_client_t *c, spoor_item_t *items, size_t n) {
             break;
         }
     }
+    if (final == SPOOR_ERR_ABORTED) keep = c->spool != NULL;
     int status = resp.http_status;
     spoor__response_clear(&resp);
     free(body);
     if (split) {
         spoor__log(c, SPOOR_LOG_INFO, "HTTP 413 for %zu events: splitting the batch", n);
-        deliver(c, items, n / 2);
-        deliver(c, items + n / 2, n - n / 2);
-    } else if (final != SPOOR_OK) {
-        spoor__report(c, final, status, reason, items, n);
+        size_t half = n / 2, done = deliver(c, items, half);
+        return done < half ? done : half + deliver(c, items + half, n - half);
     }
+    if (keep) {
+        spoor__log(c, SPOOR_LOG_WARN, "%s: %zu events stay in the spool %s for a later attempt", reason, n,
+                   spoor__spool_dir(c->spool));
+        return 0;
+    }
+    if (final != SPOOR_OK) spoor__report(c, final, status, reason, items, n);
+    return n;
 }
 
 /* Whether what waits should go now (c->lock held). */
 static int batch_due(spoor_client_t *c, int64_t now, int64_t *wake_at) {
     const spoor_item_t *front = spoor__queue_front(&c->queue);
     if (!front) return 0;
+    if (now < c->retry_pause_until) { /* kept events rest after their retries ran out */
+        *wake_at = c->retry_pause_until;
+        return 0;
+    }
     *wake_at = front->enqueued_ms + c->conf.flush_interval_ms;
     return c->closing || front->seq <= c->flush_target || (int64_t)c->queue.count >= c->conf.flush_at ||
            (int64_t)c->queue.bytes >= c->conf.max_batch_bytes || now >= *wake_at;
@@ -217,6 +231,35 @@ static void settle_all(spoor_client_t *c, spoor_queue_t *q, spoor_err_t err, con
     pthread_cond_broadcast(&c->progress);
 }
 
+/* With a spool: every event below the oldest one still unsettled (waiting, being
+ * dropped or in flight) is settled; tell the spool (c->lock held; released
+ * around the file work). */
+static void advance_cursor(spoor_client_t *c) {
+    if (!c->spool) return;
+    uint64_t cursor = c->next_seq;
+    const spoor_item_t *front = spoor__queue_front(&c->queue), *dropped = spoor__queue_front(&c->dropped);
+    if (front && front->seq < cursor) cursor = front->seq;
+    if (dropped && dropped->seq < cursor) cursor = dropped->seq;
+    if (c->inflight_count && c->inflight_min_seq < cursor) cursor = c->inflight_min_seq;
+    if (cursor <= c->spool_cursor) return;
+    c->spool_cursor = cursor;
+    pthread_mutex_unlock(&c->lock);
+    spoor__spool_settle(c->spool, cursor);
+    pthread_mutex_lock(&c->lock);
+}
+
+/* Put the unsettled tail of a batch back at the front of the queue to rest until
+ * the next round of retries (c->lock held). Takes the items' events. */
+static void keep_for_later(spoor_client_t *c, spoor_item_t *items, size_t n) {
+    if (spoor__queue_unshift(&c->queue, items, n)) { /* no memory: they stay on disk for the next run */
+        for (size_t i = 0; i < n; i++) free(items[i].json);
+        spoor__log(c, SPOOR_LOG_ERROR, "out of memory: %zu events stay in the spool for the next run only", n);
+        return;
+    }
+    c->retry_pause_until = spoor__monotonic_ms() + c->conf.retry_backoff_max_ms;
+    spoor__enforce_queue_cap(c);
+}
+
 void *spoor__worker_main(void *arg) {
     spoor_client_t *c = arg;
     sigset_t all;
@@ -227,9 +270,11 @@ void *spoor__worker_main(void *arg) {
     for (;;) {
         if (c->dropped.count) {
             settle_all(c, &c->dropped, SPOOR_ERR_QUEUE_FULL, "queue full: dropped the oldest events");
+            advance_cursor(c);
             continue;
         }
         int64_t now = spoor__monotonic_ms(), wake_at = 0;
+        if (c->aborting && c->spool) break; /* what waits stays in the spool */
         if (c->aborting && c->queue.count) {
             settle_all(c, &c->queue, SPOOR_ERR_ABORTED, "client closed before delivery (close timeout)");
             continue;
@@ -247,12 +292,15 @@ void *spoor__worker_main(void *arg) {
             c->inflight_count = n;
             c->inflight_min_seq = items[0].seq;
             pthread_mutex_unlock(&c->lock);
-            deliver(c, items, n);
+            spoor__spool_sync(c->spool); /* spool_sync=batch: on disk before it is sent */
+            size_t settled = deliver(c, items, n);
             pthread_mutex_lock(&c->lock);
             c->inflight = NULL;
             c->inflight_count = 0;
             c->inflight_min_seq = 0;
-            spoor__items_free(items, n);
+            if (settled < n) keep_for_later(c, items + settled, n - settled);
+            spoor__items_free(items, settled); /* and the array: the kept events moved to the queue */
+            advance_cursor(c);
             pthread_cond_broadcast(&c->progress);
             continue;
         }
@@ -262,6 +310,7 @@ void *spoor__worker_main(void *arg) {
         else pthread_cond_wait(&c->wake, &c->lock);
         c->worker_idle = 0;
     }
+    advance_cursor(c);
     pthread_mutex_unlock(&c->lock);
     return NULL;
 }

@@ -21,7 +21,13 @@ extern "C" {
 
 /** Create a client from conf. conf is copied: the caller still owns it and may
  *  destroy it at once. Fails with SPOOR_ERR_CONFIG_INVALID when a required key
- *  is missing (host) or keys disagree. The worker thread starts on the first event. */
+ *  is missing (host) or keys disagree. The worker thread starts on the first event.
+ *
+ *  With spool_dir set, the client opens (creating) the spool and locks it: a
+ *  spool another client holds, in this process or another, fails with
+ *  SPOOR_ERR_CONFIG_INVALID naming the directory and the holder's pid. Events a
+ *  spool still holds from an earlier run are queued again (stats.replayed) and
+ *  sent at once; damaged records are skipped and counted (stats.spool_corrupt). */
 SPOOR_API spoor_err_t spoor_client_new(spoor_client_t **out, const spoor_config_t *conf);
 
 /** Close (with close_timeout, when not yet closed) and free the client. NULL is allowed. */
@@ -82,6 +88,9 @@ SPOOR_API spoor_err_t spoor_flush(spoor_client_t *client, int timeout_ms);
 /** Flush until the deadline, stop the worker and release the connection. Events
  *  still queued at the deadline are reported failed (SPOOR_ERR_ABORTED) and the
  *  call returns SPOOR_ERR_TIMED_OUT. timeout_ms < 0 uses close_timeout.
+ *  With a spool, events still queued at the deadline are not failed: they stay
+ *  in the spool for the next client that opens it (stats.queued counts them, a
+ *  warning is logged) and the call returns SPOOR_OK.
  *  Idempotent: a second close returns SPOOR_OK at once. Later enqueues fail with
  *  SPOOR_ERR_CLOSED. */
 SPOOR_API spoor_err_t spoor_close(spoor_client_t *client, int timeout_ms);
@@ -102,6 +111,8 @@ typedef struct spoor_stats_s {
     uint64_t batches;             /**< requests that got an HTTP 2xx */
     uint64_t requests;            /**< requests attempted */
     uint64_t bytes_sent;          /**< body bytes sent (after gzip) */
+    uint64_t replayed;            /**< events a spool held from an earlier run, loaded at creation */
+    uint64_t spool_corrupt;       /**< damaged spool regions (torn or corrupt records) skipped at creation */
 } spoor_stats_t;
 
 /** Copy the counters into *out. Always succeeds for a live handle. */

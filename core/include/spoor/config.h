@@ -65,9 +65,8 @@ SPOOR_API void spoor_config_destroy(spoor_config_t *conf);
 
 /** Set one key from its text value. Keys are snake_case (see docs/configuration.md);
  *  durations are milliseconds ("250", or with a unit: "250ms", "10s"); booleans
- *  "true"/"false"/"1"/"0". Returns SPOOR_OK, SPOOR_ERR_CONFIG_UNKNOWN,
- *  SPOOR_ERR_CONFIG_INVALID, or SPOOR_ERR_NOT_SUPPORTED for a key this version
- *  knows but cannot honour (spool_dir); on error spoor_last_error() names the key and why.
+ *  "true"/"false"/"1"/"0". Returns SPOOR_OK, SPOOR_ERR_CONFIG_UNKNOWN or
+ *  SPOOR_ERR_CONFIG_INVALID; on error spoor_last_error() names the key and why.
  *  The value is copied. value NULL resets the key to its default. */
 SPOOR_API spoor_err_t spoor_config_set(spoor_config_t *conf, const char *key, const char *value);
 
