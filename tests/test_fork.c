@@ -1,6 +1,7 @@
 /* test_fork.c: after fork() the child gets its own worker and connection, its
- * events arrive, and the parent's queue is sent once, by the parent. */
+ * events arrive, and the parent's queue (and spool) is sent once, by the parent. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -104,6 +105,42 @@ static void fork_while_sending(void **state) {
     mock_stop(m);
 }
 
+/* A child of a client with a spool queues in memory: its events arrive, the
+ * parent's spool and its lock stay the parent's. */
+static void child_leaves_the_spool_to_its_parent(void **state) {
+    (void)state;
+    char dir[] = "/tmp/spoor-fork-spool-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    mock_server_t *m = mock_start();
+    spoor_client_t *c = client_with(mock_url(m), "spool_dir", dir, "flush_at", "1000", "flush_interval", "1000s", NULL);
+    track_id(c, "parent-0");
+    fork_child_that_sends(c);
+    spoor_config_t *conf = spoor_config_new();
+    spoor_config_set(conf, "host", mock_url(m));
+    spoor_config_set(conf, "spool_dir", dir);
+    spoor_client_t *other = NULL;
+    assert_int_equal(spoor_client_new(&other, conf), SPOOR_ERR_CONFIG_INVALID); /* still locked by the parent */
+    track_id(c, "parent-1");
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    assert_int_equal(mock_events_accepted(m), 4);
+    assert_int_equal(count_in_bodies(m, "\"parent-0\""), 1);
+    assert_int_equal(count_in_bodies(m, "\"child-1\""), 1);
+    spoor_client_destroy(c);
+    assert_int_equal(spoor_client_new(&other, conf), SPOOR_OK); /* nothing left to resend */
+    spoor_stats_t st;
+    spoor_client_stats(other, &st);
+    assert_int_equal(st.replayed, 0);
+    spoor_client_destroy(other);
+    spoor_config_destroy(conf);
+    char path[128];
+    snprintf(path, sizeof path, "%s/lock", dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/cursor", dir);
+    unlink(path);
+    assert_int_equal(rmdir(dir), 0); /* no segment left behind */
+    mock_stop(m);
+}
+
 void spoor__uuid4(char out[37]); /* core/src/internal.h */
 
 /* Event ids come from a per-thread block of random bytes: a forked child must not
@@ -134,6 +171,7 @@ int main(void) {
         cmocka_unit_test(child_does_not_resend_parent_queue),
         cmocka_unit_test(fork_while_sending),
         cmocka_unit_test(child_ids_differ_from_parent),
+        cmocka_unit_test(child_leaves_the_spool_to_its_parent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

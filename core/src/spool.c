@@ -272,7 +272,7 @@ static int list_segments(spoor_spool_t *s) {
             rc = add_segment(s, first);
     }
     closedir(d);
-    qsort(s->segs, s->n_segs, sizeof *s->segs, cmp_u64);
+    if (s->n_segs) qsort(s->segs, s->n_segs, sizeof *s->segs, cmp_u64);
     return rc;
 }
 
