@@ -3,7 +3,8 @@
  * 1. enqueue: N track() calls of the seed's purchase event, 1 thread and 2 threads
  *    (nothing is sent while timing: flush_at and flush_interval are out of reach);
  * 2. delivered: N events through to a local HTTP server (tests/support's mock,
- *    libmicrohttpd), batches of 100, until flush() returns.
+ *    libmicrohttpd), batches of 100, until flush() returns;
+ * 3. enqueue with a spool, for each spool_sync policy (N/20 calls for "event").
  *   spoor-bench-core N --json SINK_URL MODE
  * ci/bench's form (tests/bench/peers): one run, one JSON line, the same columns as the
  * Python and Node runs. MODE run: N timed track() calls to the sink (batches of 100),
@@ -12,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ftw.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <spoor.h>
@@ -29,6 +32,8 @@ static double now_s(void) {
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static const char *spool_dir, *spool_sync; /* set: the clients use a spool */
+
 static spoor_client_t *client(const char *host, long n, const char *flush_at) {
     char qs[32];
     snprintf(qs, sizeof qs, "%ld", n + 1);
@@ -39,6 +44,7 @@ static spoor_client_t *client(const char *host, long n, const char *flush_at) {
     spoor_config_set(conf, "max_batch_events", "100");
     spoor_config_set(conf, "flush_interval", "1000s");
     spoor_config_set(conf, "log_level", "error");
+    if (spool_dir) spoor_config_set(conf, "spool_dir", spool_dir), spoor_config_set(conf, "spool_sync", spool_sync);
     spoor_client_t *c;
     if (spoor_client_new(&c, conf)) {
         fprintf(stderr, "client: %s\n", spoor_last_error());
@@ -127,6 +133,25 @@ static int json_run(long n, const char *sink, const char *mode) {
     return 0;
 }
 
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+/* The same measures with a spool in a fresh directory, per sync policy. */
+static void spool_rates(long n) {
+    static const char *const policies[] = {"none", "batch", "event"};
+    for (int p = 0; p < 3; p++) {
+        char dir[] = "/tmp/spoor-bench-spool-XXXXXX";
+        if (!mkdtemp(dir)) return;
+        spool_dir = dir, spool_sync = policies[p];
+        long m = p == 2 ? n / 20 : n; /* an fdatasync per call */
+        printf("enqueue with spool_sync=%-5s, 1 thread: %10.0f events/s (N = %ld)\n", policies[p], enqueue_rate(m, 1), m);
+        nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+    }
+    spool_dir = NULL;
+}
+
 int main(int argc, char **argv) {
     long n = argc > 1 ? atol(argv[1]) : 200000;
     if (argc > 4 && strcmp(argv[2], "--json") == 0) return json_run(n, argv[3], argv[4]);
@@ -150,5 +175,6 @@ int main(int argc, char **argv) {
     spoor_client_destroy(c);
     printf("server counted %zu events\n", mock_events_accepted(m));
     mock_stop(m);
+    spool_rates(n);
     return 0;
 }
