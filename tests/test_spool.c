@@ -130,6 +130,7 @@ static void kept_at_close_then_sent_by_next_client(void **state) {
     c = client_with(mock_url(m), "spool_dir", dir, NULL); /* nothing is sent twice */
     assert_int_equal(stats(c).replayed, 0);
     spoor_client_destroy(c);
+    assert_int_equal(segments(dir, NULL, 0), 0); /* an open and close with no events leaves no segment */
     mock_stop(m);
     remove_dir(dir);
 }

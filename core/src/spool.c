@@ -296,9 +296,10 @@ static spoor_err_t load(spoor_spool_t *s, int64_t now_ms, spoor_queue_t *q, spoo
     }
     if (ld.nomem) return spoor__error(SPOOR_ERR_NOMEM, "spool_dir: out of memory loading %s", s->dir);
     found->replayed = q->count;
-    s->cursor = ld.cursor;
     s->next_seq = ld.max_seq + 1 > ld.cursor ? ld.max_seq + 1 : ld.cursor;
     if (s->next_seq < 1) s->next_seq = 1;
+    /* Nothing unsettled: everything so far is (a missing cursor file is 0). */
+    s->cursor = q->count ? ld.cursor : s->next_seq;
     return SPOOR_OK;
 }
 
