@@ -118,6 +118,7 @@ class Collector:
             con.close()
 
     def stop(self):
+        """SIGTERM; its exit status (0 when it stopped cleanly; a sanitizer report is not 0)."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -126,6 +127,7 @@ class Collector:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+        return self.proc.returncode
 
 
 def dead_port():
@@ -150,11 +152,16 @@ class Suite:
         self.serial = 0
 
     def close(self):
-        self.col.stop()
+        rc = self.col.stop()
+        if rc != 0:
+            with open(os.path.join(self.work, "collector.log"), errors="replace") as f:
+                print("the collector exited %s:\n%s" % (rc, f.read()[-5000:]))
+            self.o.keep = True
         if self.o.keep:
             print("work directory kept: %s" % self.work)
         else:
             shutil.rmtree(self.work, ignore_errors=True)
+        return rc
 
     # -- sizes
 
@@ -175,6 +182,8 @@ class Suite:
         cmd = (shlex.split(self.o.wrap) if wrap and self.o.wrap else []) + [
             self.o.driver, "--host", host or self.col.url, "--n", str(n), "--prefix", prefix]
         conf = dict(BASE)
+        if n:  # at least 40 batches, so every scenario's list of faults is used up
+            conf["flush_at"] = conf["max_batch_events"] = str(max(10, min(500, n // 40)))
         conf.update(settings or {})
         for k, v in conf.items():
             cmd += ["--set", "%s=%s" % (k, v)]
@@ -401,6 +410,27 @@ class Suite:
                  s["dropped"] + s2["dropped"], s["failed"] + s2["failed"], t0,
                  "queued %d at close, replayed %d" % (s["queued"], s2["replayed"]))
 
+        # d) spool mode, 503 for longer than one run of retries: the batch is not failed;
+        # it rests retry_backoff_max and goes again, in the same client.
+        self.col.reset()
+        rest = 400
+        self.col.fault({"status": 503, "count": 7})
+        conf = dict(retry, spool_dir=self.spool_dir("rest"), retry_backoff_max=str(rest))
+        t0 = time.monotonic()
+        r = self.one(n, "s4d", conf, extra=["--close-timeout", "60000"])
+        self.expect_all_delivered(r, n, "s4d")
+        # Each run of attempts after a rest starts afresh: 2 + 2 + 1 retries.
+        eq(r["stats"]["retried"], 5, "stats.retried: retries within each run of attempts")
+        reqs = self.col.requests()
+        eq([q["status"] for q in reqs[:8]], [503] * 7 + [200], "the first batch's attempts")
+        gaps = [b["at"] - a["at"] for a, b in zip(reqs[:7], reqs[1:8])]
+        for k in (2, 5):  # after attempts 3 and 6, retry_limit 2 ran out
+            check(gaps[k] >= rest - 1, "a batch whose retries ran out rests retry_backoff_max", gaps=gaps)
+        c = self.col.counts()
+        eq((c["good"], c["bad"], c["duplicates"]), (n, 0, 0), "collector good, bad, duplicates")
+        self.row("4d 503 beyond retries, spool: rests, resent", r["accepted"], c["good"], c["duplicates"],
+                 r["stats"]["dropped"], r["stats"]["failed"], t0, "gaps between attempts %s ms" % gaps)
+
     def spool_lock(self, spool, conf, n):
         """While one driver holds the spool open, a second cannot open it. The holder
         points at a dead port, so what it replays stays in the spool."""
@@ -575,8 +605,14 @@ class Suite:
         newest = [i for i in range(n - qsize, n) if i not in idx]
         check(not newest, "the newest max_queue_size events were kept (drops take the oldest)",
               missing=len(newest), first=newest[:5])
-        self.row(name, r["accepted"], stored, c["duplicates"], s["dropped"], s["failed"], t0,
-                 "max_queue_size %d" % qsize)
+        note = "max_queue_size %d" % qsize
+        if spool:
+            # What was dropped or delivered is settled: the spool gives nothing back.
+            r2 = self.one(0, prefix, conf, extra=["--close-timeout", "10000"])
+            eq((r2["stats"].get("replayed"), r2["stats"]["requests"]), (0, 0),
+               "a later client on the same spool: replayed, requests")
+            note += "; the spool replays 0 afterwards"
+        self.row(name, r["accepted"], stored, c["duplicates"], s["dropped"], s["failed"], t0, note)
 
 
 SCENARIOS = {
@@ -662,10 +698,13 @@ def main():
                               (r["name"], r["sent"], r["stored"], r["dups"], r["dropped"], r["failed"], r["secs"],
                                r["note"]), flush=True)
     finally:
-        suite.close()
+        collector_rc = suite.close()
     print()
     print(table(suite.rows))
     print("\n%d failed, %.1f s" % (failed, time.monotonic() - t_all))
+    if collector_rc != 0:
+        print("FAILED: the collector exited %s" % collector_rc)
+        return 1
     if failed:
         return 1
     return 0 if any(r["status"] == "ok" for r in suite.rows) else 77
