@@ -1,6 +1,6 @@
 // producer.js: the Node side of the reliability suite's kill -9 scenario (run.py).
 //
-//   node producer.js PACKAGE_DIR HOST SPOOL_DIR N PREFIX PROGRESS
+//   node producer.js PACKAGE_DIR HOST SPOOL_DIR N PREFIX PROGRESS [SPOOL_SYNC]
 //
 // Sends N track events with eventIds PREFIX-0 .. PREFIX-(N-1) through the spoor
 // package at PACKAGE_DIR with a spool, writing "accepted A" (fs.writeSync: nothing
@@ -11,12 +11,12 @@
 const fs = require('fs');
 
 async function main() {
-  const [pkg, host, spoolDir, nText, prefix, progressText] = process.argv.slice(2);
+  const [pkg, host, spoolDir, nText, prefix, progressText, spoolSync = 'batch'] = process.argv.slice(2);
   const { Client } = require(pkg);
   const n = Number(nText), progress = Number(progressText);
   let client;
   try {
-    client = new Client({ host, spoolDir, flushAt: 500, maxBatchEvents: 500, flushInterval: 50,
+    client = new Client({ host, spoolDir, spoolSync, flushAt: 500, maxBatchEvents: 500, flushInterval: 50,
                           maxQueueSize: 1000000, retryBackoff: 10, retryBackoffMax: 100 });
   } catch (e) {
     if (e.code === 'NOT_SUPPORTED') {

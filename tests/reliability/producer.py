@@ -1,6 +1,6 @@
 """producer.py: the Python side of the reliability suite's kill -9 scenario (run.py).
 
-    python producer.py HOST SPOOL_DIR N PREFIX PROGRESS
+    python producer.py HOST SPOOL_DIR N PREFIX PROGRESS [SPOOL_SYNC]
 
 Sends N track events with eventIds PREFIX-0 .. PREFIX-(N-1) through spoor.Client
 with a spool, printing "accepted A" after every PROGRESS accepted events (one
@@ -17,8 +17,9 @@ import spoor
 
 def main() -> int:
     host, spool_dir, n, prefix, progress = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+    sync = sys.argv[6] if len(sys.argv) > 6 else "batch"
     try:
-        client = spoor.Client(host=host, spool_dir=spool_dir, flush_at=500, max_batch_events=500,
+        client = spoor.Client(host=host, spool_dir=spool_dir, spool_sync=sync, flush_at=500, max_batch_events=500,
                               flush_interval=0.05, max_queue_size=1000000, retry_backoff=0.01,
                               retry_backoff_max=0.1)
     except spoor.Error as e:
