@@ -7,6 +7,8 @@ export type JsonValue = string | number | boolean | null | Date | JsonValue[] | 
 export type JsonObject = { [key: string]: any };
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+/** When the spool is fsynced (the spoolSync option). */
+export type SpoolSync = 'none' | 'batch' | 'event';
 
 /** The outcome of events that left the queue (delivered, or why not). */
 export interface DeliveryReport {
@@ -54,7 +56,7 @@ export interface ClientOptions {
   maxBatchBytes?: number;
   /** Most bytes one serialised event may take (default 32768). */
   maxEventBytes?: number;
-  /** Most events waiting in memory; past it the oldest is dropped (default 10000). */
+  /** Most events waiting to be sent (in memory, and in the spool when one is set); past it the oldest is dropped (default 10000). */
   maxQueueSize?: number;
   /** Total time one HTTP request may take, ms (default 10000). */
   timeout?: number;
@@ -72,8 +74,22 @@ export interface ClientOptions {
   gzip?: boolean;
   /** HMAC-SHA256 signing secret: adds X-Spoor-Timestamp and X-Spoor-Signature. */
   secret?: string;
-  /** Durable on-disk queue (not available in this version of the core). */
+  /**
+   * Durable on-disk queue: a directory (created if missing) where every accepted event is
+   * written before the call resolves; a client that opens it later sends what was left
+   * (stats().replayed). With a spool, events whose retries run out on a network error,
+   * 5xx or 429 are kept rather than failed, and close() at its deadline leaves what is
+   * undelivered in the spool (stats().queued) instead of failing it. One client at a time:
+   * a spool another client holds (in this process or another) throws a ConfigError naming
+   * the directory and the holder's pid.
+   */
   spoolDir?: string;
+  /**
+   * When the spool is fsynced (default 'batch'): 'none' (left to the OS; survives a process
+   * crash), 'batch' (before each batch is sent) or 'event' (before each call resolves;
+   * survives a power cut).
+   */
+  spoolSync?: SpoolSync;
   /** Log at debug level: "[spoor] Event queued: purchase", ... */
   debug?: boolean;
   /** Least severe level logged (default 'warn'). */
@@ -165,6 +181,10 @@ export interface Stats {
   batches: number;
   requests: number;
   bytesSent: number;
+  /** Events a spool held from an earlier run, loaded when this client was created. */
+  replayed: number;
+  /** Damaged spool regions (torn or corrupt records) skipped when this client was created. */
+  spoolCorrupt: number;
 }
 
 export interface OptionInfo {

@@ -90,10 +90,17 @@ function renameKey(err) {
     // e.g. NOT_SUPPORTED for a key this build lacks: still a configuration error.
     err = Object.assign(new ConfigError(err.message, err.code, err.errno), { key: err.key });
   }
+  if (typeof err.key !== 'string') {
+    // An error from client creation (e.g. "spool_dir: /x is in use by another client
+    // (pid N); ...") names its key first: the option it is about.
+    const m = /^([a-z][a-z0-9_]*): /.exec(err.message);
+    if (m && [...properties().values()].some((p) => p.name === m[1])) err.key = m[1];
+  }
   const names = [...properties().values()].map((p) => p.name).filter((n) => n.includes('_'))
     .sort((a, b) => b.length - a.length);
   let msg = err.message;
-  for (const n of names) msg = msg.replace(new RegExp(`\\b${n}\\b`, 'g'), camel(n));
+  // A key's name, not the same letters inside a value such as a path ("/var/spool_dir").
+  for (const n of names) msg = msg.replace(new RegExp(`(?<![\\w/.-])${n}(?![\\w/.-])`, 'g'), camel(n));
   if (typeof err.key === 'string') {
     err.option = camel(err.key);
     if (!msg.includes(err.option)) msg = `${err.option}: ${msg}`;

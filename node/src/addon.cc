@@ -506,6 +506,8 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
     set("batches", s.batches);
     set("requests", s.requests);
     set("bytesSent", s.bytes_sent);
+    set("replayed", s.replayed);
+    set("spoolCorrupt", s.spool_corrupt);
     return o;
   }
 

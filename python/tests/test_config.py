@@ -24,7 +24,7 @@ GOOD: Dict[str, Any] = {
     "max_batch_events": 100, "max_batch_bytes": 65536, "max_event_bytes": 4096,
     "max_queue_size": 500, "timeout": 3, "connect_timeout": 1.5, "retry_limit": 0,
     "retry_backoff": 0.2, "retry_backoff_max": 2.0, "retry_after_max": 30, "gzip": True,
-    "secret": "s3cr3t", "spool_dir": None, "debug": True, "log_level": "info",
+    "secret": "s3cr3t", "spool_dir": "<tmp_path>/spool", "spool_sync": "event", "debug": True, "log_level": "info",
     "ca_path": "/etc/ssl/certs/ca-certificates.crt", "tls_verify": False,
     "proxy": "http://127.0.0.1:3128", "close_timeout": 1.0,
     "collection_schemas": {"purchase": {"totalprice": "number"}},
@@ -38,7 +38,7 @@ BAD: Dict[str, Any] = {
     "max_batch_bytes": 10, "max_event_bytes": 10**12, "max_queue_size": 0, "timeout": "10s!",
     "connect_timeout": float("inf"), "retry_limit": -1, "retry_backoff": -0.5,
     "retry_backoff_max": True, "retry_after_max": [], "gzip": "yes", "secret": 1.5,
-    "spool_dir": 3, "debug": 1, "log_level": "loud", "ca_path": 7, "tls_verify": "no",
+    "spool_dir": 3, "spool_sync": "always", "debug": 1, "log_level": "loud", "ca_path": 7, "tls_verify": "no",
     "proxy": 8, "close_timeout": -2, "collection_schemas": {"purchase": {"totalprice": "money"}},
     "binding": 9, "test_fixed_time": "not a time", "test_id_seed": -5,
 }
@@ -54,9 +54,11 @@ PARTNERS: Dict[str, Dict[str, Any]] = {"username": {"password": "p"}, "password"
 
 
 @pytest.mark.parametrize("key", sorted(GOOD))
-def test_good_value(key: str) -> None:
+def test_good_value(key: str, tmp_path: Any) -> None:
     config = {"host": "http://127.0.0.1:9", **PARTNERS.get(key, {})}
     config[key] = GOOD[key]
+    if key == "spool_dir":
+        config[key] = tmp_path / "spool"
     client = spoor.Client(**config)
     client.close(0)
 
@@ -307,7 +309,14 @@ def test_timedelta_duration(make_client: Callable[..., spoor.Client], collector:
     assert len(collector.wait_good(1, eventName="td", timeout=5)) == 1
 
 
-def test_spool_dir_not_available_yet(tmp_path: Any) -> None:
-    with pytest.raises(spoor.Error) as info:
-        spoor.Client(host="http://127.0.0.1:9", spool_dir=tmp_path)
-    assert info.value.code == "NOT_SUPPORTED" and "spool_dir" in str(info.value)
+def test_spool_dir_and_spool_sync(tmp_path: Any, collector: Collector) -> None:
+    spool = tmp_path / "a" / "b"  # created, parents too
+    assert PROPS["spool_dir"].type == "string" and PROPS["spool_sync"].type == "enum"
+    assert PROPS["spool_sync"].default == "batch"
+    client = spoor.Client(host=collector.url, api_key="test-key", secret="test-secret",
+                          spool_dir=spool, spool_sync="event")
+    client.track("sp", user_id="u", event_id="sp-1")
+    assert os.path.isdir(spool) and any(n.startswith("seg-") for n in os.listdir(spool))
+    client.close(5)
+    assert client.stats()["delivered"] == 1
+    assert [e["eventId"] for e in collector.wait_good(1, eventName="sp")] == ["sp-1"]

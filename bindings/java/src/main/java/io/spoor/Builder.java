@@ -137,9 +137,33 @@ public final class Builder {
         return set("secret", value);
     }
 
-    /** Durable on-disk queue (not available in this version: NOT_SUPPORTED). */
+    /**
+     * Durable on-disk queue: a directory (created with its parents if missing) where every
+     * accepted event is written before the call returns. A client that opens it later queues
+     * what an earlier run left there and sends it at once ({@link Stats#replayed}). With a
+     * spool, events whose retries run out on a network error, 5xx or 429 are kept rather than
+     * failed, and {@link Client#close(long)} at its deadline leaves what is undelivered in the
+     * spool ({@link Stats#queued}) and returns normally instead of throwing
+     * {@link TimeoutException}. One client per spool: {@link #build()} throws
+     * {@link ConfigException} (CONFIG_INVALID) naming the directory and the holder's pid when
+     * another client, in this process or another, holds it.
+     */
     public Builder spoolDir(String value) {
         return set("spoolDir", value);
+    }
+
+    /** {@link #spoolDir(String)} from a path. */
+    public Builder spoolDir(java.nio.file.Path value) {
+        return set("spoolDir", value == null ? null : value.toString());
+    }
+
+    /**
+     * When the spool is fsynced: "none" (left to the OS; survives a process crash), "batch"
+     * (the default: before each batch is sent) or "event" (before each call returns; survives
+     * a power cut). Any other value makes {@link #build()} throw {@link ConfigException}.
+     */
+    public Builder spoolSync(String value) {
+        return set("spoolSync", value);
     }
 
     /** Log at debug level. */

@@ -260,7 +260,9 @@ public final class Client implements AutoCloseable {
      * {@link ClosedException}; a second close does nothing.
      *
      * @param timeoutMs the deadline in milliseconds; negative uses close_timeout
-     * @throws TimeoutException events still queued at the deadline were reported failed (ABORTED)
+     * @throws TimeoutException events still queued at the deadline were reported failed (ABORTED);
+     *     with a spool (spoolDir) they stay in the spool instead, counted in
+     *     {@link Stats#queued}, and close returns normally
      */
     public void close(long timeoutMs) {
         call(() -> spoor.spoor_close(handle, clampMs(timeoutMs)));

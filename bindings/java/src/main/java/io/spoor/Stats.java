@@ -32,6 +32,10 @@ public final class Stats {
     public final long requests;
     /** Body bytes sent (after gzip). */
     public final long bytesSent;
+    /** Events a spool held from an earlier run, loaded when the client was created. */
+    public final long replayed;
+    /** Damaged spool regions (torn or corrupt records) skipped when the client was created. */
+    public final long spoolCorrupt;
 
     Stats(spoor_stats_t s) {
         accepted = s.getAccepted();
@@ -45,6 +49,8 @@ public final class Stats {
         batches = s.getBatches();
         requests = s.getRequests();
         bytesSent = s.getBytes_sent();
+        replayed = s.getReplayed();
+        spoolCorrupt = s.getSpool_corrupt();
     }
 
     /** The counters under the core's snake_case names, as the other bindings give them. */
@@ -61,6 +67,8 @@ public final class Stats {
         m.put("batches", batches);
         m.put("requests", requests);
         m.put("bytes_sent", bytesSent);
+        m.put("replayed", replayed);
+        m.put("spool_corrupt", spoolCorrupt);
         return m;
     }
 

@@ -194,9 +194,9 @@ class ClientTest {
         e = assertThrows(ConfigException.class, () -> new Client(Map.of("apiKey", "k")));
         assertTrue(e.getMessage().contains("host"), e.getMessage());
 
-        SpoorException s = assertThrows(SpoorException.class, () -> collector.client().spoolDir("/tmp/x").build());
-        assertEquals("NOT_SUPPORTED", s.getCode());
-        assertTrue(s.getMessage().contains("spool_dir"), s.getMessage());
+        e = assertThrows(ConfigException.class, () -> collector.client().spoolSync("always").build());
+        assertEquals("CONFIG_INVALID", e.getCode());
+        assertTrue(e.getMessage().contains("spool_sync") && e.getMessage().contains("always"), e.getMessage());
     }
 
     @Test
