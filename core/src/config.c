@@ -57,7 +57,7 @@ static const prop_t props[] = {
     {{"retry_after_max", D, "60000", "Longest Retry-After (ms) honoured from a 429; longer values are capped.", 0, DAY, 0}, OFF(retry_after_max_ms), NONE},
     {{"gzip", B, "false", "Compress request bodies with gzip.", 0, 1, 0}, OFF(gzip), NONE},
     {{"secret", S, "", "HMAC-SHA256 signing secret: adds X-Spoor-Timestamp and X-Spoor-Signature.", 0, 0, 1}, OFF(secret), NONE},
-    {{"spool_dir", S, "", "Durable on-disk queue: a directory (created if missing) where every accepted event is written before the call returns; a client that opens it later sends what was left. One client at a time.", 0, 0, 0}, OFF(spool_dir), NONE},
+    {{"spool_dir", S, "", "Durable on-disk queue: a directory (created if missing) where every accepted event is written before the call returns; a client that opens it later sends what was left. One client at a time; empty (the default) means no spool; a relative path is taken from the working directory.", 0, 0, 0}, OFF(spool_dir), NONE},
     {{"spool_sync", E, "batch", "When the spool is fsynced: none (the OS writes it; survives a process crash), batch (before each batch is sent) or event (before each call returns; survives a power cut).", 0, 0, 0}, OFF(spool_sync), CHOICES(sync_policies)},
     {{"debug", B, "false", "Log at debug level (same as log_level=debug).", 0, 1, 0}, OFF(debug), NONE},
     {{"log_level", E, "warn", "Least severe level logged: error, warn, info or debug.", 0, 0, 0}, OFF(log_level), CHOICES(log_levels)},

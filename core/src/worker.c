@@ -251,12 +251,15 @@ static void advance_cursor(spoor_client_t *c) {
 /* Put the unsettled tail of a batch back at the front of the queue to rest until
  * the next round of retries (c->lock held). Takes the items' events. */
 static void keep_for_later(spoor_client_t *c, spoor_item_t *items, size_t n) {
-    if (spoor__queue_unshift(&c->queue, items, n)) { /* no memory: they stay on disk for the next run */
+    if (spoor__queue_unshift(&c->queue, items, n)) { /* no memory to keep them: they fail, reported */
+        pthread_mutex_unlock(&c->lock);
+        spoor__report(c, SPOOR_ERR_NOMEM, 0, "out of memory keeping events for another round of retries", items, n);
         for (size_t i = 0; i < n; i++) free(items[i].json);
-        spoor__log(c, SPOOR_LOG_ERROR, "out of memory: %zu events stay in the spool for the next run only", n);
+        pthread_mutex_lock(&c->lock);
         return;
     }
     c->retry_pause_until = spoor__monotonic_ms() + c->conf.retry_backoff_max_ms;
+    if (items[n - 1].seq > c->kept_max_seq) c->kept_max_seq = items[n - 1].seq;
     spoor__enforce_queue_cap(c);
 }
 
@@ -291,6 +294,7 @@ void *spoor__worker_main(void *arg) {
             c->inflight = items;
             c->inflight_count = n;
             c->inflight_min_seq = items[0].seq;
+            if (items[0].seq <= c->kept_max_seq) c->stats.retried++; /* another round for kept events */
             pthread_mutex_unlock(&c->lock);
             spoor__spool_sync(c->spool); /* spool_sync=batch: on disk before it is sent */
             size_t settled = deliver(c, items, n);
