@@ -211,7 +211,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 struct MHD_Daemon *http_start(app_t *app, const struct sockaddr *addr, int ipv6) {
     unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-                     MHD_USE_ITC /* for MHD_quiesce_daemon */ | MHD_USE_ERROR_LOG;
+                     MHD_USE_ITC /* for MHD_quiesce_daemon */;
+    /* libmicrohttpd's own messages, e.g. one per injected cut; --quiet silences them too. */
+    if (!app->quiet) flags |= MHD_USE_ERROR_LOG;
     if (ipv6) flags |= MHD_USE_IPv6;
     return MHD_start_daemon(flags, 0, NULL, NULL, on_request, app,
                             MHD_OPTION_SOCK_ADDR, addr,
