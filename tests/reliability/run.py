@@ -554,8 +554,8 @@ class Suite:
         eq(c["bad"], 0, "collector bad")
         self.row("5 kill -9 %s (round %d, spool_sync %s)" % (producer, rnd + 1, sync), last, c["good"], c["duplicates"],
                  s["dropped"], s["failed"], t0,
-                 "killed at %d reported; %d stored before the restart; %s; the last restart replayed %s" %
-                 (last, before, second_kill, s.get("replayed")))
+                 "killed at %d reported; %d stored before the restart; %s; the last restart replayed %s"
+                 " (spool_corrupt %s)" % (last, before, second_kill, s.get("replayed"), s.get("spool_corrupt")))
 
     def kill_restart(self, spool, prefix, target):
         """Starts a restart on the spool and SIGKILLs it once the store holds `target`
@@ -581,9 +581,9 @@ class Suite:
                 proc.wait()
         return "restart 1 finished before its kill (exit %d)" % proc.returncode
 
-    def s6_fork(self):
+    def s6_fork(self, producer="c"):
         """fork() while sending: parent's and child's events arrive exactly once."""
-        if self.o.sanitized:
+        if self.o.sanitized and producer == "c":
             raise Skip("fork under TSan/ASan is not supported (as tests/test_fork)")
         n = self.n(20000, 100000)
         half = n // 2
@@ -599,7 +599,20 @@ class Suite:
             self.col.fault({"delayMs": 5, "count": 10000})  # batches in flight at the fork
             t0 = time.monotonic()
             prefix = "s6r%d" % rnd
-            lines, rc = self.driver(n, prefix, conf, extra=["--fork-at", str(half), "--child-n", str(half)])
+            if producer == "c":
+                lines, rc = self.driver(n, prefix, conf, extra=["--fork-at", str(half), "--child-n", str(half)])
+            else:  # os.fork() in a Python process
+                cmd = [self.o.python, os.path.join(HERE, "fork.py"), self.col.url, str(n), prefix]
+                if spool:
+                    cmd.append(conf["spool_dir"])
+                try:
+                    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                          timeout=self.timeout(120), preexec_fn=_die_with_parent)
+                except subprocess.TimeoutExpired:
+                    raise Fail("fork.py did not finish in time")
+                rc = proc.returncode
+                check(rc == 0, "fork.py", rc=rc, stderr=proc.stderr.decode()[-2000:])
+                lines = [json.loads(x) for x in proc.stdout.decode().splitlines() if x.startswith("{")]
             eq(rc, 0, "driver exit")
             by = {x["role"]: x for x in lines}
             eq(sorted(by), ["child", "parent"], "a parent and a child line")
@@ -624,7 +637,7 @@ class Suite:
                 eq((r2["stats"].get("replayed"), r2["stats"]["requests"]), (0, 0),
                    "a later client on the parent's spool: replayed, requests")
                 note += "; the parent's spool replays 0 afterwards"
-            self.row("6 fork under load (%s)" % ("spool" if spool else "round %d" % (rnd + 1)),
+            self.row("6 fork under load, %s (%s)" % (producer, "spool" if spool else "round %d" % (rnd + 1)),
                      p["accepted"] + ch["accepted"], c["good"], c["duplicates"], 0, 0, t0, note)
 
     def s7_overflow(self, spool=False):
@@ -701,7 +714,7 @@ def main():
     ap.add_argument("--driver", default=os.path.join(ROOT, "build/tests/reliability/spoor-reliability-driver"))
     ap.add_argument("--collector", default=os.path.join(ROOT, "build/tests/collector/spoor-collector"))
     ap.add_argument("--only", default="", help="comma-separated scenario numbers (default: all)")
-    ap.add_argument("--producers", default="c", help="scenario 5's producers: c,python,node")
+    ap.add_argument("--producers", default="c", help="producers of scenarios 5 (c,python,node) and 6 (c,python)")
     ap.add_argument("--python", default=os.path.join(ROOT, "build/venv-python/bin/python"))
     ap.add_argument("--node", default="node")
     ap.add_argument("--node-package", default=os.path.join(ROOT, "node"))
@@ -732,7 +745,13 @@ def main():
     try:
         for num in only:
             title, fn = SCENARIOS[num]
-            jobs = [(p, (lambda s, p=p: s.s5_kill(p))) for p in producers] if num == 5 else [("", fn)]
+            if num == 5:
+                jobs = [(p, (lambda s, p=p: s.s5_kill(p))) for p in producers]
+            elif num == 6:  # C fork(), Python os.fork(); Node has no fork
+                jobs = [(p, (lambda s, p=p: s.s6_fork(p))) for p in producers if p in ("c", "python")] or \
+                    [("c", lambda s: s.s6_fork("c"))]
+            else:
+                jobs = [("", fn)]
             for label, job in jobs:
                 name = "%d %s%s" % (num, title, " (%s)" % label if label else "")
                 print("== %s" % name, flush=True)
