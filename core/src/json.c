@@ -65,18 +65,51 @@ cJSON *spoor__json_parse(const char *text, size_t len, size_t max_bytes, int max
     return v;
 }
 
+/* The digits of u, right-aligned ending at end; returns where they start. */
+static char *digits_before(char *end, uint64_t u) {
+    do *--end = (char)('0' + u % 10); while (u /= 10);
+    return end;
+}
+
+/* A decimal with at most 15 significant digits and 9 after the point (99.99,
+ * 0.5, 1234.5678) is what %.15g would print, without printf: v * 10^k rounds to
+ * an integer r with r / 10^k == v exactly. Then the text r·10^-k reads back as
+ * v, and it is v rounded to 15 digits, so the slow path would print the same
+ * (fuzz_wire checks this). 0 when v is not such a number. */
+static int short_decimal(double v, char *out) {
+    static const double pow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    double a = v < 0 ? -v : v;
+    if (!(a >= 1e-4 && a < 1e14)) return 0;
+    for (int k = 1; k <= 9; k++) {
+        double scaled = a * pow10[k];
+        if (scaled >= 1e15) return 0;
+        double r = (double)(uint64_t)(scaled + 0.5);
+        if (r / pow10[k] != a) continue;
+        char buf[40], *end = buf + sizeof buf, *p = digits_before(end, (uint64_t)r);
+        while (end - p <= k) *--p = '0'; /* 0.05: a zero before the point */
+        char *o = out;
+        if (v < 0) *o++ = '-';
+        size_t whole = (size_t)(end - p) - (size_t)k;
+        memcpy(o, p, whole), o += whole;
+        *o++ = '.';
+        memcpy(o, p + whole, (size_t)k), o += k;
+        *o = 0;
+        return 1;
+    }
+    return 0;
+}
+
 void spoor__json_number(double v, char *out) {
     if (v != v || v - v != 0) { /* NaN, infinity: cannot come from parsed JSON */
         memcpy(out, "null", 5);
     } else if (v >= -9007199254740992.0 && v <= 9007199254740992.0 && v == (double)(int64_t)v) {
         int64_t i = (int64_t)v; /* integers by hand: most numbers are, and snprintf is slow */
-        char digits[24], *p = digits + sizeof digits;
-        uint64_t u = i < 0 ? (uint64_t)-i : (uint64_t)i;
-        *--p = '\0';
-        do *--p = (char)('0' + u % 10); while (u /= 10);
+        char digits[24], *end = digits + sizeof digits;
+        *--end = '\0';
+        char *p = digits_before(end, i < 0 ? (uint64_t)-i : (uint64_t)i);
         if (i < 0) *--p = '-';
         memcpy(out, p, (size_t)(digits + sizeof digits - p));
-    } else {
+    } else if (!short_decimal(v, out)) {
         for (int prec = 15; prec <= 17; prec++) {
             snprintf(out, 32, "%.*g", prec, v);
             if (strtod(out, NULL) == v) break;
@@ -113,30 +146,30 @@ static void put(writer_t *w, const char *s, size_t n) {
  * everything else (UTF-8 included) as it is. */
 static void put_string(writer_t *w, const char *s) {
     static const char hex[] = "0123456789abcdef";
+    /* 0: as it is; 'u': \u00XX; else the letter after the backslash. */
+    static const unsigned char escape[256] = {
+        'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'b', 't', 'n', 'u', 'f', 'r', 'u', 'u',
+        'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+        ['"'] = '"', ['\\'] = '\\'};
     if (!s) s = "";
-    need(w, strlen(s) + 2);
-    put(w, "\"", 1);
-    const char *run = s;
+    size_t len = strlen(s);
+    need(w, len * 6 + 2); /* room for the worst case: no bound checks below */
+    if (w->failed) return;
+    char *o = w->p + w->len;
+    *o++ = '"';
     for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        if (*c >= 32 && *c != '"' && *c != '\\') continue;
-        put(w, run, (size_t)((const char *)c - run));
-        char esc[6] = {'\\', 0};
-        size_t n = 2;
-        switch (*c) {
-        case '"': esc[1] = '"'; break;
-        case '\\': esc[1] = '\\'; break;
-        case '\b': esc[1] = 'b'; break;
-        case '\f': esc[1] = 'f'; break;
-        case '\n': esc[1] = 'n'; break;
-        case '\r': esc[1] = 'r'; break;
-        case '\t': esc[1] = 't'; break;
-        default: esc[1] = 'u', esc[2] = '0', esc[3] = '0', esc[4] = hex[*c >> 4], esc[5] = hex[*c & 15], n = 6;
+        unsigned char e = escape[*c];
+        if (!e) {
+            *o++ = (char)*c;
+        } else if (e != 'u') {
+            *o++ = '\\', *o++ = (char)e;
+        } else {
+            memcpy(o, "\\u00", 4), o += 4;
+            *o++ = hex[*c >> 4], *o++ = hex[*c & 15];
         }
-        put(w, esc, n);
-        run = (const char *)c + 1;
     }
-    put(w, run, strlen(run));
-    put(w, "\"", 1);
+    *o++ = '"';
+    w->len = (size_t)(o - w->p);
 }
 
 static void put_value(writer_t *w, const cJSON *v) {

@@ -17,17 +17,10 @@ static int is_nonempty_string(const cJSON *v) {
 }
 
 /* An optional string field: absent, or a non-empty string of at most 1024 bytes. */
-static int check_optional_string(const cJSON *obj, const char *key, char *err, size_t errsize) {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+static int check_optional_string(const cJSON *v, const char *key, char *err, size_t errsize) {
     if (!v) return 0;
     if (!is_nonempty_string(v)) FAIL("%s: must be a non-empty string", key);
     if (strlen(v->valuestring) > 1024) FAIL("%s: must be at most 1024 bytes", key);
-    return 0;
-}
-
-static int check_optional_object(const cJSON *obj, const char *key, char *err, size_t errsize) {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (v && !cJSON_IsObject(v)) FAIL("%s: must be an object", key);
     return 0;
 }
 
@@ -36,18 +29,26 @@ static int present(const cJSON *obj, const char *key) {
     return v && !cJSON_IsNull(v);
 }
 
-/* The identity fields are always type-checked; at least one is required unless
- * the payload is product ingestion (product_payload). */
-static int check_identity_fields(const cJSON *event, int product_payload, char *err, size_t errsize) {
-    static const char *const ids[] = {"userId", "anonymousId", "profileId"};
-    int have = 0;
-    for (int i = 0; i < 3; i++) {
-        if (check_optional_string(event, ids[i], err, errsize)) return -1;
-        if (cJSON_GetObjectItemCaseSensitive(event, ids[i])) have = 1;
+/* The top-level fields the rules look at, found in one pass over the event (the
+ * first of a repeated key, as cJSON_GetObjectItemCaseSensitive would). */
+enum { F_TYPE, F_EVENT_ID, F_TIMESTAMP, F_EVENT_NAME, F_SESSION_ID, F_ACCOUNT_ID, F_PAGE_ID, F_GROUP_ID,
+       F_PRODUCT_ID, F_USER_ID, F_ANONYMOUS_ID, F_PROFILE_ID, F_PROPERTIES, F_TRAITS, F_DATA, F_CONTEXT,
+       F_CONSENTS, N_FIELDS };
+static const char *const field_names[N_FIELDS] = {
+    "type", "eventId", "timestamp", "eventName", "sessionId", "accountId", "pageId", "groupId",
+    "productId", "userId", "anonymousId", "profileId", "properties", "traits", "data", "context", "consents"};
+
+static void gather(const cJSON *event, const cJSON *f[N_FIELDS]) {
+    memset(f, 0, N_FIELDS * sizeof *f);
+    for (const cJSON *v = event->child; v; v = v->next) {
+        if (!v->string) continue;
+        for (int i = 0; i < N_FIELDS; i++) {
+            if (!f[i] && v->string[0] == field_names[i][0] && !strcmp(v->string, field_names[i])) {
+                f[i] = v;
+                break;
+            }
+        }
     }
-    if (!have && !product_payload)
-        FAIL("userId: one of userId, anonymousId or profileId is required (unless productId is present)");
-    return 0;
 }
 
 int spoor__check_consents(const cJSON *consents, const char *field, char *err, size_t errsize) {
@@ -121,46 +122,47 @@ int spoor__check_schema(const cJSON *fields, const cJSON *schemas, const char *c
 
 int spoor__validate_event(const cJSON *event, const cJSON *schemas, char *err, size_t errsize) {
     if (!cJSON_IsObject(event)) FAIL("event: must be a JSON object");
-    const cJSON *type = cJSON_GetObjectItemCaseSensitive(event, "type");
+    const cJSON *f[N_FIELDS];
+    gather(event, f);
+    const cJSON *type = f[F_TYPE];
     int known = 0;
     for (int i = 0; cJSON_IsString(type) && spoor__event_types[i]; i++)
         if (!strcmp(type->valuestring, spoor__event_types[i])) known = 1;
     if (!known) FAIL("type: must be one of track, identify, group, page, record, profile, consent, product");
     const char *t = type->valuestring;
 
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(event, "eventId");
+    const cJSON *id = f[F_EVENT_ID];
     if (!is_nonempty_string(id)) FAIL("eventId: must be a non-empty string");
     if (strlen(id->valuestring) > 256) FAIL("eventId: must be at most 256 bytes");
-    const cJSON *ts = cJSON_GetObjectItemCaseSensitive(event, "timestamp");
+    const cJSON *ts = f[F_TIMESTAMP];
     int64_t ms;
     if (!cJSON_IsString(ts) || spoor__iso8601_parse(ts->valuestring, &ms))
         FAIL("timestamp: must be an ISO-8601 timestamp");
 
-    static const char *const strings[] = {"eventName", "sessionId", "accountId", "pageId", "groupId", "productId"};
-    for (int i = 0; i < 6; i++)
-        if (check_optional_string(event, strings[i], err, errsize)) return -1;
-    static const char *const objects[] = {"properties", "traits", "data", "context"};
-    for (int i = 0; i < 4; i++)
-        if (check_optional_object(event, objects[i], err, errsize)) return -1;
+    for (int i = F_EVENT_NAME; i <= F_PRODUCT_ID; i++)
+        if (check_optional_string(f[i], field_names[i], err, errsize)) return -1;
+    for (int i = F_PROPERTIES; i <= F_CONTEXT; i++)
+        if (f[i] && !cJSON_IsObject(f[i])) FAIL("%s: must be an object", field_names[i]);
 
     /* Product ingestion needs no identity: a product event, or a recordEvent whose
      * fields carry a productId (seed 001's product rule). */
-    const cJSON *props = cJSON_GetObjectItemCaseSensitive(event, "properties");
-    int product_payload = !strcmp(t, "product") || present(event, "productId") ||
-                          (!strcmp(t, "record") && present(props, "productId"));
-    if (check_identity_fields(event, product_payload, err, errsize)) return -1;
+    int product_payload = !strcmp(t, "product") || (f[F_PRODUCT_ID] && !cJSON_IsNull(f[F_PRODUCT_ID])) ||
+                          (!strcmp(t, "record") && present(f[F_PROPERTIES], "productId"));
+    /* The identity fields are always type-checked; one is required unless the
+     * payload is product ingestion. */
+    for (int i = F_USER_ID; i <= F_PROFILE_ID; i++)
+        if (check_optional_string(f[i], field_names[i], err, errsize)) return -1;
+    if (!f[F_USER_ID] && !f[F_ANONYMOUS_ID] && !f[F_PROFILE_ID] && !product_payload)
+        FAIL("userId: one of userId, anonymousId or profileId is required (unless productId is present)");
 
-    const cJSON *name = cJSON_GetObjectItemCaseSensitive(event, "eventName");
+    const cJSON *name = f[F_EVENT_NAME];
     if ((!strcmp(t, "track") || !strcmp(t, "record")) && !name) FAIL("eventName: is required for %s events", t);
-    if (!strcmp(t, "group") && !cJSON_GetObjectItemCaseSensitive(event, "groupId"))
-        FAIL("groupId: is required for group events");
-    if (!strcmp(t, "product") && !cJSON_GetObjectItemCaseSensitive(event, "productId"))
-        FAIL("productId: is required for product events");
-    const cJSON *consents = cJSON_GetObjectItemCaseSensitive(event, "consents");
+    if (!strcmp(t, "group") && !f[F_GROUP_ID]) FAIL("groupId: is required for group events");
+    if (!strcmp(t, "product") && !f[F_PRODUCT_ID]) FAIL("productId: is required for product events");
+    const cJSON *consents = f[F_CONSENTS];
     if (!strcmp(t, "consent") || consents)
         if (spoor__check_consents(consents, "consents", err, errsize)) return -1;
     if (!strcmp(t, "record"))
-        return spoor__check_schema(cJSON_GetObjectItemCaseSensitive(event, "properties"), schemas,
-                                   name->valuestring, "properties.", err, errsize);
+        return spoor__check_schema(f[F_PROPERTIES], schemas, name->valuestring, "properties.", err, errsize);
     return 0;
 }
