@@ -50,7 +50,10 @@ static void after_fork_parent(void) {
 static void reset_in_child(spoor_client_t *c) {
     spoor__queue_clear(&c->queue);
     spoor__queue_clear(&c->dropped);
-    c->inflight = NULL; /* the parent's worker owns that batch */
+    /* The batch the parent's worker was sending: the parent delivers it; this
+     * copy is the child's to free (its worker thread did not survive the fork). */
+    spoor__items_free(c->inflight, c->inflight_count);
+    c->inflight = NULL;
     c->inflight_count = 0;
     c->inflight_min_seq = 0;
     c->flush_target = 0;
