@@ -15,32 +15,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** The Java Client against the collector: what arrives, what is refused and why. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ClientTest {
-    private Collector collector;
-
-    @BeforeAll
-    void start() throws Exception {
-        collector = new Collector();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        collector.close();
-    }
-
-    @BeforeEach
-    void reset() throws Exception {
-        collector.reset();
-    }
-
+class ClientTest extends CollectorTest {
     /** Seed 000's purchase. */
     static Map<String, Object> purchase(String profileId) {
         Map<String, Object> e = new LinkedHashMap<>();

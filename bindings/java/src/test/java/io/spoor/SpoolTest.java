@@ -20,35 +20,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** spoolDir: events kept on disk while the server is down and replayed by the next client. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class SpoolTest {
-    private Collector collector;
-
-    @BeforeAll
-    void start() throws Exception {
-        collector = new Collector();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        collector.close();
-    }
-
-    @BeforeEach
-    void reset() throws Exception {
-        collector.reset();
-    }
-
+class SpoolTest extends CollectorTest {
     /** A loopback socket bound but not listening: connecting to its port is refused. */
     static Socket deadPort() throws IOException {
         Socket s = new Socket();
