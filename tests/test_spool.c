@@ -135,6 +135,33 @@ static void kept_at_close_then_sent_by_next_client(void **state) {
     remove_dir(dir);
 }
 
+/* Segments roll over every few MiB; the ones the cursor has passed are deleted
+ * while the client runs, not only at close. */
+static void settled_segments_are_deleted(void **state) {
+    (void)state;
+    char *dir = new_dir();
+    spoor_client_t *c = client_with(DOWN, "spool_dir", dir, "retry_limit", "0", "flush_at", "100000",
+                                    "flush_interval", "1000s", "max_queue_size", "100000", NULL);
+    char ev[2300];
+    for (int i = 0; i < 5000; i++) { /* about 11 MB */
+        snprintf(ev, sizeof ev, "{\"event\":\"e\",\"userId\":\"u\",\"eventId\":\"ev-%06d\",\"properties\":{\"pad\":\"%02000d\"}}", i, i);
+        assert_int_equal(spoor_track(c, ev), SPOOR_OK);
+    }
+    assert_int_equal(spoor_close(c, 0), SPOOR_OK);
+    spoor_client_destroy(c);
+    assert_true(segments(dir, NULL, 0) >= 3);
+    mock_server_t *m = mock_start();
+    c = client_with(mock_url(m), "spool_dir", dir, "max_queue_size", "100000", "max_batch_events", "500", NULL);
+    assert_int_equal(stats(c).replayed, 5000);
+    assert_int_equal(spoor_flush(c, 10000), SPOOR_OK);
+    assert_int_equal(mock_events_accepted(m), 5000);
+    assert_int_equal(segments(dir, NULL, 0), 1); /* only this client's own (empty) segment */
+    spoor_client_destroy(c);
+    assert_int_equal(segments(dir, NULL, 0), 0);
+    mock_stop(m);
+    remove_dir(dir);
+}
+
 static void one_client_per_spool(void **state) {
     (void)state;
     char *dir = new_dir();
@@ -393,6 +420,7 @@ int main(int argc, char **argv) {
     self_exe[n > 0 ? n : 0] = 0;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(kept_at_close_then_sent_by_next_client),
+        cmocka_unit_test(settled_segments_are_deleted),
         cmocka_unit_test(one_client_per_spool),
         cmocka_unit_test(kill_9_then_restart),
         cmocka_unit_test(torn_tail_is_skipped_and_counted),

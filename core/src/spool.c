@@ -281,6 +281,7 @@ static spoor_err_t load(spoor_spool_t *s, int64_t now_ms, spoor_queue_t *q, spoo
         return spoor__error(SPOOR_ERR_SYSTEM, "spool_dir: cannot list %s: %s", s->dir, strerror(errno));
     loader_t ld = {.q = q, .cursor = read_cursor(s), .now_ms = now_ms};
     for (size_t i = 0; i < s->n_segs && !ld.nomem; i++) {
+        if (i + 1 < s->n_segs && s->segs[i + 1] <= ld.cursor) continue; /* all settled: not even read */
         char name[32];
         segment_name(s->segs[i], name);
         char *path = path_in(s, name);
@@ -297,6 +298,9 @@ static spoor_err_t load(spoor_spool_t *s, int64_t now_ms, spoor_queue_t *q, spoo
     if (ld.nomem) return spoor__error(SPOOR_ERR_NOMEM, "spool_dir: out of memory loading %s", s->dir);
     found->replayed = q->count;
     s->next_seq = ld.max_seq + 1 > ld.cursor ? ld.max_seq + 1 : ld.cursor;
+    /* Never below a segment's name (an empty one, say, with the cursor file lost):
+     * the segment list must stay in order. */
+    if (s->n_segs && s->segs[s->n_segs - 1] > s->next_seq) s->next_seq = s->segs[s->n_segs - 1];
     if (s->next_seq < 1) s->next_seq = 1;
     /* Nothing unsettled: everything so far is (a missing cursor file is 0). */
     s->cursor = q->count ? ld.cursor : s->next_seq;
