@@ -6,20 +6,30 @@
 
 #include "json.h"
 
-int spoor__json_depth(const char *text, size_t len, int limit) {
-    int depth = 0, max = 0, in_string = 0;
-    for (size_t i = 0; i < len; i++) {
-        char ch = text[i];
-        if (in_string) {
-            if (ch == '\\') i++;
-            else if (ch == '"') in_string = 0;
-        } else if (ch == '"') {
-            in_string = 1;
-        } else if (ch == '{' || ch == '[') {
+int spoor__json_depth(const char *text, size_t len, int limit, int *nul_escape) {
+    /* One pass, table-driven: 1 marks what matters outside strings, 2 inside. */
+    static const unsigned char outside[256] = {['"'] = 1, ['{'] = 1, ['['] = 1, ['}'] = 1, [']'] = 1};
+    static const unsigned char inside[256] = {['"'] = 1, ['\\'] = 1};
+    const unsigned char *p = (const unsigned char *)text, *end = p + len;
+    int depth = 0, max = 0;
+    *nul_escape = 0;
+    while (p < end) {
+        while (p < end && !outside[*p]) p++;
+        if (p == end) break;
+        unsigned char ch = *p++;
+        if (ch == '{' || ch == '[') {
             if (++depth > max) max = depth;
             if (max > limit) return -1;
         } else if (ch == '}' || ch == ']') {
             depth--;
+        } else { /* a string: to its closing quote */
+            for (;;) {
+                while (p < end && !inside[*p]) p++;
+                if (p >= end) return max; /* unterminated: the parser says so */
+                if (*p++ == '"') break;
+                if (end - p >= 5 && !memcmp(p, "u0000", 5)) *nul_escape = 1;
+                p++; /* the escaped character */
+            }
         }
     }
     return max;
@@ -35,16 +45,15 @@ cJSON *spoor__json_parse(const char *text, size_t len, size_t max_bytes, int max
         snprintf(err, errsize, "%s: %zu bytes is over the limit of %zu", what, len, max_bytes);
         return NULL;
     }
-    if (spoor__json_depth(text, len, max_depth) < 0) {
+    int nul_escape;
+    if (spoor__json_depth(text, len, max_depth, &nul_escape) < 0) {
         snprintf(err, errsize, "%s: nested deeper than %d levels", what, max_depth);
         return NULL;
     }
     /* cJSON would cut a string at an escaped NUL: refuse it instead of losing data. */
-    for (const char *p = text; (p = memchr(p, '\\', (size_t)(text + len - p))) && p + 6 <= text + len; p += 2) {
-        if (p[1] == 'u' && p[2] == '0' && p[3] == '0' && p[4] == '0' && p[5] == '0') {
-            snprintf(err, errsize, "%s: strings must not contain NUL (\\u0000)", what);
-            return NULL;
-        }
+    if (nul_escape) {
+        snprintf(err, errsize, "%s: strings must not contain NUL (\\u0000)", what);
+        return NULL;
     }
     const char *end = NULL;
     cJSON *v = cJSON_ParseWithLengthOpts(text, len, &end, 0);

@@ -17,8 +17,9 @@
 cJSON *spoor__json_parse(const char *text, size_t len, size_t max_bytes, int max_depth,
                          const char *what, char *err, size_t errsize);
 
-/* The deepest nesting of objects and arrays in text, or -1 when it passes limit. */
-int spoor__json_depth(const char *text, size_t len, int limit);
+/* The deepest nesting of objects and arrays in text, or -1 when it passes limit;
+ * *nul_escape is set when a string holds \u0000. */
+int spoor__json_depth(const char *text, size_t len, int limit, int *nul_escape);
 
 /* Write v as compact JSON text, byte for byte what cJSON_PrintUnformatted writes,
  * except numbers: the shortest text that reads back as the same double (integers
