@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -158,6 +159,47 @@ static void settled_segments_are_deleted(void **state) {
     assert_int_equal(segments(dir, NULL, 0), 1); /* only this client's own (empty) segment */
     spoor_client_destroy(c);
     assert_int_equal(segments(dir, NULL, 0), 0);
+    mock_stop(m);
+    remove_dir(dir);
+}
+
+/* A write that fails (here: past RLIMIT_FSIZE, as on a full disk) refuses the
+ * call with an error; what was accepted before is intact and replayed, nothing
+ * torn is left behind. */
+static void failed_write_refuses_the_call(void **state) {
+    (void)state;
+    char *dir = new_dir();
+    spoor_client_t *c = client_with(DOWN, "spool_dir", dir, "retry_limit", "0", "flush_at", "100000",
+                                    "flush_interval", "1000s", "close_timeout", "0", NULL);
+    struct rlimit old, small = {64 * 1024, 64 * 1024};
+    getrlimit(RLIMIT_FSIZE, &old);
+    void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+    int accepted = 0;
+    spoor_err_t rc = SPOOR_OK;
+    for (int i = 0; i < 10000 && rc == SPOOR_OK; i++) {
+        char ev[400];
+        snprintf(ev, sizeof ev, "{\"event\":\"e\",\"userId\":\"u\",\"eventId\":\"ev-%06d\",\"properties\":{\"pad\":\"%0200d\"}}", i, i);
+        if ((rc = spoor_track(c, ev)) == SPOOR_OK) accepted++;
+    }
+    setrlimit(RLIMIT_FSIZE, &old);
+    signal(SIGXFSZ, old_handler);
+    assert_int_equal(rc, SPOOR_ERR_SYSTEM);
+    assert_non_null(strstr(spoor_last_error(), "spool: cannot write to"));
+    assert_non_null(strstr(spoor_last_error(), "the event was not accepted"));
+    assert_true(accepted > 100 && accepted < 400);
+    assert_int_equal(stats(c).accepted, (uint64_t)accepted);
+    assert_int_equal(spoor_close(c, 0), SPOOR_OK);
+    spoor_client_destroy(c);
+
+    mock_server_t *m = mock_start();
+    c = client_with(mock_url(m), "spool_dir", dir, NULL);
+    spoor_stats_t s = stats(c);
+    assert_int_equal(s.replayed, (uint64_t)accepted);
+    assert_int_equal(s.spool_corrupt, 0); /* the partial record was cut off again */
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    assert_int_equal(mock_events_accepted(m), (size_t)accepted);
+    spoor_client_destroy(c);
     mock_stop(m);
     remove_dir(dir);
 }
@@ -421,6 +463,7 @@ int main(int argc, char **argv) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(kept_at_close_then_sent_by_next_client),
         cmocka_unit_test(settled_segments_are_deleted),
+        cmocka_unit_test(failed_write_refuses_the_call),
         cmocka_unit_test(one_client_per_spool),
         cmocka_unit_test(kill_9_then_restart),
         cmocka_unit_test(torn_tail_is_skipped_and_counted),
