@@ -50,8 +50,9 @@ static cJSON *take(cJSON *msg, const char *key) {
     return v;
 }
 
+/* Keys are string literals: the CS forms keep a pointer instead of a copy. */
 static void put(cJSON *ev, const char *key, cJSON *v) {
-    if (v) cJSON_AddItemToObject(ev, key, v);
+    if (v) cJSON_AddItemToObjectCS(ev, key, v);
 }
 
 /* timestamp: ISO-8601 text, normalised to UTC milliseconds; or epoch milliseconds
@@ -81,7 +82,7 @@ static void lift_envelope(cJSON *src, cJSON *env) {
         cJSON *v = take(src, envelope[i]);
         if (v) {
             cJSON_Delete(cJSON_DetachItemFromObjectCaseSensitive(env, envelope[i]));
-            cJSON_AddItemToObject(env, envelope[i], v);
+            cJSON_AddItemToObjectCS(env, envelope[i], v);
         }
     }
 }
@@ -113,12 +114,20 @@ static spoor_err_t serialise(build_t *b, cJSON *ev, spoor_item_t *out) {
     spoor_client_t *c = b->c;
     if (spoor__validate_event(ev, c->schemas, b->err, sizeof b->err))
         return spoor__error(SPOOR_ERR_INVALID, "%s%s", b->prefix, b->err);
-    cJSON *ctx = cJSON_AddObjectToObject(ev, "context");
-    cJSON *lib = ctx ? cJSON_AddObjectToObject(ctx, "library") : NULL;
-    if (!lib || !cJSON_AddStringToObject(lib, "name", "spoor") ||
-        !cJSON_AddStringToObject(lib, "version", SPOOR_VERSION_STRING) ||
-        !cJSON_AddStringToObject(lib, "binding", c->conf.binding ? c->conf.binding : "c"))
+    /* References, not copies: every string here outlives the event tree. */
+    cJSON *ctx = cJSON_CreateObject(), *lib = cJSON_CreateObject();
+    cJSON *name = cJSON_CreateStringReference("spoor"), *version = cJSON_CreateStringReference(SPOOR_VERSION_STRING),
+          *binding = cJSON_CreateStringReference(c->conf.binding ? c->conf.binding : "c");
+    if (!ctx || !lib || !name || !version || !binding) {
+        cJSON *parts[] = {ctx, lib, name, version, binding};
+        for (size_t i = 0; i < 5; i++) cJSON_Delete(parts[i]);
         return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
+    }
+    put(ev, "context", ctx);
+    put(ctx, "library", lib);
+    put(lib, "name", name);
+    put(lib, "version", version);
+    put(lib, "binding", binding);
     /* Not cJSON_Print: it prints doubles with %1.15g and a loose round-trip check,
      * which changes values (0.30000000000000004 -> 0.3); see spoor__json_write. */
     size_t len;
@@ -236,7 +245,7 @@ spoor_err_t spoor__build_event(spoor_client_t *c, const char *op, const char *ty
     cJSON *ev = cJSON_CreateObject();
     if (!ev) { cJSON_Delete(id); rc = spoor__error(SPOOR_ERR_NOMEM, "out of memory"); goto done; }
     put(ev, "eventId", id);
-    cJSON_AddStringToObject(ev, "type", type);
+    put(ev, "type", cJSON_CreateString(type));
     put(ev, "eventName", name), name = NULL;
     static const char *const ids[] = {"userId", "anonymousId", "profileId", "sessionId", "accountId", "pageId"};
     for (int i = 0; i < 6; i++) put(ev, ids[i], take(env, ids[i]));
