@@ -43,6 +43,8 @@ static const case_t cases[] = {
     OK(TRACK, "{\"event\":\"e\",\"userId\":\"u1\",\"anonymousId\":null,\"properties\":null}", 0, 0, 1),
     BAD(TRACK, "{\"event\":", 0, 0, "track: not valid JSON"),
     BAD(TRACK, "[1,2]", 0, 0, "track: must be a JSON object"),
+    BAD(TRACK, "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"ok\":1.5,\"items\":[1,{\"big\":-1e400}]}}", 0, 0,
+        "track: properties.items[1].big: number out of range (a double holds up to about 1.8e308)"),
     BAD(TRACK, "{\"userId\":\"u1\"}", 0, 0, "event: must be a non-empty string"),
     BAD(TRACK, "{\"event\":\"\",\"userId\":\"u1\"}", 0, 0, "event: must be a non-empty string"),
     BAD(TRACK, "{\"event\":5,\"userId\":\"u1\"}", 0, 0, "event: must be a non-empty string"),

@@ -35,6 +35,30 @@ int spoor__json_depth(const char *text, size_t len, int limit, int *nul_escape) 
     return max;
 }
 
+static int is_finite(double d) { return d - d == 0; }
+
+/* Whether a number under v did not fit a double: cJSON reads 1e400 as infinity,
+ * which JSON cannot carry (it would go out as null). A plain walk first: the
+ * path is only spelled out for the error. */
+static int has_non_finite(const cJSON *v) {
+    for (const cJSON *c = v->child; c; c = c->next)
+        if ((cJSON_IsNumber(c) && !is_finite(c->valuedouble)) || (c->child && has_non_finite(c))) return 1;
+    return 0;
+}
+
+static void non_finite_path(const cJSON *v, char *path, size_t len, size_t size) {
+    int i = 0;
+    for (const cJSON *c = v->child; c; c = c->next, i++) {
+        int here = cJSON_IsNumber(c) && !is_finite(c->valuedouble);
+        if (!here && !(c->child && has_non_finite(c))) continue;
+        int n = c->string ? snprintf(path + len, size - len, "%s%s", len ? "." : "", c->string)
+                          : snprintf(path + len, size - len, "[%d]", i);
+        size_t end = n < 0 || len + (size_t)n >= size ? size - 1 : len + (size_t)n;
+        if (!here) non_finite_path(c, path, end, size);
+        return;
+    }
+}
+
 cJSON *spoor__json_parse(const char *text, size_t len, size_t max_bytes, int max_depth,
                          const char *what, char *err, size_t errsize) {
     if (!text) {
@@ -70,6 +94,14 @@ cJSON *spoor__json_parse(const char *text, size_t len, size_t max_bytes, int max
                      (size_t)(p - text));
             return NULL;
         }
+    }
+    if ((cJSON_IsNumber(v) && !is_finite(v->valuedouble)) || has_non_finite(v)) {
+        char path[256] = "";
+        non_finite_path(v, path, 0, sizeof path);
+        snprintf(err, errsize, "%s%s%s: number out of range (a double holds up to about 1.8e308)", what,
+                 *path ? ": " : "", path);
+        cJSON_Delete(v);
+        return NULL;
     }
     return v;
 }
@@ -109,7 +141,7 @@ static int short_decimal(double v, char *out) {
 }
 
 void spoor__json_number(double v, char *out) {
-    if (v != v || v - v != 0) { /* NaN, infinity: cannot come from parsed JSON */
+    if (v != v || v - v != 0) { /* NaN, infinity: spoor__json_parse refuses them */
         memcpy(out, "null", 5);
     } else if (v >= -9007199254740992.0 && v <= 9007199254740992.0 && v == (double)(int64_t)v) {
         int64_t i = (int64_t)v; /* integers by hand: most numbers are, and snprintf is slow */
