@@ -183,7 +183,6 @@ static spoor_err_t open_spool(spoor_client_t *c) {
     if (rc) return rc;
     c->stats.replayed = found.replayed;
     c->stats.spool_corrupt = found.corrupt;
-    c->spool_cursor = c->queue.count ? spoor__queue_front(&c->queue)->seq : c->next_seq;
     c->flush_target = c->next_seq - 1;
     spoor__enforce_queue_cap(c);
     return SPOOR_OK;

@@ -63,7 +63,6 @@ struct spoor_client_s {
     spoor_transport_t *transport;  /* touched only by the worker thread */
     spoor_transport_t *orphan_transport; /* a parent's, after fork: never used */
     spoor_spool_t *spool;          /* the durable queue (spool_dir), or NULL */
-    uint64_t spool_cursor;         /* the cursor last handed to the spool (worker) */
     int64_t retry_pause_until;     /* spool mode: kept events wait until then (monotonic ms) */
     uint64_t kept_max_seq;         /* spool mode: highest seq kept for another round of retries */
     int spool_forgotten;           /* a forked child dropped its parent's spool: warn once */

@@ -417,7 +417,7 @@ static void delete_settled(spoor_spool_t *s, uint64_t cursor, int all) {
 }
 
 void spoor__spool_settle(spoor_spool_t *s, uint64_t cursor) {
-    if (!s || cursor <= s->cursor) return;
+    if (cursor <= s->cursor) return;
     write_cursor(s, cursor);
     s->cursor = cursor;
     delete_settled(s, cursor, 0);
@@ -442,3 +442,5 @@ void spoor__spool_forget(spoor_spool_t *s) {
 }
 
 const char *spoor__spool_dir(const spoor_spool_t *s) { return s ? s->dir : ""; }
+
+uint64_t spoor__spool_cursor(const spoor_spool_t *s) { return s->cursor; }

@@ -83,6 +83,9 @@ void spoor__spool_sync(spoor_spool_t *s);
  * only settled records. Worker thread, client lock not held. */
 void spoor__spool_settle(spoor_spool_t *s, uint64_t cursor);
 
+/* The cursor as last written (or found at open). Worker thread: the only writer. */
+uint64_t spoor__spool_cursor(const spoor_spool_t *s);
+
 /* Close the spool and release its lock; when everything is settled
  * (cursor == next_seq) the segments are deleted too. NULL is a no-op. */
 void spoor__spool_close(spoor_spool_t *s);

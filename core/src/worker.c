@@ -241,8 +241,7 @@ static void advance_cursor(spoor_client_t *c) {
     if (front && front->seq < cursor) cursor = front->seq;
     if (dropped && dropped->seq < cursor) cursor = dropped->seq;
     if (c->inflight_count && c->inflight_min_seq < cursor) cursor = c->inflight_min_seq;
-    if (cursor <= c->spool_cursor) return;
-    c->spool_cursor = cursor;
+    if (cursor <= spoor__spool_cursor(c->spool)) return;
     pthread_mutex_unlock(&c->lock);
     spoor__spool_settle(c->spool, cursor);
     pthread_mutex_lock(&c->lock);
