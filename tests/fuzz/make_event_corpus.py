@@ -21,10 +21,9 @@ rewritten.
 import glob
 import json
 import os
-import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-VECTORS = os.path.join(ROOT, "tests", "conformance", "vectors")
+import corpus_files
+from corpus_files import VECTORS
 
 # fuzz_event.c's switch (data[0] % 11) and the argument each vector op passes there.
 OPS = {"track": (0, "options"), "record_event": (1, "event"), "profile": (2, "attributes"),
@@ -50,10 +49,7 @@ def dump(v):
 
 
 def main():
-    out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "tests", "fuzz", "corpus", "event")
-    os.makedirs(out_dir, exist_ok=True)
-    for old in glob.glob(os.path.join(out_dir, "vector-*")):
-        os.remove(old)
+    out_dir = corpus_files.fresh_dir("event", "vector-")
     seeds, seen = {}, set()
 
     def seed(name, op, text):
@@ -80,12 +76,7 @@ def main():
                 if feed[:1] in ("{", "<", "["):
                     seed(f"{name}-{i}", FEED, feed)
 
-    total = 0
-    for name, data in sorted(seeds.items()):
-        with open(os.path.join(out_dir, name), "wb") as f:
-            f.write(data)
-        total += len(data)
-    print(f"{len(seeds)} seeds, {total} bytes in {out_dir}")
+    corpus_files.write(seeds, out_dir)
 
 
 if __name__ == "__main__":

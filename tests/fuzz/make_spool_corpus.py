@@ -25,11 +25,10 @@ import glob
 import json
 import os
 import struct
-import sys
 import zlib
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-VECTORS = os.path.join(ROOT, "tests", "conformance", "vectors")
+import corpus_files
+from corpus_files import VECTORS
 MAGIC = b"SPR1"
 HEADER = 20
 ID_MAX = 256
@@ -85,10 +84,7 @@ def segment(events, first_seq=1):
 
 
 def main():
-    out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "tests", "fuzz", "corpus", "spool")
-    os.makedirs(out_dir, exist_ok=True)
-    for old in glob.glob(os.path.join(out_dir, "spool-*")):
-        os.remove(old)
+    out_dir = corpus_files.fresh_dir("spool", "spool-")
     seeds = {}
 
     def seed(name, data):
@@ -209,12 +205,7 @@ def main():
             mask = [0x00, 0x00, 0x55, 0xA5][mode] if kind % 2 else [0x00, 0x00, 0xFF, 0x3C][mode]
             seed(f"spool-roundtrip-m{mode}-k{kind}", bytes([ctl, mask]) + body[: 60 * nrec + 7 * kind] + bytes([kind * 37 % 256]))
 
-    total = 0
-    for name, data in sorted(seeds.items()):
-        with open(os.path.join(out_dir, name), "wb") as f:
-            f.write(data)
-        total += len(data)
-    print(f"{len(seeds)} seeds, {total} bytes in {out_dir}")
+    corpus_files.write(seeds, out_dir)
 
 
 if __name__ == "__main__":
