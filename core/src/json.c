@@ -7,7 +7,7 @@
 #include "json.h"
 
 int spoor__json_depth(const char *text, size_t len, int limit, int *nul_escape) {
-    /* One pass, table-driven: 1 marks what matters outside strings, 2 inside. */
+    /* One pass, table-driven: `outside` marks what matters outside strings, `inside` within them. */
     static const unsigned char outside[256] = {['"'] = 1, ['{'] = 1, ['['] = 1, ['}'] = 1, [']'] = 1};
     static const unsigned char inside[256] = {['"'] = 1, ['\\'] = 1};
     const unsigned char *p = (const unsigned char *)text, *end = p + len;
@@ -35,7 +35,7 @@ int spoor__json_depth(const char *text, size_t len, int limit, int *nul_escape) 
     return max;
 }
 
-static int is_finite(double d) { return d - d == 0; }
+static int is_finite(double d) { return d - d == 0; } /* false for NaN and infinities */
 
 /* Whether a number under v did not fit a double: cJSON reads 1e400 as infinity,
  * which JSON cannot carry (it would go out as null). A plain walk first: the
@@ -141,7 +141,7 @@ static int short_decimal(double v, char *out) {
 }
 
 void spoor__json_number(double v, char *out) {
-    if (v != v || v - v != 0) { /* NaN, infinity: spoor__json_parse refuses them */
+    if (!is_finite(v)) { /* NaN, infinity: spoor__json_parse refuses them */
         memcpy(out, "null", 5);
     } else if (v >= -9007199254740992.0 && v <= 9007199254740992.0 && v == (double)(int64_t)v) {
         int64_t i = (int64_t)v; /* integers by hand: most numbers are, and snprintf is slow */
