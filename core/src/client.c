@@ -8,6 +8,7 @@
 
 #include <curl/curl.h>
 
+#include "fastpath.h"
 #include "feed.h"
 #include "internal.h"
 #include "json.h"
@@ -331,6 +332,13 @@ static void queued_label(const char *type, const cJSON *msg, char *label, size_t
     snprintf(label, size, "%s", cJSON_IsString(name) ? name->valuestring : type);
 }
 
+/* Queue one built event (rc: how the build went). */
+static spoor_err_t enqueue_built(spoor_client_t *c, spoor_err_t rc, spoor_item_t *item) {
+    if (rc == SPOOR_OK) rc = spoor__enqueue_items(c, item, 1);
+    if (rc == SPOOR_OK) spoor__clear_error();
+    return rc;
+}
+
 /* Build and queue one message; takes msg. */
 static spoor_err_t enqueue_one(spoor_client_t *c, const char *op, const char *type, cJSON *msg) {
     char label[128] = "";
@@ -339,12 +347,14 @@ static spoor_err_t enqueue_one(spoor_client_t *c, const char *op, const char *ty
     spoor_item_t item;
     spoor_err_t rc = spoor__build_event(c, op, type, msg, "", &item);
     cJSON_Delete(msg);
-    if (rc == SPOOR_OK) rc = spoor__enqueue_items(c, &item, 1);
-    if (rc != SPOOR_OK) return rc;
-    if (debug) spoor__log(c, SPOOR_LOG_DEBUG, "Event queued: %s", label);
-    spoor__clear_error();
-    return SPOOR_OK;
+    if ((rc = enqueue_built(c, rc, &item)) == SPOOR_OK && debug)
+        spoor__log(c, SPOOR_LOG_DEBUG, "Event queued: %s", label);
+    return rc;
 }
+
+/* The one-pass build (fastpath.h) is tried first, except at debug level, whose
+ * "Event queued" line the general path writes. */
+static int fast_path_on(const spoor_client_t *c) { return c->conf.log_level < SPOOR_LOG_DEBUG; }
 
 static cJSON *message(void) { return cJSON_CreateObject(); }
 
@@ -390,6 +400,14 @@ spoor_err_t spoor_track_consents(spoor_client_t *c, const char *consents_json, c
 }
 
 spoor_err_t spoor_track(spoor_client_t *c, const char *options_json) {
+    spoor_err_t rc = spoor__check_open(c, "track");
+    if (rc) return rc;
+    size_t len = options_json ? strlen(options_json) : 0;
+    if (options_json && fast_path_on(c) && len <= event_arg_limit(c)) {
+        spoor_item_t item;
+        int fast = spoor__fast_track(c, options_json, len, &item);
+        if (fast != SPOOR__FAST_DECLINED) return enqueue_built(c, (spoor_err_t)fast, &item);
+    }
     return object_op(c, "track", "track", options_json);
 }
 
@@ -401,6 +419,12 @@ static spoor_err_t with_traits(spoor_client_t *c, const char *op, const char *ty
     if (!user_id || !*user_id) return spoor__error(SPOOR_ERR_INVALID, "userId: must be a non-empty string");
     if (!strcmp(type, "group") && (!group_id || !*group_id))
         return spoor__error(SPOOR_ERR_INVALID, "groupId: must be a non-empty string");
+    size_t len = json ? strlen(json) : 0;
+    if (fast_path_on(c) && len <= event_arg_limit(c)) {
+        spoor_item_t item;
+        int fast = spoor__fast_traits(c, type, user_id, group_id, name, json, len, &item);
+        if (fast != SPOOR__FAST_DECLINED) return enqueue_built(c, (spoor_err_t)fast, &item);
+    }
     if ((rc = parse_arg(json, json_key, 0, 1, event_arg_limit(c), &obj))) return rc;
     cJSON *msg = message();
     add_string(msg, "userId", user_id);

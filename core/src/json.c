@@ -158,13 +158,7 @@ void spoor__json_number(double v, char *out) {
     }
 }
 
-typedef struct {
-    char *p;
-    size_t len, cap;
-    int failed;
-} writer_t;
-
-static void need(writer_t *w, size_t n) {
+static void need(spoor_jbuf_t *w, size_t n) {
     if (w->failed || w->len + n < w->cap) return;
     size_t cap = w->cap * 2 > w->len + n + 1 ? w->cap * 2 : w->len + n + 1;
     char *grown = realloc(w->p, cap);
@@ -176,7 +170,7 @@ static void need(writer_t *w, size_t n) {
     w->cap = cap;
 }
 
-static void put(writer_t *w, const char *s, size_t n) {
+void spoor__jbuf_put(spoor_jbuf_t *w, const char *s, size_t n) {
     need(w, n);
     if (w->failed) return;
     memcpy(w->p + w->len, s, n);
@@ -185,7 +179,7 @@ static void put(writer_t *w, const char *s, size_t n) {
 
 /* cJSON's string escaping: \" \\ \b \f \n \r \t, other bytes below 0x20 as \u00XX,
  * everything else (UTF-8 included) as it is. */
-static void put_string(writer_t *w, const char *s) {
+void spoor__jbuf_string(spoor_jbuf_t *w, const char *s) {
     static const char hex[] = "0123456789abcdef";
     /* 0: as it is; 'u': \u00XX; else the letter after the backslash. */
     static const unsigned char escape[256] = {
@@ -213,46 +207,46 @@ static void put_string(writer_t *w, const char *s) {
     w->len = (size_t)(o - w->p);
 }
 
-static void put_value(writer_t *w, const cJSON *v) {
+static void put_value(spoor_jbuf_t *w, const cJSON *v) {
     char num[32];
     switch (v->type & 0xff) {
-    case cJSON_False: put(w, "false", 5); break;
-    case cJSON_True: put(w, "true", 4); break;
-    case cJSON_NULL: put(w, "null", 4); break;
+    case cJSON_False: spoor__jbuf_put(w, "false", 5); break;
+    case cJSON_True: spoor__jbuf_put(w, "true", 4); break;
+    case cJSON_NULL: spoor__jbuf_put(w, "null", 4); break;
     case cJSON_Number:
         spoor__json_number(v->valuedouble, num);
-        put(w, num, strlen(num));
+        spoor__jbuf_put(w, num, strlen(num));
         break;
-    case cJSON_String: put_string(w, v->valuestring); break;
-    case cJSON_Raw: if (v->valuestring) put(w, v->valuestring, strlen(v->valuestring)); break;
+    case cJSON_String: spoor__jbuf_string(w, v->valuestring); break;
+    case cJSON_Raw: if (v->valuestring) spoor__jbuf_put(w, v->valuestring, strlen(v->valuestring)); break;
     case cJSON_Array:
     case cJSON_Object: {
         int object = (v->type & 0xff) == cJSON_Object;
-        put(w, object ? "{" : "[", 1);
+        spoor__jbuf_put(w, object ? "{" : "[", 1);
         for (const cJSON *c = v->child; c; c = c->next) {
-            if (c != v->child) put(w, ",", 1);
+            if (c != v->child) spoor__jbuf_put(w, ",", 1);
             if (object) {
-                put_string(w, c->string);
-                put(w, ":", 1);
+                spoor__jbuf_string(w, c->string);
+                spoor__jbuf_put(w, ":", 1);
             }
             put_value(w, c);
         }
-        put(w, object ? "}" : "]", 1);
+        spoor__jbuf_put(w, object ? "}" : "]", 1);
         break;
     }
-    default: put(w, "null", 4); break; /* cJSON_Invalid: never in a built event */
+    default: spoor__jbuf_put(w, "null", 4); break; /* cJSON_Invalid: never in a built event */
     }
 }
 
 char *spoor__json_write(const cJSON *v, size_t *len) { return spoor__json_write_tail(v, NULL, len); }
 
 char *spoor__json_write_tail(const cJSON *v, const char *tail, size_t *len) {
-    writer_t w = {.p = malloc(512), .cap = 512};
+    spoor_jbuf_t w = {.p = malloc(512), .cap = 512};
     if (!w.p) return NULL;
     put_value(&w, v);
-    put(&w, "", 1); /* NUL */
+    spoor__jbuf_put(&w, "", 1); /* NUL */
     size_t json_len = w.len - 1;
-    if (tail) put(&w, tail, strlen(tail) + 1);
+    if (tail) spoor__jbuf_put(&w, tail, strlen(tail) + 1);
     if (w.failed) {
         free(w.p);
         return NULL;

@@ -30,6 +30,19 @@ char *spoor__json_write(const cJSON *v, size_t *len);
  * allocation for an event and its id: see SPOOR_ITEM_ID). */
 char *spoor__json_write_tail(const cJSON *v, const char *tail, size_t *len);
 
+/* A growing buffer that JSON text is written into: the event writer's, and the
+ * one-pass builder's (fastpath.c). `failed` is set when growing it failed; later
+ * writes then do nothing. Start it with a malloc'd p of cap bytes. */
+typedef struct {
+    char *p;
+    size_t len, cap;
+    int failed;
+} spoor_jbuf_t;
+void spoor__jbuf_put(spoor_jbuf_t *w, const char *s, size_t n);
+/* s as a JSON string, escaped as cJSON escapes it (\" \\ \b \f \n \r \t, other
+ * bytes below 0x20 as \u00XX, all else as it is). */
+void spoor__jbuf_string(spoor_jbuf_t *w, const char *s);
+
 /* The number text described above into out (at least 32 bytes). */
 void spoor__json_number(double v, char *out);
 

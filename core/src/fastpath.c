@@ -1,0 +1,283 @@
+/* fastpath.c: the common calls built in one pass (see fastpath.h for the contract).
+ *
+ * "Canonical" below means: the bytes the event writer (json.c) would write for the
+ * value cJSON parses from them. A canonical value is copied as it is; the rest is
+ * declined. Nothing here fails a call that the general path would accept. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fastpath.h"
+#include "json.h"
+#include "timefmt.h"
+
+/* A string's bytes the writer copies as they are: all but '"', '\\' and below 0x20. */
+static const unsigned char plain[256] = {[32 ... 33] = 1, [35 ... 91] = 1, [93 ... 255] = 1};
+
+/* A canonical string from its opening quote: plain bytes and the seven two-letter
+ * escapes, which the writer spells the same way (\u escapes it would not). Returns
+ * the byte after the closing quote, or NULL. *escaped is set when one was seen. */
+static const char *scan_string(const char *p, const char *end, int *escaped) {
+    for (p++;;) {
+        while (p < end && plain[(unsigned char)*p]) p++;
+        if (p >= end) return NULL;
+        if (*p == '"') return p + 1;
+        if (*p != '\\' || end - p < 2) return NULL; /* a raw control byte, or a cut escape */
+        switch (p[1]) {
+        case '"': case '\\': case 'b': case 'f': case 'n': case 'r': case 't': break;
+        default: return NULL;
+        }
+        *escaped = 1;
+        p += 2;
+    }
+}
+
+static int is_digit(char ch) { return ch >= '0' && ch <= '9'; }
+
+/* A canonical number: an integer of at most 15 digits (exact in a double, written
+ * back as the same digits) other than -0, or a decimal of at most 15 digits, 9 of
+ * them after the point, that the writer spells the same way. Its double is r/10^k,
+ * which IEEE division rounds exactly as strtod does (both operands are exact).
+ * Exponents, and longer numbers, are declined. */
+static const char *scan_number(const char *p, const char *end) {
+    static const double pow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    const char *start = p;
+    int neg = *p == '-', digits = 0, k = 0;
+    uint64_t r = 0;
+    if (neg) p++;
+    if (p >= end || !is_digit(*p)) return NULL;
+    if (*p == '0') {
+        p++, digits = 1;
+    } else {
+        for (; p < end && is_digit(*p); p++, digits++) r = r * 10 + (uint64_t)(*p - '0');
+    }
+    if (p < end && *p == '.') {
+        for (p++; p < end && is_digit(*p); p++, digits++, k++) r = r * 10 + (uint64_t)(*p - '0');
+        if (k == 0 || k > 9) return NULL;
+    }
+    if (digits > 15 || (p < end && (*p == 'e' || *p == 'E'))) return NULL;
+    if (k == 0) return neg && r == 0 ? NULL : p;
+    double v = (double)r / pow10[k];
+    char text[32];
+    spoor__json_number(neg ? -v : v, text);
+    size_t n = (size_t)(p - start);
+    return strlen(text) == n && !memcmp(text, start, n) ? p : NULL;
+}
+
+/* A canonical value of any kind, nested at most SPOOR_JSON_MAX_DEPTH levels deep
+ * counting the argument's own object as 1 (depth is this value's level). */
+static const char *scan_value(const char *p, const char *end, int depth) {
+    int escaped = 0;
+    if (p >= end) return NULL;
+    switch (*p) {
+    case '"': return scan_string(p, end, &escaped);
+    case 't': return end - p >= 4 && !memcmp(p, "true", 4) ? p + 4 : NULL;
+    case 'f': return end - p >= 5 && !memcmp(p, "false", 5) ? p + 5 : NULL;
+    case 'n': return end - p >= 4 && !memcmp(p, "null", 4) ? p + 4 : NULL;
+    case '{':
+    case '[': {
+        char close = *p == '{' ? '}' : ']';
+        if (depth > SPOOR_JSON_MAX_DEPTH) return NULL;
+        if (++p < end && *p == close) return p + 1;
+        for (;;) {
+            if (close == '}') {
+                if (p >= end || *p != '"' || !(p = scan_string(p, end, &escaped)) || p >= end || *p != ':')
+                    return NULL;
+                p++;
+            }
+            if (!(p = scan_value(p, end, depth + 1)) || p >= end) return NULL;
+            if (*p == close) return p + 1;
+            if (*p++ != ',') return NULL;
+        }
+    }
+    default: return scan_number(p, end);
+    }
+}
+
+/* A value's canonical JSON text, or (quote) a string's content that needs no
+ * escaping, to be written between quotes. n == 0: absent. */
+typedef struct {
+    const char *p;
+    size_t n;
+    int quote;
+} span_t;
+
+/* The parts of an event, in the order the writer puts them (event.c). */
+enum { P_NAME, P_USER_ID, P_ANONYMOUS_ID, P_PROFILE_ID, P_SESSION_ID, P_ACCOUNT_ID, P_PAGE_ID,
+       P_PROPERTIES, P_TRAITS, P_GROUP_ID, N_PARTS };
+static const char *const part_keys[N_PARTS] = {
+    "\"eventName\":", "\"userId\":", "\"anonymousId\":", "\"profileId\":", "\"sessionId\":",
+    "\"accountId\":", "\"pageId\":", "\"properties\":", "\"traits\":", "\"groupId\":"};
+
+typedef struct {
+    span_t part[N_PARTS];
+    const char *event_id; /* its content, with no escapes; NULL: a new one */
+    size_t event_id_len;
+    int has_ms;           /* the timestamp given, as epoch ms; else now */
+    int64_t ms;
+} parts_t;
+
+/* A span holding a canonical JSON string of 1..max content bytes: the rules for
+ * the wire's string fields (the content is at least as long as what it decodes to). */
+static int string_within(span_t s, size_t max) {
+    return s.p[0] == '"' && s.n >= 3 && s.n - 2 <= max;
+}
+
+/* A C string the writer copies as it is, of 1..max bytes, as a quoted span. */
+static int clean_string(const char *s, size_t max, span_t *out) {
+    size_t n = 0;
+    while (n <= max && plain[(unsigned char)s[n]]) n++;
+    if (n == 0 || n > max || s[n]) return 0;
+    *out = (span_t){s, n, 1};
+    return 1;
+}
+
+/* The given timestamp: a string without escapes that parses as ISO-8601. Epoch
+ * milliseconds and the rest go the general way. */
+static int given_timestamp(span_t s, parts_t *pt) {
+    char iso[64];
+    if (s.p[0] != '"' || s.n - 2 >= sizeof iso || memchr(s.p, '\\', s.n)) return 0;
+    memcpy(iso, s.p + 1, s.n - 2);
+    iso[s.n - 2] = '\0';
+    if (spoor__iso8601_parse(iso, &pt->ms)) return 0;
+    pt->has_ms = 1;
+    return 1;
+}
+
+/* The keys a track argument may hold, and where each goes (-1: eventId, -2: timestamp). */
+static const struct {
+    const char *key;
+    size_t len;
+    int part;
+} track_keys[] = {
+    {"event", 5, P_NAME},          {"userId", 6, P_USER_ID},       {"properties", 10, P_PROPERTIES},
+    {"anonymousId", 11, P_ANONYMOUS_ID}, {"profileId", 9, P_PROFILE_ID}, {"eventId", 7, -1},
+    {"timestamp", 9, -2},          {"sessionId", 9, P_SESSION_ID}, {"accountId", 9, P_ACCOUNT_ID},
+    {"pageId", 6, P_PAGE_ID}};
+#define N_TRACK_KEYS (sizeof track_keys / sizeof track_keys[0])
+
+/* Write the event (see event.c for the order) and its eventId after it, as
+ * spoor__build_event would. The id and the clock are read only here, after every
+ * check: a declined call must not use up a test id or a clock reading. */
+static int write_event(spoor_client_t *c, const char *type, parts_t *pt, size_t hint, spoor_item_t *out) {
+    char uuid[37], iso[SPOOR_ISO_LEN];
+    spoor_jbuf_t w = {.p = malloc(hint + 320), .cap = hint + 320};
+    if (!w.p) return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
+    const char *id = pt->event_id;
+    if (!id) {
+        spoor__client_new_id(c, uuid);
+        id = uuid;
+    }
+    spoor__jbuf_put(&w, "{\"eventId\":", 11);
+    if (pt->event_id) {
+        spoor__jbuf_put(&w, "\"", 1);
+        spoor__jbuf_put(&w, id, pt->event_id_len);
+        spoor__jbuf_put(&w, "\"", 1);
+    } else {
+        spoor__jbuf_string(&w, id); /* an id callback's text is escaped like any other */
+    }
+    spoor__jbuf_put(&w, ",\"type\":\"", 9);
+    spoor__jbuf_put(&w, type, strlen(type));
+    spoor__jbuf_put(&w, "\"", 1);
+    for (int i = 0; i < N_PARTS; i++) {
+        span_t s = pt->part[i];
+        if (i == P_PROPERTIES) { /* the timestamp goes before the properties */
+            spoor__iso8601_format(pt->has_ms ? pt->ms : spoor__client_now_ms(c), iso);
+            spoor__jbuf_put(&w, ",\"timestamp\":\"", 14);
+            spoor__jbuf_put(&w, iso, strlen(iso));
+            spoor__jbuf_put(&w, "\"", 1);
+        }
+        if (!s.n) continue;
+        spoor__jbuf_put(&w, ",", 1);
+        spoor__jbuf_put(&w, part_keys[i], strlen(part_keys[i]));
+        if (s.quote) spoor__jbuf_put(&w, "\"", 1);
+        spoor__jbuf_put(&w, s.p, s.n);
+        if (s.quote) spoor__jbuf_put(&w, "\"", 1);
+    }
+    static const char library[] =
+        ",\"context\":{\"library\":{\"name\":\"spoor\",\"version\":\"" SPOOR_VERSION_STRING "\",\"binding\":";
+    spoor__jbuf_put(&w, library, sizeof library - 1);
+    spoor__jbuf_string(&w, c->conf.binding ? c->conf.binding : "c");
+    spoor__jbuf_put(&w, "}}}", 4); /* with the NUL */
+    size_t len = w.len - 1;
+    if (pt->event_id) {
+        spoor__jbuf_put(&w, id, pt->event_id_len);
+        spoor__jbuf_put(&w, "", 1);
+    } else {
+        spoor__jbuf_put(&w, id, strlen(id) + 1);
+    }
+    if (w.failed) {
+        free(w.p);
+        return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
+    }
+    if ((int64_t)len > c->conf.max_event_bytes) {
+        free(w.p);
+        return spoor__error(SPOOR_ERR_TOO_LARGE, "event: serialises to %zu bytes, over max_event_bytes (%lld)",
+                            len, (long long)c->conf.max_event_bytes);
+    }
+    memset(out, 0, sizeof *out);
+    out->json = w.p;
+    out->len = len;
+    return SPOOR_OK;
+}
+
+/* Identity: one of userId, anonymousId, profileId (no product payload here). */
+static int has_identity(const parts_t *pt) {
+    return pt->part[P_USER_ID].n || pt->part[P_ANONYMOUS_ID].n || pt->part[P_PROFILE_ID].n;
+}
+
+int spoor__fast_track(spoor_client_t *c, const char *text, size_t len, spoor_item_t *out) {
+    const char *p = text, *end = text + len;
+    parts_t pt;
+    unsigned seen = 0;
+    memset(&pt, 0, sizeof pt);
+    if (len < 2 || *p++ != '{' || *p == '}') return SPOOR__FAST_DECLINED;
+    for (;;) {
+        int escaped = 0;
+        const char *key = p + 1, *value;
+        if (p >= end || *p != '"' || !(p = scan_string(p, end, &escaped)) || escaped || p >= end || *p++ != ':')
+            return SPOOR__FAST_DECLINED;
+        size_t key_len = (size_t)(p - 2 - key), i = 0;
+        while (i < N_TRACK_KEYS && (track_keys[i].len != key_len || memcmp(track_keys[i].key, key, key_len))) i++;
+        /* Unknown and repeated keys are errors or first-wins cases: not ours. */
+        if (i == N_TRACK_KEYS || (seen & (1u << i))) return SPOOR__FAST_DECLINED;
+        seen |= 1u << i;
+        value = p;
+        if (!(p = scan_value(p, end, 2)) || p >= end || *value == 'n') return SPOOR__FAST_DECLINED;
+        span_t s = {value, (size_t)(p - value), 0};
+        int part = track_keys[i].part;
+        if (part == -1) { /* eventId: at most 256 bytes; no escapes, as it is also stored decoded */
+            if (!string_within(s, 256) || memchr(s.p, '\\', s.n)) return SPOOR__FAST_DECLINED;
+            pt.event_id = s.p + 1, pt.event_id_len = s.n - 2;
+        } else if (part == -2) {
+            if (!given_timestamp(s, &pt)) return SPOOR__FAST_DECLINED;
+        } else if (part == P_PROPERTIES ? *value != '{' : !string_within(s, 1024)) {
+            return SPOOR__FAST_DECLINED;
+        } else {
+            pt.part[part] = s;
+        }
+        if (*p == '}') break;
+        if (*p++ != ',') return SPOOR__FAST_DECLINED;
+    }
+    if (p + 1 != end || !pt.part[P_NAME].n || !has_identity(&pt)) return SPOOR__FAST_DECLINED;
+    return write_event(c, "track", &pt, len, out);
+}
+
+int spoor__fast_traits(spoor_client_t *c, const char *type, const char *user_id, const char *group_id,
+                       const char *name, const char *json, size_t len, spoor_item_t *out) {
+    parts_t pt;
+    memset(&pt, 0, sizeof pt);
+    int page = !strcmp(type, "page");
+    if (!clean_string(user_id, 1024, &pt.part[P_USER_ID]) ||
+        (group_id && !clean_string(group_id, 1024, &pt.part[P_GROUP_ID])) ||
+        (name && !clean_string(name, 1024, &pt.part[P_NAME])))
+        return SPOOR__FAST_DECLINED;
+    span_t obj = {"{}", 2, 0}; /* absent: an empty object, as the general path gives */
+    if (json) {
+        const char *end = scan_value(json, json + len, 1);
+        if (*json != '{' || end != json + len) return SPOOR__FAST_DECLINED;
+        obj = (span_t){json, len, 0};
+    }
+    pt.part[page ? P_PROPERTIES : P_TRAITS] = obj;
+    return write_event(c, type, &pt, len, out);
+}
