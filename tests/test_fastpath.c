@@ -62,6 +62,30 @@ static const char *const track_args[] = {
     NULL,
 };
 
+/* Fields for recordEvent: envelope keys lifted from anywhere among them. */
+static const char *const record_args[] = {
+    "{\"items\":[{\"item name\":\"item 1\",\"price\":20}],\"totalprice\":35,\"ispaid\":true,\"timestamp\":1795428000000,"
+    "\"fixed.name\":\"John Smith\",\"profileId\":\"user_123\",\"sessionId\":\"sess_1\"}",
+    "{\"userId\":\"u\",\"a\":1}",
+    "{\"a\":1,\"userId\":\"u\"}",
+    "{\"a\":1,\"userId\":\"u\",\"b\":2}",
+    "{\"userId\":\"u\",\"eventId\":\"e1\",\"timestamp\":\"2026-01-02T03:04:05Z\",\"anonymousId\":\"a\","
+    "\"profileId\":\"p\",\"sessionId\":\"s\",\"accountId\":\"c\",\"pageId\":\"g\"}",
+    "{\"userId\":\"u\",\"userId\":\"v\"}",
+    "{\"userId\":\"u\",\"sessionId\":null,\"x\":null}",
+    "{\"userId\":\"u\",\"timestamp\":1.5}",
+    "{\"userId\":\"u\",\"timestamp\":253402300800000}",
+    "{\"userId\":\"u\",\"timestamp\":-1}",
+    "{\"productId\":\"p1\",\"price\":3}",
+    "{\"a\\n\":1,\"userId\":\"u\"}",
+    "{\"a\":1,}",
+    "{,\"userId\":\"u\"}",
+    "{\"userId\":\"u\",\"a\":1} ",
+    "{}",
+    "[]",
+    NULL,
+};
+
 static void same_result(fastpath_pair_t *p, fastpath_op_t op, const char *a, const char *b, const char *json) {
     char why[4096];
     spoor_err_t rc;
@@ -75,6 +99,10 @@ static void hand_picked_arguments_agree(void **state) {
     fastpath_pair_t p;
     assert_int_equal(fastpath_pair_open(&p, ""), 0);
     for (size_t i = 0; i < sizeof track_args / sizeof track_args[0]; i++) same_result(&p, FP_TRACK, NULL, NULL, track_args[i]);
+    for (size_t i = 0; i < sizeof record_args / sizeof record_args[0]; i++) {
+        same_result(&p, FP_RECORD, "purchase", NULL, record_args[i]);
+        same_result(&p, FP_RECORD, "a\"b", NULL, record_args[i]);
+    }
     const char *ids[] = {"user_123", "", "caf\xc3\xa9", "a\"b", "tab\there", NULL};
     const char *objects[] = {"{\"plan\":\"pro\",\"seats\":5}", "{}", NULL, "[1]", "{\"a\" :1}", "{\"a\":1", "7"};
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
@@ -177,6 +205,13 @@ static void mutations_agree(void **state) {
             mutate(id, &id_len, sizeof id, &seed);
             same_result(&p, (fastpath_op_t)(FP_IDENTIFY + i % 3), id, "name", strchr(s, '{') ? strchr(s, '{') : s);
         }
+        if (i % 2 == 0) { /* recordEvent's fields, with envelope keys among them */
+            const char *fields = record_args[(size_t)i % (sizeof record_args / sizeof record_args[0] - 1)];
+            len = strlen(fields);
+            memcpy(s, fields, len + 1);
+            mutate(s, &len, sizeof s, &seed);
+            same_result(&p, FP_RECORD, "purchase", NULL, s);
+        }
     }
     fastpath_pair_close(&p);
 }
@@ -193,9 +228,13 @@ static void common_arguments_take_the_fast_path(void **state) {
         free(item.json);
     }
     const char *declined[] = {track_args[5], track_args[6], track_args[8], track_args[9], track_args[10],
-                              track_args[11], track_args[13], track_args[15]};
+                              track_args[11], track_args[13], track_args[16]};
     for (size_t i = 0; i < sizeof declined / sizeof declined[0]; i++)
         assert_int_equal(spoor__fast_track(c, declined[i], strlen(declined[i]), &item), SPOOR__FAST_DECLINED);
+    for (size_t i = 0; i < 5; i++) { /* the fields with envelope keys: lifted in one pass */
+        assert_int_equal(spoor__fast_record(c, "purchase", record_args[i], strlen(record_args[i]), &item), SPOOR_OK);
+        free(item.json);
+    }
     const char *traits = "{\"plan\":\"pro\"}";
     assert_int_equal(spoor__fast_traits(c, "identify", "u", NULL, NULL, traits, strlen(traits), &item), SPOOR_OK);
     free(item.json);

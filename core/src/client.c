@@ -375,6 +375,12 @@ spoor_err_t spoor_record_event(spoor_client_t *c, const char *collection, const 
     cJSON *fields;
     if (rc) return rc;
     if (!collection || !*collection) return spoor__error(SPOOR_ERR_INVALID, "collection: must be a non-empty string");
+    size_t len = event_json ? strlen(event_json) : 0;
+    if (event_json && fast_path_on(c) && len <= event_arg_limit(c)) {
+        spoor_item_t item;
+        int fast = spoor__fast_record(c, collection, event_json, len, &item);
+        if (fast != SPOOR__FAST_DECLINED) return enqueue_built(c, (spoor_err_t)fast, &item);
+    }
     if ((rc = parse_arg(event_json, "event", 0, 0, event_arg_limit(c), &fields))) return rc;
     cJSON *msg = message();
     add_string(msg, "collection", collection);

@@ -132,9 +132,19 @@ static int clean_string(const char *s, size_t max, span_t *out) {
     return 1;
 }
 
-/* The given timestamp: a string without escapes that parses as ISO-8601. Epoch
- * milliseconds and the rest go the general way. */
+/* The given timestamp: a string without escapes that parses as ISO-8601, or whole
+ * epoch milliseconds before the year 10000 (seed 000 sends Date.getTime()). */
 static int given_timestamp(span_t s, parts_t *pt) {
+    if (is_digit(s.p[0])) {
+        int64_t ms = 0;
+        for (size_t i = 0; i < s.n; i++) {
+            if (!is_digit(s.p[i])) return 0; /* a decimal: the general path decides */
+            ms = ms * 10 + (s.p[i] - '0'); /* canonical: at most 15 digits */
+        }
+        if (ms >= 253402300800000) return 0;
+        pt->ms = ms, pt->has_ms = 1;
+        return 1;
+    }
     char iso[64];
     if (s.p[0] != '"' || s.n - 2 >= sizeof iso || memchr(s.p, '\\', s.n)) return 0;
     memcpy(iso, s.p + 1, s.n - 2);
@@ -144,17 +154,62 @@ static int given_timestamp(span_t s, parts_t *pt) {
     return 1;
 }
 
-/* The keys a track argument may hold, and where each goes (-1: eventId, -2: timestamp). */
+/* The envelope's keys (lifted out of recordEvent's fields), then track's own, and
+ * where each goes (-1: eventId, -2: timestamp). */
 static const struct {
     const char *key;
     size_t len;
     int part;
-} track_keys[] = {
-    {"event", 5, P_NAME},          {"userId", 6, P_USER_ID},       {"properties", 10, P_PROPERTIES},
-    {"anonymousId", 11, P_ANONYMOUS_ID}, {"profileId", 9, P_PROFILE_ID}, {"eventId", 7, -1},
-    {"timestamp", 9, -2},          {"sessionId", 9, P_SESSION_ID}, {"accountId", 9, P_ACCOUNT_ID},
-    {"pageId", 6, P_PAGE_ID}};
-#define N_TRACK_KEYS (sizeof track_keys / sizeof track_keys[0])
+} keys[] = {{"eventId", 7, -1},           {"userId", 6, P_USER_ID},       {"anonymousId", 11, P_ANONYMOUS_ID},
+            {"profileId", 9, P_PROFILE_ID}, {"sessionId", 9, P_SESSION_ID}, {"accountId", 9, P_ACCOUNT_ID},
+            {"pageId", 6, P_PAGE_ID},     {"timestamp", 9, -2},           {"event", 5, P_NAME},
+            {"properties", 10, P_PROPERTIES}};
+enum { N_ENVELOPE_KEYS = 8, N_TRACK_KEYS = 10 };
+
+/* The index of key among the first n of keys[], or -1. */
+static int find_key(const char *key, size_t len, int n) {
+    for (int i = 0; i < n; i++)
+        if (keys[i].len == len && !memcmp(keys[i].key, key, len)) return i;
+    return -1;
+}
+
+/* One member of a canonical object, from its key's quote. */
+typedef struct {
+    const char *key;
+    size_t key_len;
+    int key_escaped; /* then it is no key of ours: none has an escape */
+    span_t value;
+} member_t;
+
+/* Returns the byte after the member's value, or NULL. */
+static const char *scan_member(const char *p, const char *end, member_t *m) {
+    int escaped = 0;
+    if (p >= end || *p != '"') return NULL;
+    m->key = p + 1;
+    if (!(p = scan_string(p, end, &escaped)) || p >= end || *p++ != ':') return NULL;
+    m->key_len = (size_t)(p - 2 - m->key);
+    m->key_escaped = escaped;
+    const char *value = p;
+    if (!(p = scan_value(p, end, 2))) return NULL;
+    m->value = (span_t){value, (size_t)(p - value), 0};
+    return p;
+}
+
+/* The value of keys[i] into pt; 0 when the general path must decide. A null is
+ * declined too: the general path counts it as absent (and drops it from fields). */
+static int take_value(parts_t *pt, int i, span_t s) {
+    int part = keys[i].part;
+    if (s.p[0] == 'n') return 0;
+    if (part == -1) { /* at most 256 bytes; no escapes, as it is also stored decoded */
+        if (!string_within(s, 256) || memchr(s.p, '\\', s.n)) return 0;
+        pt->event_id = s.p + 1, pt->event_id_len = s.n - 2;
+        return 1;
+    }
+    if (part == -2) return given_timestamp(s, pt);
+    if (part == P_PROPERTIES ? s.p[0] != '{' : !string_within(s, 1024)) return 0;
+    pt->part[part] = s;
+    return 1;
+}
 
 /* Write the event (see event.c for the order) and its eventId after it, as
  * spoor__build_event would. The id and the clock are read only here, after every
@@ -233,34 +288,73 @@ int spoor__fast_track(spoor_client_t *c, const char *text, size_t len, spoor_ite
     memset(&pt, 0, sizeof pt);
     if (len < 2 || *p++ != '{' || *p == '}') return SPOOR__FAST_DECLINED;
     for (;;) {
-        int escaped = 0;
-        const char *key = p + 1, *value;
-        if (p >= end || *p != '"' || !(p = scan_string(p, end, &escaped)) || escaped || p >= end || *p++ != ':')
-            return SPOOR__FAST_DECLINED;
-        size_t key_len = (size_t)(p - 2 - key), i = 0;
-        while (i < N_TRACK_KEYS && (track_keys[i].len != key_len || memcmp(track_keys[i].key, key, key_len))) i++;
+        member_t m;
+        if (!(p = scan_member(p, end, &m)) || p >= end || m.key_escaped) return SPOOR__FAST_DECLINED;
         /* Unknown and repeated keys are errors or first-wins cases: not ours. */
-        if (i == N_TRACK_KEYS || (seen & (1u << i))) return SPOOR__FAST_DECLINED;
+        int i = find_key(m.key, m.key_len, N_TRACK_KEYS);
+        if (i < 0 || (seen & (1u << i)) || !take_value(&pt, i, m.value)) return SPOOR__FAST_DECLINED;
         seen |= 1u << i;
-        value = p;
-        if (!(p = scan_value(p, end, 2)) || p >= end || *value == 'n') return SPOOR__FAST_DECLINED;
-        span_t s = {value, (size_t)(p - value), 0};
-        int part = track_keys[i].part;
-        if (part == -1) { /* eventId: at most 256 bytes; no escapes, as it is also stored decoded */
-            if (!string_within(s, 256) || memchr(s.p, '\\', s.n)) return SPOOR__FAST_DECLINED;
-            pt.event_id = s.p + 1, pt.event_id_len = s.n - 2;
-        } else if (part == -2) {
-            if (!given_timestamp(s, &pt)) return SPOOR__FAST_DECLINED;
-        } else if (part == P_PROPERTIES ? *value != '{' : !string_within(s, 1024)) {
-            return SPOOR__FAST_DECLINED;
-        } else {
-            pt.part[part] = s;
-        }
         if (*p == '}') break;
         if (*p++ != ',') return SPOOR__FAST_DECLINED;
     }
     if (p + 1 != end || !pt.part[P_NAME].n || !has_identity(&pt)) return SPOOR__FAST_DECLINED;
     return write_event(c, "track", &pt, len, out);
+}
+
+/* fields without the lifted members (ranges [from, to) of it, in order) into
+ * props: what is left between them, less the commas that joined them. */
+static void fields_left(const char *fields, size_t len, const char *lifted[][2], int n, spoor_jbuf_t *props) {
+    const char *q = fields + 1; /* after the '{' */
+    spoor__jbuf_put(props, "{", 1);
+    for (int i = 0; i <= n; i++) {
+        const char *a = q, *b = i < n ? lifted[i][0] : fields + len - 1; /* up to the '}' */
+        if (a < b && *a == ',') a++;
+        if (a < b && b[-1] == ',') b--;
+        if (a < b) {
+            if (props->len > 1) spoor__jbuf_put(props, ",", 1);
+            spoor__jbuf_put(props, a, (size_t)(b - a));
+        }
+        if (i < n) q = lifted[i][1];
+    }
+    spoor__jbuf_put(props, "}", 1);
+}
+
+int spoor__fast_record(spoor_client_t *c, const char *collection, const char *fields, size_t len, spoor_item_t *out) {
+    const char *p = fields, *end = fields + len, *lifted[N_ENVELOPE_KEYS][2];
+    parts_t pt;
+    unsigned seen = 0;
+    int n_lifted = 0;
+    memset(&pt, 0, sizeof pt);
+    /* A collection schema needs the tree; so does an event without an identity
+     * (a product payload, or an error). */
+    if (c->schemas || !clean_string(collection, 1024, &pt.part[P_NAME]) || len < 2 || *p++ != '{')
+        return SPOOR__FAST_DECLINED;
+    while (*p != '}') {
+        member_t m;
+        const char *from = p;
+        if (!(p = scan_member(p, end, &m)) || p >= end) return SPOOR__FAST_DECLINED;
+        int i = m.key_escaped ? -1 : find_key(m.key, m.key_len, N_ENVELOPE_KEYS);
+        if (i >= 0) { /* lifted to the top; a repeat would stay behind: not ours */
+            if ((seen & (1u << i)) || !take_value(&pt, i, m.value)) return SPOOR__FAST_DECLINED;
+            seen |= 1u << i;
+            lifted[n_lifted][0] = from, lifted[n_lifted][1] = p;
+            n_lifted++;
+        }
+        if (*p == ',' && p + 1 < end && p[1] != '}') p++;
+        else if (*p != '}') return SPOOR__FAST_DECLINED;
+    }
+    if (p + 1 != end || !has_identity(&pt)) return SPOOR__FAST_DECLINED;
+    if (!n_lifted) {
+        pt.part[P_PROPERTIES] = (span_t){fields, len, 0};
+        return write_event(c, "record", &pt, len, out);
+    }
+    spoor_jbuf_t props = {.p = malloc(len + 2), .cap = len + 2};
+    if (!props.p) return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
+    fields_left(fields, len, lifted, n_lifted, &props);
+    pt.part[P_PROPERTIES] = (span_t){props.p, props.len, 0};
+    int rc = props.failed ? spoor__error(SPOOR_ERR_NOMEM, "out of memory") : write_event(c, "record", &pt, len, out);
+    free(props.p);
+    return rc;
 }
 
 int spoor__fast_traits(spoor_client_t *c, const char *type, const char *user_id, const char *group_id,

@@ -22,6 +22,10 @@
  * give for the same bytes (only TOO_LARGE, NOMEM), or SPOOR__FAST_DECLINED. */
 int spoor__fast_track(spoor_client_t *c, const char *text, size_t len, spoor_item_t *out);
 
+/* recordEvent(collection, fields): the envelope keys lifted out of the fields,
+ * as spoor__fast_track. */
+int spoor__fast_record(spoor_client_t *c, const char *collection, const char *fields, size_t len, spoor_item_t *out);
+
 /* identify, group and page: the C strings and one JSON object (traits or
  * properties; NULL: absent), as spoor__fast_track. */
 int spoor__fast_traits(spoor_client_t *c, const char *type, const char *user_id, const char *group_id,
