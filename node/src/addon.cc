@@ -423,13 +423,20 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
   };
 
   // The JS string v as UTF-8 in buf, which is reused between calls: the hot path
-  // (track) allocates nothing here once buf has grown.
+  // (track) allocates nothing here once buf has grown, and reads the string once.
+  // A copy that (nearly) fills buf may have been cut at a character's boundary
+  // (up to 3 bytes short): then the length is asked for and it is copied again.
   static const char* Utf8(Napi::Env env, const Napi::Value& v, std::string& buf) {
     size_t len = 0;
-    if (napi_get_value_string_utf8(env, v, nullptr, 0, &len) != napi_ok)
+    if (buf.size() < 1024) buf.resize(1024);
+    if (napi_get_value_string_utf8(env, v, &buf[0], buf.size() + 1, &len) != napi_ok)
       throw Napi::TypeError::New(env, "expected a string");
-    buf.resize(len);
-    napi_get_value_string_utf8(env, v, &buf[0], len + 1, &len);
+    if (len + 4 > buf.size()) {
+      napi_get_value_string_utf8(env, v, nullptr, 0, &len);
+      buf.resize(len + 4);
+      napi_get_value_string_utf8(env, v, &buf[0], buf.size() + 1, &len);
+    }
+    buf[len] = '\0';
     return buf.c_str();
   }
 
