@@ -102,6 +102,7 @@ static void hand_picked_arguments_agree(void **state) {
     for (size_t i = 0; i < sizeof record_args / sizeof record_args[0]; i++) {
         same_result(&p, FP_RECORD, "purchase", NULL, record_args[i]);
         same_result(&p, FP_RECORD, "a\"b", NULL, record_args[i]);
+        same_result(&p, FP_PROFILE, NULL, NULL, record_args[i]); /* the attributes of a profile */
     }
     const char *ids[] = {"user_123", "", "caf\xc3\xa9", "a\"b", "tab\there", NULL};
     const char *objects[] = {"{\"plan\":\"pro\",\"seats\":5}", "{}", NULL, "[1]", "{\"a\" :1}", "{\"a\":1", "7"};
@@ -205,12 +206,12 @@ static void mutations_agree(void **state) {
             mutate(id, &id_len, sizeof id, &seed);
             same_result(&p, (fastpath_op_t)(FP_IDENTIFY + i % 3), id, "name", strchr(s, '{') ? strchr(s, '{') : s);
         }
-        if (i % 2 == 0) { /* recordEvent's fields, with envelope keys among them */
+        if (i % 2 == 0) { /* recordEvent's fields or profile's attributes, envelope keys among them */
             const char *fields = record_args[(size_t)i % (sizeof record_args / sizeof record_args[0] - 1)];
             len = strlen(fields);
             memcpy(s, fields, len + 1);
             mutate(s, &len, sizeof s, &seed);
-            same_result(&p, FP_RECORD, "purchase", NULL, s);
+            same_result(&p, i % 4 ? FP_RECORD : FP_PROFILE, "purchase", NULL, s);
         }
     }
     fastpath_pair_close(&p);
@@ -233,6 +234,8 @@ static void common_arguments_take_the_fast_path(void **state) {
         assert_int_equal(spoor__fast_track(c, declined[i], strlen(declined[i]), &item), SPOOR__FAST_DECLINED);
     for (size_t i = 0; i < 5; i++) { /* the fields with envelope keys: lifted in one pass */
         assert_int_equal(spoor__fast_record(c, "purchase", record_args[i], strlen(record_args[i]), &item), SPOOR_OK);
+        free(item.json);
+        assert_int_equal(spoor__fast_profile(c, record_args[i], strlen(record_args[i]), &item), SPOOR_OK);
         free(item.json);
     }
     const char *traits = "{\"plan\":\"pro\"}";

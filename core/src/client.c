@@ -362,11 +362,22 @@ static void add_string(cJSON *msg, const char *key, const char *value) {
     if (value) cJSON_AddStringToObject(msg, key, value);
 }
 
-/* The operations whose one argument is the whole message object. */
-static spoor_err_t object_op(spoor_client_t *c, const char *op, const char *type, const char *json) {
+typedef int (*fast_build_fn)(spoor_client_t *c, const char *json, size_t len, spoor_item_t *out);
+
+/* The operations whose one argument is the whole message object; fast, when
+ * there is one, is tried first (fastpath.h). */
+static spoor_err_t object_op(spoor_client_t *c, const char *op, const char *type, const char *json,
+                             fast_build_fn fast) {
     spoor_err_t rc = spoor__check_open(c, op);
     cJSON *msg;
-    if (rc || (rc = parse_arg(json, op, 0, 0, event_arg_limit(c), &msg))) return rc;
+    if (rc) return rc;
+    size_t len = json ? strlen(json) : 0;
+    if (fast && json && fast_path_on(c) && len <= event_arg_limit(c)) {
+        spoor_item_t item;
+        int built = fast(c, json, len, &item);
+        if (built != SPOOR__FAST_DECLINED) return enqueue_built(c, (spoor_err_t)built, &item);
+    }
+    if ((rc = parse_arg(json, op, 0, 0, event_arg_limit(c), &msg))) return rc;
     return enqueue_one(c, op, type, msg);
 }
 
@@ -389,7 +400,7 @@ spoor_err_t spoor_record_event(spoor_client_t *c, const char *collection, const 
 }
 
 spoor_err_t spoor_profile(spoor_client_t *c, const char *attributes_json) {
-    return object_op(c, "profile", "profile", attributes_json);
+    return object_op(c, "profile", "profile", attributes_json, spoor__fast_profile);
 }
 
 spoor_err_t spoor_track_consents(spoor_client_t *c, const char *consents_json, const char *subject_json) {
@@ -406,15 +417,7 @@ spoor_err_t spoor_track_consents(spoor_client_t *c, const char *consents_json, c
 }
 
 spoor_err_t spoor_track(spoor_client_t *c, const char *options_json) {
-    spoor_err_t rc = spoor__check_open(c, "track");
-    if (rc) return rc;
-    size_t len = options_json ? strlen(options_json) : 0;
-    if (options_json && fast_path_on(c) && len <= event_arg_limit(c)) {
-        spoor_item_t item;
-        int fast = spoor__fast_track(c, options_json, len, &item);
-        if (fast != SPOOR__FAST_DECLINED) return enqueue_built(c, (spoor_err_t)fast, &item);
-    }
-    return object_op(c, "track", "track", options_json);
+    return object_op(c, "track", "track", options_json, spoor__fast_track);
 }
 
 static spoor_err_t with_traits(spoor_client_t *c, const char *op, const char *type, const char *user_id,
@@ -453,7 +456,7 @@ spoor_err_t spoor_page(spoor_client_t *c, const char *user_id, const char *name,
 }
 
 spoor_err_t spoor_product(spoor_client_t *c, const char *product_json) {
-    return object_op(c, "product", "product", product_json);
+    return object_op(c, "product", "product", product_json, NULL);
 }
 
 /* Build every message of list (each a {"type": ...} object unless type is given)

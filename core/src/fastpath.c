@@ -319,20 +319,24 @@ static void fields_left(const char *fields, size_t len, const char *lifted[][2],
     spoor__jbuf_put(props, "}", 1);
 }
 
-int spoor__fast_record(spoor_client_t *c, const char *collection, const char *fields, size_t len, spoor_item_t *out) {
+/* recordEvent and profile: the envelope keys lifted out of the argument, the rest
+ * its properties (record) or traits (profile). record keeps null fields; profile
+ * drops null attributes, which this declines. */
+static int lifted_event(spoor_client_t *c, const char *type, const char *collection, const char *fields, size_t len,
+                        spoor_item_t *out) {
     const char *p = fields, *end = fields + len, *lifted[N_ENVELOPE_KEYS][2];
+    int record = collection != NULL, n_lifted = 0;
     parts_t pt;
     unsigned seen = 0;
-    int n_lifted = 0;
     memset(&pt, 0, sizeof pt);
     /* A collection schema needs the tree; so does an event without an identity
      * (a product payload, or an error). */
-    if (c->schemas || !clean_string(collection, 1024, &pt.part[P_NAME]) || len < 2 || *p++ != '{')
+    if ((record && (c->schemas || !clean_string(collection, 1024, &pt.part[P_NAME]))) || len < 2 || *p++ != '{')
         return SPOOR__FAST_DECLINED;
     while (*p != '}') {
         member_t m;
         const char *from = p;
-        if (!(p = scan_member(p, end, &m)) || p >= end) return SPOOR__FAST_DECLINED;
+        if (!(p = scan_member(p, end, &m)) || p >= end || (!record && m.value.p[0] == 'n')) return SPOOR__FAST_DECLINED;
         int i = m.key_escaped ? -1 : find_key(m.key, m.key_len, N_ENVELOPE_KEYS);
         if (i >= 0) { /* lifted to the top; a repeat would stay behind: not ours */
             if ((seen & (1u << i)) || !take_value(&pt, i, m.value)) return SPOOR__FAST_DECLINED;
@@ -344,17 +348,26 @@ int spoor__fast_record(spoor_client_t *c, const char *collection, const char *fi
         else if (*p != '}') return SPOOR__FAST_DECLINED;
     }
     if (p + 1 != end || !has_identity(&pt)) return SPOOR__FAST_DECLINED;
+    int rest = record ? P_PROPERTIES : P_TRAITS;
     if (!n_lifted) {
-        pt.part[P_PROPERTIES] = (span_t){fields, len, 0};
-        return write_event(c, "record", &pt, len, out);
+        pt.part[rest] = (span_t){fields, len, 0};
+        return write_event(c, type, &pt, len, out);
     }
-    spoor_jbuf_t props = {.p = malloc(len + 2), .cap = len + 2};
-    if (!props.p) return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
-    fields_left(fields, len, lifted, n_lifted, &props);
-    pt.part[P_PROPERTIES] = (span_t){props.p, props.len, 0};
-    int rc = props.failed ? spoor__error(SPOOR_ERR_NOMEM, "out of memory") : write_event(c, "record", &pt, len, out);
-    free(props.p);
+    spoor_jbuf_t left = {.p = malloc(len + 2), .cap = len + 2};
+    if (!left.p) return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
+    fields_left(fields, len, lifted, n_lifted, &left);
+    pt.part[rest] = (span_t){left.p, left.len, 0};
+    int rc = left.failed ? spoor__error(SPOOR_ERR_NOMEM, "out of memory") : write_event(c, type, &pt, len, out);
+    free(left.p);
     return rc;
+}
+
+int spoor__fast_record(spoor_client_t *c, const char *collection, const char *fields, size_t len, spoor_item_t *out) {
+    return lifted_event(c, "record", collection, fields, len, out);
+}
+
+int spoor__fast_profile(spoor_client_t *c, const char *attributes, size_t len, spoor_item_t *out) {
+    return lifted_event(c, "profile", NULL, attributes, len, out);
 }
 
 int spoor__fast_traits(spoor_client_t *c, const char *type, const char *user_id, const char *group_id,

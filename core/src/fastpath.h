@@ -26,6 +26,9 @@ int spoor__fast_track(spoor_client_t *c, const char *text, size_t len, spoor_ite
  * as spoor__fast_track. */
 int spoor__fast_record(spoor_client_t *c, const char *collection, const char *fields, size_t len, spoor_item_t *out);
 
+/* profile(attributes): the envelope keys lifted out, the rest its traits. */
+int spoor__fast_profile(spoor_client_t *c, const char *attributes, size_t len, spoor_item_t *out);
+
 /* identify, group and page: the C strings and one JSON object (traits or
  * properties; NULL: absent), as spoor__fast_track. */
 int spoor__fast_traits(spoor_client_t *c, const char *type, const char *user_id, const char *group_id,

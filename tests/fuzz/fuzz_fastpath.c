@@ -1,6 +1,6 @@
 /* fuzz_fastpath.c: the one-pass build (core/src/fastpath.c) against the general
  * path, on fuzz_event's inputs: the first byte picks the operation (% 11, as in
- * fuzz_event.c; track 0, record_event 1, identify 4, group 5, page 6 with
+ * fuzz_event.c; track 0, record_event 1, profile 2, identify 4, group 5, page 6 with
  * its fixed names), the rest is the argument. Both paths must return the same code and error text and queue
  * the same bytes (tests/support/fastpath_pair.h); it aborts with both when not. */
 #include <stdint.h>
@@ -26,6 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     switch (data[0] % 11) {
     case 0: differ = fastpath_pair_call(&pair, FP_TRACK, NULL, NULL, arg, &rc, why, sizeof why); break;
     case 1: differ = fastpath_pair_call(&pair, FP_RECORD, "purchase", NULL, arg, &rc, why, sizeof why); break;
+    case 2: differ = fastpath_pair_call(&pair, FP_PROFILE, NULL, NULL, arg, &rc, why, sizeof why); break;
     case 4: differ = fastpath_pair_call(&pair, FP_IDENTIFY, "u", NULL, arg, &rc, why, sizeof why); break;
     case 5: differ = fastpath_pair_call(&pair, FP_GROUP, "u", "g", arg, &rc, why, sizeof why); break;
     case 6: differ = fastpath_pair_call(&pair, FP_PAGE, "u", "n", arg, &rc, why, sizeof why); break;

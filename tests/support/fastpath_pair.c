@@ -47,7 +47,8 @@ static spoor_err_t call(spoor_client_t *c, fastpath_op_t op, const char *a, cons
     case FP_IDENTIFY: return spoor_identify(c, a, json);
     case FP_GROUP: return spoor_group(c, a, b, json);
     case FP_PAGE: return spoor_page(c, a, b, json);
-    default: return spoor_record_event(c, a, json);
+    case FP_RECORD: return spoor_record_event(c, a, json);
+    default: return spoor_profile(c, json);
     }
 }
 

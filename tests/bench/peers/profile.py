@@ -100,7 +100,10 @@ def report(a, cg: str) -> None:
       "(RelWithDebInfo, -O2 -g; %d `spoor_track()` calls of the purchase event, delivered to the sink in "
       "batches of 100). Instructions (Ir) per event, whole process: **%s**." % (n, n, "{:,.0f}".format(total / n)))
     w("")
-    for fn, title in (("spoor_track", "spoor_track()"), ("spoor__build_event", "spoor__build_event()"),
+    # The one-pass build (fastpath.c) takes the purchase event; the general path's
+    # spoor__build_event shows only if it is declined.
+    for fn, title in (("spoor_track", "spoor_track()"), ("spoor__fast_track", "spoor__fast_track() (the one-pass build)"),
+                      ("spoor__build_event", "spoor__build_event() (the general path)"),
                       ("spoor__uuid4", "spoor__uuid4() (the eventId)")):
         inc, kids = block(fn)
         if inc is None:
