@@ -211,6 +211,20 @@ static int take_value(parts_t *pt, int i, span_t s) {
     return 1;
 }
 
+/* s as a JSON string: copied between quotes when it needs no escape (ids, the
+ * binding's name), else escaped by the writer. */
+static void put_string(spoor_jbuf_t *w, const char *s) {
+    size_t n = 0;
+    while (plain[(unsigned char)s[n]]) n++;
+    if (s[n]) {
+        spoor__jbuf_string(w, s);
+        return;
+    }
+    spoor__jbuf_put(w, "\"", 1);
+    spoor__jbuf_put(w, s, n);
+    spoor__jbuf_put(w, "\"", 1);
+}
+
 /* Write the event (see event.c for the order) and its eventId after it, as
  * spoor__build_event would. The id and the clock are read only here, after every
  * check: a declined call must not use up a test id or a clock reading. */
@@ -229,7 +243,7 @@ static int write_event(spoor_client_t *c, const char *type, parts_t *pt, size_t 
         spoor__jbuf_put(&w, id, pt->event_id_len);
         spoor__jbuf_put(&w, "\"", 1);
     } else {
-        spoor__jbuf_string(&w, id); /* an id callback's text is escaped like any other */
+        put_string(&w, id); /* an id callback's text is escaped like any other */
     }
     spoor__jbuf_put(&w, ",\"type\":\"", 9);
     spoor__jbuf_put(&w, type, strlen(type));
@@ -252,7 +266,7 @@ static int write_event(spoor_client_t *c, const char *type, parts_t *pt, size_t 
     static const char library[] =
         ",\"context\":{\"library\":{\"name\":\"spoor\",\"version\":\"" SPOOR_VERSION_STRING "\",\"binding\":";
     spoor__jbuf_put(&w, library, sizeof library - 1);
-    spoor__jbuf_string(&w, c->conf.binding ? c->conf.binding : "c");
+    put_string(&w, c->conf.binding ? c->conf.binding : "c");
     spoor__jbuf_put(&w, "}}}", 4); /* with the NUL */
     size_t len = w.len - 1;
     if (pt->event_id) {

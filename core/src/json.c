@@ -158,7 +158,7 @@ void spoor__json_number(double v, char *out) {
     }
 }
 
-static void need(spoor_jbuf_t *w, size_t n) {
+void spoor__jbuf_grow(spoor_jbuf_t *w, size_t n) {
     if (w->failed || w->len + n < w->cap) return;
     size_t cap = w->cap * 2 > w->len + n + 1 ? w->cap * 2 : w->len + n + 1;
     char *grown = realloc(w->p, cap);
@@ -168,13 +168,6 @@ static void need(spoor_jbuf_t *w, size_t n) {
     }
     w->p = grown;
     w->cap = cap;
-}
-
-void spoor__jbuf_put(spoor_jbuf_t *w, const char *s, size_t n) {
-    need(w, n);
-    if (w->failed) return;
-    memcpy(w->p + w->len, s, n);
-    w->len += n;
 }
 
 /* cJSON's string escaping: \" \\ \b \f \n \r \t, other bytes below 0x20 as \u00XX,
@@ -188,7 +181,7 @@ void spoor__jbuf_string(spoor_jbuf_t *w, const char *s) {
         ['"'] = '"', ['\\'] = '\\'};
     if (!s) s = "";
     size_t len = strlen(s);
-    need(w, len * 6 + 2); /* room for the worst case: no bound checks below */
+    spoor__jbuf_grow(w, len * 6 + 2); /* room for the worst case: no bound checks below */
     if (w->failed) return;
     char *o = w->p + w->len;
     *o++ = '"';

@@ -78,6 +78,14 @@ int spoor__iso8601_parse(const char *s, int64_t *out_ms) {
 void spoor__iso8601_format(int64_t ms, char out[SPOOR_ISO_LEN]) {
     int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
     int millis = (int)(ms - secs * 1000);
+    /* Events come many to the second: each thread keeps the last second's text. */
+    static __thread int64_t last_secs = INT64_MIN;
+    static __thread char last[SPOOR_ISO_LEN];
+    if (secs == last_secs) {
+        memcpy(out, last, SPOOR_ISO_LEN);
+        for (int i = 22; i >= 20; i--, millis /= 10) out[i] = (char)('0' + millis % 10);
+        return;
+    }
     int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
     int64_t rem = secs - days * 86400;
     /* civil_from_days */
@@ -101,4 +109,6 @@ void spoor__iso8601_format(int64_t ms, char out[SPOOR_ISO_LEN]) {
     for (int f = 0; f < 7; f++)
         for (int i = widths[f] - 1, v = fields[f]; i >= 0; i--, v /= 10) out[starts[f] + i] = (char)('0' + v % 10);
     out[SPOOR_ISO_LEN - 1] = '\0';
+    memcpy(last, out, SPOOR_ISO_LEN);
+    last_secs = secs;
 }
