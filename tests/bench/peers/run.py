@@ -171,6 +171,11 @@ def main() -> None:
                 # and a loop that never yields never lets it drain: quadratic. Capped so the run ends.
                 n = min(n_node, 3000 if not a.quick else 1000)
                 label = "%s (N = %s: quadratic, see below)" % (label, fmt(n))
+                # spoor at the same N, for this pair's ratios (peak RSS grows with N).
+                jobs.append(dict(key="node-tight-spoor-at-rudder-n", lang="node", mode="tight", sdk="spoor",
+                                 label="spoor (Node) at Rudder's N = %s" % fmt(n), n=n, extra=True,
+                                 cmd=["node", node_js, "--sdk", "spoor", "--n", str(n), "--host", "{sink}",
+                                      "--sink", "{sink}", "--mode", mode, "--modules", modules]))
             jobs.append(dict(key="node-%s-%s" % (mode, sdk), lang="node", mode=mode, sdk=sdk, label=label, n=n,
                              cmd=["node", node_js, "--sdk", sdk, "--n", str(n), "--host", "{sink}", "--sink", "{sink}",
                                   "--mode", mode, "--modules", modules]))
@@ -345,6 +350,8 @@ def write_outputs(a, jobs, results, runs, ns, elapsed, scratch):
     jk = {j["key"]: j for j in jobs}
     node_y = [jk["node-yield-%s" % s] for s in ("spoor", "segment", "posthog", "rudder")]
     node_t = [jk["node-tight-%s" % s] for s in ("spoor", "segment", "posthog", "rudder")] + [jk["node-tight-posthog-defq"]]
+    if "node-tight-spoor-at-rudder-n" in jk:  # runs before this script wrote it have none
+        node_t.insert(4, jk["node-tight-spoor-at-rudder-n"])
     pyj = [jk["py-run-%s" % s] for s in ("spoor", "segment", "posthog", "rudder")]
     table("Node.js: the producer yields every 100 calls (a server between requests)", node_y)
     table("Node.js: a tight loop that never yields (a bulk import)", node_t,
@@ -362,7 +369,8 @@ def write_outputs(a, jobs, results, runs, ns, elapsed, scratch):
     w("### spoor against each peer (median of the per-run ratios)")
     w("")
     w("Higher is better for spoor: enqueue and end-to-end throughput as spoor/peer; CPU per event, "
-      "peak RSS and p99 sink-down as peer/spoor.")
+      "peak RSS and p99 sink-down as peer/spoor. Rudder's capped tight loop is set against spoor run at "
+      "the same N (its own row in the tight-loop table).")
     w("")
     w("| language, producer | peer | enqueue | end to end | CPU per event | peak RSS | p99 sink down |")
     w("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
@@ -371,6 +379,8 @@ def write_outputs(a, jobs, results, runs, ns, elapsed, scratch):
                                       ("Python", "run", "py-run-", "py-down-")):
         for peer in ("segment", "posthog", "rudder"):
             sp, pe = results[prefix + "spoor"], results[prefix + peer]
+            if jk[prefix + peer]["n"] != jk[prefix + "spoor"]["n"]:  # Rudder's capped tight loop
+                sp = results.get("node-tight-spoor-at-rudder-n", sp)
             spd, ped = results[downp + "spoor"], results[downp + peer]
 
             def rat(xs, ys, f, inv=False):
