@@ -12,14 +12,14 @@
 #include "timefmt.h"
 
 /* A string's bytes the writer copies as they are: all but '"', '\\' and below 0x20. */
-static const unsigned char plain[256] = {[32 ... 33] = 1, [35 ... 91] = 1, [93 ... 255] = 1};
+static int plain(unsigned char ch) { return ch >= 0x20 && ch != '"' && ch != '\\'; }
 
 /* A canonical string from its opening quote: plain bytes and the seven two-letter
  * escapes, which the writer spells the same way (\u escapes it would not). Returns
  * the byte after the closing quote, or NULL. *escaped is set when one was seen. */
 static const char *scan_string(const char *p, const char *end, int *escaped) {
     for (p++;;) {
-        while (p < end && plain[(unsigned char)*p]) p++;
+        while (p < end && plain((unsigned char)*p)) p++;
         if (p >= end) return NULL;
         if (*p == '"') return p + 1;
         if (*p != '\\' || end - p < 2) return NULL; /* a raw control byte, or a cut escape */
@@ -126,7 +126,7 @@ static int string_within(span_t s, size_t max) {
 /* A C string the writer copies as it is, of 1..max bytes, as a quoted span. */
 static int clean_string(const char *s, size_t max, span_t *out) {
     size_t n = 0;
-    while (n <= max && plain[(unsigned char)s[n]]) n++;
+    while (n <= max && plain((unsigned char)s[n])) n++;
     if (n == 0 || n > max || s[n]) return 0;
     *out = (span_t){s, n, 1};
     return 1;
@@ -215,7 +215,7 @@ static int take_value(parts_t *pt, int i, span_t s) {
  * binding's name), else escaped by the writer. */
 static void put_string(spoor_jbuf_t *w, const char *s) {
     size_t n = 0;
-    while (plain[(unsigned char)s[n]]) n++;
+    while (plain((unsigned char)s[n])) n++;
     if (s[n]) {
         spoor__jbuf_string(w, s);
         return;
