@@ -65,7 +65,7 @@ static spoor_err_t timestamp_value(build_t *b, cJSON *ts, cJSON **out) {
     } else if (cJSON_IsString(ts)) {
         if (spoor__iso8601_parse(ts->valuestring, &ms))
             return fail(b, "%s%s: %s", "timestamp", "must be an ISO-8601 timestamp (e.g. 2026-11-23T10:00:00Z)");
-    } else if (cJSON_IsNumber(ts) && ts->valuedouble >= 0 && ts->valuedouble < 253402300800000.0 &&
+    } else if (cJSON_IsNumber(ts) && ts->valuedouble >= 0 && ts->valuedouble < (double)SPOOR_MAX_EPOCH_MS &&
                ts->valuedouble == (double)(int64_t)ts->valuedouble) {
         ms = (int64_t)ts->valuedouble;
     } else {

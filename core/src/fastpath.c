@@ -141,7 +141,7 @@ static int given_timestamp(span_t s, parts_t *pt) {
             if (!is_digit(s.p[i])) return 0; /* a decimal: the general path decides */
             ms = ms * 10 + (s.p[i] - '0'); /* canonical: at most 15 digits */
         }
-        if (ms >= 253402300800000) return 0;
+        if (ms >= SPOOR_MAX_EPOCH_MS) return 0;
         pt->ms = ms, pt->has_ms = 1;
         return 1;
     }
