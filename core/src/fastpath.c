@@ -11,8 +11,8 @@
 #include "json.h"
 #include "timefmt.h"
 
-/* A string's bytes the writer copies as they are: all but '"', '\\' and below 0x20. */
-static int plain(unsigned char ch) { return ch >= 0x20 && ch != '"' && ch != '\\'; }
+/* A string's bytes the writer copies as they are (all but '"', '\\' and below 0x20). */
+static int plain(unsigned char ch) { return !spoor__json_escape[ch]; }
 
 /* A canonical string from its opening quote: plain bytes and the seven two-letter
  * escapes, which the writer spells the same way (\u escapes it would not). Returns
@@ -211,40 +211,21 @@ static int take_value(parts_t *pt, int i, span_t s) {
     return 1;
 }
 
-/* s as a JSON string: copied between quotes when it needs no escape (ids, the
- * binding's name), else escaped by the writer. */
-static void put_string(spoor_jbuf_t *w, const char *s) {
-    size_t n = 0;
-    while (plain((unsigned char)s[n])) n++;
-    if (s[n]) {
-        spoor__jbuf_string(w, s);
-        return;
-    }
-    spoor__jbuf_put(w, "\"", 1);
-    spoor__jbuf_put(w, s, n);
-    spoor__jbuf_put(w, "\"", 1);
-}
-
 /* Write the event (see event.c for the order) and its eventId after it, as
  * spoor__build_event would. The id and the clock are read only here, after every
  * check: a declined call must not use up a test id or a clock reading. */
 static int write_event(spoor_client_t *c, const char *type, parts_t *pt, size_t hint, spoor_item_t *out) {
-    char uuid[37], iso[SPOOR_ISO_LEN];
+    char id[257], iso[SPOOR_ISO_LEN]; /* the eventId: given (at most 256 bytes) or new */
     spoor_jbuf_t w = {.p = malloc(hint + 320), .cap = hint + 320};
     if (!w.p) return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
-    const char *id = pt->event_id;
-    if (!id) {
-        spoor__client_new_id(c, uuid);
-        id = uuid;
+    if (pt->event_id) {
+        memcpy(id, pt->event_id, pt->event_id_len);
+        id[pt->event_id_len] = '\0';
+    } else {
+        spoor__client_new_id(c, id);
     }
     spoor__jbuf_put(&w, "{\"eventId\":", 11);
-    if (pt->event_id) {
-        spoor__jbuf_put(&w, "\"", 1);
-        spoor__jbuf_put(&w, id, pt->event_id_len);
-        spoor__jbuf_put(&w, "\"", 1);
-    } else {
-        put_string(&w, id); /* an id callback's text is escaped like any other */
-    }
+    spoor__jbuf_string(&w, id); /* a given id needs no escape; an id callback's text may */
     spoor__jbuf_put(&w, ",\"type\":\"", 9);
     spoor__jbuf_put(&w, type, strlen(type));
     spoor__jbuf_put(&w, "\"", 1);
@@ -266,15 +247,10 @@ static int write_event(spoor_client_t *c, const char *type, parts_t *pt, size_t 
     static const char library[] =
         ",\"context\":{\"library\":{\"name\":\"spoor\",\"version\":\"" SPOOR_VERSION_STRING "\",\"binding\":";
     spoor__jbuf_put(&w, library, sizeof library - 1);
-    put_string(&w, c->conf.binding ? c->conf.binding : "c");
+    spoor__jbuf_string(&w, c->conf.binding ? c->conf.binding : "c");
     spoor__jbuf_put(&w, "}}}", 4); /* with the NUL */
     size_t len = w.len - 1;
-    if (pt->event_id) {
-        spoor__jbuf_put(&w, id, pt->event_id_len);
-        spoor__jbuf_put(&w, "", 1);
-    } else {
-        spoor__jbuf_put(&w, id, strlen(id) + 1);
-    }
+    spoor__jbuf_put(&w, id, strlen(id) + 1);
     if (w.failed) {
         free(w.p);
         return spoor__error(SPOOR_ERR_NOMEM, "out of memory");

@@ -172,13 +172,13 @@ void spoor__jbuf_grow(spoor_jbuf_t *w, size_t n) {
 
 /* cJSON's string escaping: \" \\ \b \f \n \r \t, other bytes below 0x20 as \u00XX,
  * everything else (UTF-8 included) as it is. */
+const unsigned char spoor__json_escape[256] = {
+    'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'b', 't', 'n', 'u', 'f', 'r', 'u', 'u',
+    'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+    ['"'] = '"', ['\\'] = '\\'};
+
 void spoor__jbuf_string(spoor_jbuf_t *w, const char *s) {
     static const char hex[] = "0123456789abcdef";
-    /* 0: as it is; 'u': \u00XX; else the letter after the backslash. */
-    static const unsigned char escape[256] = {
-        'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'b', 't', 'n', 'u', 'f', 'r', 'u', 'u',
-        'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
-        ['"'] = '"', ['\\'] = '\\'};
     if (!s) s = "";
     size_t len = strlen(s);
     spoor__jbuf_grow(w, len * 6 + 2); /* room for the worst case: no bound checks below */
@@ -186,7 +186,7 @@ void spoor__jbuf_string(spoor_jbuf_t *w, const char *s) {
     char *o = w->p + w->len;
     *o++ = '"';
     for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        unsigned char e = escape[*c];
+        unsigned char e = spoor__json_escape[*c];
         if (!e) {
             *o++ = (char)*c;
         } else if (e != 'u') {

@@ -48,6 +48,9 @@ static inline void spoor__jbuf_put(spoor_jbuf_t *w, const char *s, size_t n) {
     memcpy(w->p + w->len, s, n);
     w->len += n;
 }
+/* How the writer writes each byte in a string: 0 as it is, 'u' as \u00XX, else
+ * a backslash and that letter (\" \\ \b \f \n \r \t). */
+extern const unsigned char spoor__json_escape[256];
 /* s as a JSON string, escaped as cJSON escapes it (\" \\ \b \f \n \r \t, other
  * bytes below 0x20 as \u00XX, all else as it is). */
 void spoor__jbuf_string(spoor_jbuf_t *w, const char *s);
