@@ -1,5 +1,5 @@
 'use strict';
-// Test helpers: start the collector (tests/collector) on a free port and talk to
+// Test helpers: start the collector (collector/) on a free port and talk to
 // its /micro endpoints; wait for conditions; run child Node processes.
 const { spawn, execFileSync } = require('child_process');
 const fs = require('fs');

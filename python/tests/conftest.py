@@ -1,4 +1,4 @@
-"""Shared fixtures: one collector (tests/collector) for the session, reset per test."""
+"""Shared fixtures: one collector (collector/) for the session, reset per test."""
 from __future__ import annotations
 
 import contextlib
@@ -26,7 +26,7 @@ def collector_binary() -> str:
     path = os.environ.get("SPOOR_COLLECTOR")
     if path:
         return path
-    found = sorted(glob.glob(os.path.join(ROOT, "build*", "tests", "collector", "spoor-collector")),
+    found = sorted(glob.glob(os.path.join(ROOT, "build*", "collector", "spoor-collector")),
                    key=os.path.getmtime, reverse=True)
     if not found:
         pytest.exit("no spoor-collector binary: set SPOOR_COLLECTOR or build it "

@@ -712,7 +712,7 @@ def main():
     g.add_argument("--short", action="store_true", help="ci/test size: 20k events (scenario 5: 100k)")
     g.add_argument("--long", action="store_true", help="ci/soak size: 100k events per scenario")
     ap.add_argument("--driver", default=os.path.join(ROOT, "build/tests/reliability/spoor-reliability-driver"))
-    ap.add_argument("--collector", default=os.path.join(ROOT, "build/tests/collector/spoor-collector"))
+    ap.add_argument("--collector", default=os.path.join(ROOT, "build/collector/spoor-collector"))
     ap.add_argument("--only", default="", help="comma-separated scenario numbers (default: all)")
     ap.add_argument("--producers", default="c", help="producers of scenarios 5 (c,python,node) and 6 (c,python)")
     ap.add_argument("--python", default=os.path.join(ROOT, "build/venv-python/bin/python"))

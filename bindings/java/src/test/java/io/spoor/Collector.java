@@ -16,7 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** The test peer: tests/collector's spoor-collector on a free port (-Dspoor.collector=PATH). */
+/** The test peer: collector/'s spoor-collector on a free port (-Dspoor.collector=PATH). */
 final class Collector implements AutoCloseable {
     static final String API_KEY = "java-test-key";
 

@@ -1,6 +1,6 @@
 """Enqueue throughput of Client.track() with the seed's purchase properties.
 
-    python bench_enqueue.py [--events 200000] [--threads 1]
+    python bench/python/enqueue.py [--events 200000] [--threads 1]
 
 The host is a local socket that listens but never answers (a stalled server),
 so the worker sits in its first request while the queue, big enough for every

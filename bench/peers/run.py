@@ -1,6 +1,6 @@
 """ci/bench's driver: runs spoor and its peers against one sink, writes the table and chart.
 
-    python run.py --scratch build/bench-peers --core-bin build-bench/tests/bench/spoor-bench-core
+    python run.py --scratch build/bench-peers --core-bin build-bench/bench/core/spoor-bench-core
                   [--quick] [--runs 3] [--n-node 200000] [--n-py 100000] [--n-c 200000]
                   [--md docs/benchmarks.md] [--png docs/benchmarks.png] [--profile FILE]
 
@@ -25,7 +25,7 @@ import time
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 BATCH = 100
 
 
@@ -293,7 +293,7 @@ def write_outputs(a, jobs, results, runs, ns, elapsed, scratch):
     w = lines.append
     w("# Benchmarks: spoor and its peers, side by side")
     w("")
-    w("Written by `ci/bench` (tests/bench/peers/run.py) on %s UTC; do not edit by hand. Every figure "
+    w("Written by `ci/bench` (bench/peers/run.py) on %s UTC; do not edit by hand. Every figure "
       "is the median of %d runs (lost and duplicated: the worst run); every run of every SDK is a fresh "
       "process. spoor's core: the tree's last commit to core/ at the run, %s. ![chart](benchmarks.png)" % (
           dt.datetime.utcnow().strftime("%Y-%m-%d %H:%M"), runs, os.environ.get("SPOOR_BENCH_CORE") or core_commit()))
@@ -325,7 +325,7 @@ def write_outputs(a, jobs, results, runs, ns, elapsed, scratch):
       "*p99 down* = p99 of one call when the host is a closed port (connection refused; N/10 calls, "
       "the producer yields every 100).")
     w("")
-    w("The sink (`tests/bench/peers/sink.js`, Node http in its own process) answers 200 at once, "
+    w("The sink (`bench/peers/sink.js`, Node http in its own process) answers 200 at once, "
       "gunzips, and counts events in every SDK's batch format and their ids (messageId, uuid, eventId).")
     w("")
 
@@ -360,7 +360,7 @@ def write_outputs(a, jobs, results, runs, ns, elapsed, scratch):
     table("Python (the SDKs deliver from their own threads)", pyj)
     table("C core and the floors", [jk["c-run"], jk["node-floor-json"], jk["node-floor-post"],
                                      jk["python-floor-json"], jk["python-floor-post"]],
-          "The C core: `spoor-bench-core N --json` (tests/bench/bench_core.c), one thread calling "
+          "The C core: `spoor-bench-core N --json` (bench/core/bench_core.c), one thread calling "
           "`spoor_track()` with the event as JSON text. The floors: serialising the event N times "
           "(enqueue column) and posting N/100 ready batches one after another over one kept-alive "
           "connection (end-to-end column), the least any SDK in that language must do.")

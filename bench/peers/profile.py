@@ -45,7 +45,7 @@ def main() -> None:
     subprocess.run(["cmake", "-S", root, "-B", build, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=RelWithDebInfo",
                     "-DSPOOR_BUILD_COLLECTOR=OFF"], check=True, stdout=subprocess.DEVNULL)
     subprocess.run(["cmake", "--build", build, "--target", "spoor-bench-core"], check=True, stdout=subprocess.DEVNULL)
-    binary = os.path.join(build, "tests", "bench", "spoor-bench-core")
+    binary = os.path.join(build, "bench", "core", "spoor-bench-core")
     scratch = os.path.dirname(os.path.abspath(a.out))
     portfile = os.path.join(scratch, "profile-sink.port")
     if os.path.exists(portfile):
@@ -96,7 +96,7 @@ def report(a, cg: str) -> None:
     w = out.append
     w("### Where spoor's time goes (callgrind, the C core)")
     w("")
-    w("`valgrind --tool=callgrind build/bench-prof/tests/bench/spoor-bench-core %d --json SINK run` "
+    w("`valgrind --tool=callgrind build/bench-prof/bench/core/spoor-bench-core %d --json SINK run` "
       "(RelWithDebInfo, -O2 -g; %d `spoor_track()` calls of the purchase event, delivered to the sink in "
       "batches of 100). Instructions (Ir) per event, whole process: **%s**." % (n, n, "{:,.0f}".format(total / n)))
     w("")

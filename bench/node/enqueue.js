@@ -1,10 +1,10 @@
 'use strict';
 // Enqueue throughput of track() with seed 003's purchase properties.
-//   node bench/enqueue.js [events] [host]
+//   node bench/node/enqueue.js [events] [host]
 // The host need not answer: only the call (validate + serialise + queue) is timed;
 // the queue is large enough that nothing is dropped, and the worker keeps sending
 // (or retrying) in its own thread meanwhile.
-const spoor = require('..');
+const spoor = require(process.env.SPOOR_NODE_PACKAGE || '../../node'); // the tree's package by default
 
 const n = Number(process.argv[2] || 200000);
 const host = process.argv[3] || 'http://127.0.0.1:9';

@@ -6,7 +6,7 @@
  *    libmicrohttpd), batches of 100, until flush() returns;
  * 3. enqueue with a spool, for each spool_sync policy (N/20 calls for "event").
  *   spoor-bench-core N --json SINK_URL MODE
- * ci/bench's form (tests/bench/peers): one run, one JSON line, the same columns as the
+ * ci/bench's form (bench/peers): one run, one JSON line, the same columns as the
  * Python and Node runs. MODE run: N timed track() calls to the sink (batches of 100),
  * then flush(); MODE down: N timed calls with the host a closed port. */
 #include <pthread.h>
