@@ -17,6 +17,6 @@
     "cflags_c": ["-std=gnu11"],
     "cflags_cc": ["-std=c++17", "-fexceptions"],
     "cflags_cc!": ["-fno-exceptions"],
-    "libraries": ["-lcurl", "-lcjson", "-lexpat", "-lz", "-lcrypto", "-lpthread"]
+    "libraries": ["<!@(node scripts/gyp.js libraries)"]
   }]
 }

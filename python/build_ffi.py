@@ -30,8 +30,6 @@ extern "Python" {
 }
 """
 
-LIBRARIES = ["curl", "cjson", "expat", "z", "crypto", "pthread"]
-
 
 def find_core() -> str:
     """The core's folder: ../core in the source tree, or the copy an sdist carries."""
@@ -39,6 +37,21 @@ def find_core() -> str:
         if os.path.isfile(os.path.join(candidate, "include", "spoor.h")):
             return os.path.abspath(candidate)
     sys.exit("spoor: cannot find the libspoor sources (../core or _core)")
+
+
+def read_build_list(core: str) -> tuple[list[str], list[str]]:
+    """The core's sources and libraries from core/sources.txt, the list CMake and
+    node-gyp read too."""
+    sources: list[str] = []
+    libraries: list[str] = []
+    with open(os.path.join(core, "sources.txt")) as f:
+        for line in f:
+            kind, _, value = line.partition(" ")
+            if kind == "source":
+                sources.append(os.path.join(core, value.strip()))
+            elif kind == "library":
+                libraries.append(value.strip())
+    return sources, libraries
 
 
 def generate_cdef(core: str) -> str:
@@ -80,7 +93,7 @@ def make_ffi() -> FFI:
     core = find_core()
     ffi = FFI()
     ffi.cdef(generate_cdef(core) + CALLBACKS)
-    sources = sorted(glob.glob(os.path.join(core, "src", "*.c")))
+    sources, libraries = read_build_list(core)
     ffi.set_source(
         "spoor._spoor_cffi",
         '#include "spoor.h"\n',
@@ -88,7 +101,7 @@ def make_ffi() -> FFI:
         include_dirs=[os.path.join(core, "include"), os.path.join(core, "src")],
         define_macros=[("SPOOR_BUILDING", None), ("_GNU_SOURCE", None)],
         extra_compile_args=["-std=gnu11", "-fvisibility=hidden", "-Wno-unused-parameter"],
-        libraries=LIBRARIES,
+        libraries=libraries,
         extra_link_args=["-Wl,--version-script=" + version_script()],
         # Rebuild when any core header changes, not only a .c file.
         depends=sorted(glob.glob(os.path.join(core, "include", "**", "*.h"), recursive=True)

@@ -22,6 +22,7 @@ class SdistWithCore(sdist):
             shutil.rmtree(dst, ignore_errors=True)
             for part in ("include", "src"):
                 shutil.copytree(os.path.join(src, part), os.path.join(dst, part))
+            shutil.copy(os.path.join(src, "sources.txt"), dst)
         super().run()
 
 

@@ -21,4 +21,5 @@ fs.rmSync(to, { recursive: true, force: true });
 for (const dir of ['include', 'src']) {
   fs.cpSync(path.join(from, dir), path.join(to, dir), { recursive: true });
 }
+fs.copyFileSync(path.join(from, 'sources.txt'), path.join(to, 'sources.txt'));
 console.error(`spoor: copied ${from} into ${to}`);
