@@ -11,7 +11,7 @@
 #include <openssl/evp.h>
 
 #include "auth.h"
-#include "sign.h"
+#include "wire.h"
 
 static int secret_equal(const char *a, const char *b) {
     unsigned char ha[32], hb[32];

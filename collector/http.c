@@ -15,7 +15,6 @@
 #include "faults.h"
 #include "http.h"
 #include "ingest.h"
-#include "json.h"
 #include "micro.h"
 #include "reqlog.h"
 

@@ -10,10 +10,8 @@
 
 #include "gunzip.h"
 #include "ingest.h"
-#include "json.h"
 #include "spans.h"
-#include "timefmt.h"
-#include "validate.h"
+#include "wire.h"
 
 int ingest_is_gzip(const char *ce) {
     return ce && (!strcasecmp(ce, "gzip") || !strcasecmp(ce, "x-gzip"));

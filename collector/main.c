@@ -15,8 +15,7 @@
 #include "app.h"
 #include "faults.h"
 #include "http.h"
-#include "json.h"
-#include "validate.h"
+#include "wire.h"
 
 #define DRAIN_TIMEOUT_MS 15000
 
