@@ -4,6 +4,7 @@ import base64
 import http.client
 import json
 import os
+import select
 import socket
 import time
 import unittest
@@ -137,6 +138,11 @@ class ConnectionLimits(unittest.TestCase):
             same, last = (same + 1, n) if n == last else (0, n)
         return last
 
+    def closed(self, socks):
+        """How many of socks the collector closed (readable: an end or a reset;
+        it sends nothing on a stalled upload it keeps)."""
+        return len(select.select(socks, [], [], 0)[0])
+
     def first_answer(self, c):
         """The status of the first /health request the collector answers again."""
         deadline = time.monotonic() + 15
@@ -151,11 +157,13 @@ class ConnectionLimits(unittest.TestCase):
     def test_per_address_and_total_limits(self):
         with Collector("--max-connections", "12", "--max-connections-per-ip", "6", quiet=True) as c:
             base = threads(c.proc.pid)
-            self.stall(c, 30)
+            socks = self.stall(c, 30)
             self.assertLessEqual(self.settle(c.proc.pid), base + 6)
+            self.assertEqual(self.closed(socks), 24, "past 6 from one address, closed at once")
             for source in ("127.0.0.2", "127.0.0.3", "127.0.0.4"):
-                self.stall(c, 6, source)
+                socks += self.stall(c, 6, source)
             self.assertLessEqual(self.settle(c.proc.pid), base + 12)
+            self.assertEqual(self.closed(socks), 24 + 12, "past 12 in all, closed at once")
             self.doCleanups()  # the stalled connections go away
             self.assertEqual(self.first_answer(c), 200)
             self.assertEqual(c.post_batch([event()]).status, 200)
