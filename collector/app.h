@@ -11,11 +11,17 @@
 #include "store.h"
 
 #define DEFAULT_MAX_BODY (5u * 1024 * 1024)
+/* Connections (each one a thread) at once, in all and from one address, and
+ * how long one may sit idle: so stalled uploads cannot pile up threads. */
+#define DEFAULT_MAX_CONNECTIONS 128
+#define DEFAULT_MAX_CONNECTIONS_PER_IP 64
+#define DEFAULT_CONNECTION_TIMEOUT_S 30
 
 typedef struct {
     auth_conf_t auth;
     cJSON *schemas;          /* --schemas FILE: {collection: {field: type}}, or NULL */
     size_t max_body;         /* bytes, compressed and decompressed */
+    unsigned max_connections, max_connections_per_ip, connection_timeout_s;
     int quiet;
     store_t *store;
     pthread_mutex_t store_lock; /* every store call, and the counter below */

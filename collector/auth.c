@@ -11,7 +11,7 @@
 #include <openssl/evp.h>
 
 #include "auth.h"
-#include "sign.h"
+#include "wire.h"
 
 static int secret_equal(const char *a, const char *b) {
     unsigned char ha[32], hb[32];
@@ -22,6 +22,12 @@ static int secret_equal(const char *a, const char *b) {
     return CRYPTO_memcmp(ha, hb, 32) == 0;
 }
 
+static void wipe(char *s) {
+    if (!s) return;
+    OPENSSL_cleanse(s, strlen(s));
+    free(s);
+}
+
 int auth_set_basic(auth_conf_t *a, const char *user_pass) {
     if (!strchr(user_pass, ':')) return -1;
     size_t n = strlen(user_pass);
@@ -29,10 +35,20 @@ int auth_set_basic(auth_conf_t *a, const char *user_pass) {
     if (!h) return -1;
     memcpy(h, "Basic ", 6);
     EVP_EncodeBlock((unsigned char *)h + 6, (const unsigned char *)user_pass, (int)n);
-    free(a->basic_header);
+    wipe(a->basic_header);
     a->basic_header = h;
     return 0;
 }
+
+void auth_free(auth_conf_t *a) {
+    for (size_t i = 0; i < a->n_keys; i++) wipe(a->api_keys[i]);
+    wipe(a->basic_header);
+    wipe(a->secret);
+    wipe(a->admin_key);
+    memset(a, 0, sizeof *a);
+}
+
+int auth_guards_micro(const auth_conf_t *a) { return a->admin_key || a->n_keys || a->basic_header; }
 
 /* "Bearer KEY" -> KEY, when the scheme matches (case-insensitively, per RFC 7235). */
 static const char *after_scheme(const char *header, const char *scheme) {
@@ -67,6 +83,21 @@ int auth_check_key(const auth_conf_t *a, const char *x_api_key, const char *auth
             if (secret_equal(a->basic_header, canon)) return 0;
         }
     }
+    snprintf(msg, msgsize, "credentials refused");
+    return 403;
+}
+
+int auth_check_admin(const auth_conf_t *a, const char *x_api_key, const char *authorization,
+                     char *msg, size_t msgsize) {
+    if (!a->admin_key) return auth_check_key(a, x_api_key, authorization, msg, msgsize);
+    if (!x_api_key && !authorization) {
+        snprintf(msg, msgsize, "credentials required: the admin key, as X-API-Key or Authorization: Bearer");
+        return 401;
+    }
+    const char *bearer = authorization ? after_scheme(authorization, "Bearer") : NULL;
+    /* Both compared, no early exit. */
+    int ok = (x_api_key && secret_equal(a->admin_key, x_api_key)) | (bearer && secret_equal(a->admin_key, bearer));
+    if (ok) return 0;
     snprintf(msg, msgsize, "credentials refused");
     return 403;
 }

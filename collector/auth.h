@@ -1,5 +1,6 @@
-/* auth.h: who may post a batch: the api keys and basic pair the collector was
- * started with, and the request signature when it has a secret. */
+/* auth.h: who may post a batch (the api keys and basic pair the collector was
+ * started with, and the request signature when it has a secret) and who may
+ * use /micro (the admin key when there is one, else whoever may post). */
 #ifndef COLLECTOR_AUTH_H
 #define COLLECTOR_AUTH_H
 
@@ -9,21 +10,32 @@
 #define AUTH_MAX_KEYS 16
 #define AUTH_MAX_SKEW_S 300 /* a signed request more than 5 minutes off is refused */
 
+/* Every string is owned (malloc'd) and wiped by auth_free. */
 typedef struct {
-    const char *api_keys[AUTH_MAX_KEYS];
+    char *api_keys[AUTH_MAX_KEYS];
     size_t n_keys;
     char *basic_header; /* "Basic <base64(user:pass)>", or NULL */
-    const char *secret; /* NULL: requests are not signed */
+    char *secret;       /* NULL: requests are not signed */
+    char *admin_key;    /* NULL: /micro takes the credentials /v1/batch takes */
 } auth_conf_t;
 
 /* Sets basic_header from "user:pass". 0, or -1 when the pair has no colon. */
 int auth_set_basic(auth_conf_t *a, const char *user_pass);
+/* Wipes and frees every credential. */
+void auth_free(auth_conf_t *a);
+/* 1 when any credential guards /micro (an admin key, an api key, a basic pair). */
+int auth_guards_micro(const auth_conf_t *a);
 
 /* Checks the X-API-Key / Authorization headers (either may be NULL). Returns 0
  * when allowed (always, when no key nor pair is configured), 401 when no
  * credentials were sent, 403 when they are wrong; msg says which. */
 int auth_check_key(const auth_conf_t *a, const char *x_api_key, const char *authorization,
                    char *msg, size_t msgsize);
+
+/* Checks the credentials of a /micro request: the admin key (X-API-Key or
+ * Authorization: Bearer) when one is set, else as auth_check_key. */
+int auth_check_admin(const auth_conf_t *a, const char *x_api_key, const char *authorization,
+                     char *msg, size_t msgsize);
 
 /* Checks X-Spoor-Timestamp / X-Spoor-Signature over the uncompressed body at
  * time now (unix seconds). 0 when valid or no secret is set, else 401 and msg. */

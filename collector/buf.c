@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "wire.h"
 
 void buf_init(buf_t *b) { memset(b, 0, sizeof *b); }
 
@@ -56,6 +57,20 @@ int buf_printf(buf_t *b, const char *fmt, ...) {
     return 0;
 }
 
+int buf_append_utf8(buf_t *b, const char *s, size_t len) {
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    while (p < end) {
+        size_t n = spoor__utf8_invalid_at((const char *)p, (size_t)(end - p));
+        buf_append(b, p, n);
+        p += n;
+        if (p < end) {
+            buf_append(b, "\xEF\xBF\xBD", 3); /* U+FFFD */
+            p++;
+        }
+    }
+    return b->oom ? -1 : 0;
+}
+
 int buf_json_string(buf_t *b, const char *s) {
     return s ? buf_json_stringn(b, s, strlen(s)) : buf_puts(b, "null");
 }
@@ -71,8 +86,15 @@ int buf_json_stringn(buf_t *b, const char *s, size_t len) {
         case '\r': buf_puts(b, "\\r"); break;
         case '\t': buf_puts(b, "\\t"); break;
         default:
-            if (*p < 0x20) buf_printf(b, "\\u%04x", *p);
-            else buf_append(b, p, 1);
+            if (*p < 0x20) {
+                buf_printf(b, "\\u%04x", *p);
+            } else if (*p < 0x80) {
+                buf_append(b, p, 1);
+            } else {
+                size_t n = spoor__utf8_seq(p, end);
+                if (n) buf_append(b, p, n), p += n - 1;
+                else buf_puts(b, "\\ufffd");
+            }
         }
     }
     return buf_puts(b, "\"");

@@ -1,6 +1,6 @@
 /* http.c: libmicrohttpd glue (see http.h). libmicrohttpd calls the access
  * handler once with the headers, then once per chunk of body, then once more
- * with no data: only that last call answers. */
+ * with no data: only that last call answers, through the route table. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
@@ -15,7 +15,7 @@
 #include "faults.h"
 #include "http.h"
 #include "ingest.h"
-#include "json.h"
+#include "mask.h"
 #include "micro.h"
 #include "reqlog.h"
 
@@ -52,27 +52,48 @@ static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind, const char
     cJSON *obj = cls;
     char name[256];
     size_t i = 0;
-    for (; key[i] && i < sizeof name - 1; i++) name[i] = (char)tolower((unsigned char)key[i]);
+    /* A name is an ASCII token by HTTP's rules; libmicrohttpd lets more through. */
+    for (; key[i] && i < sizeof name - 1; i++)
+        name[i] = (unsigned char)key[i] < 0x80 ? (char)tolower((unsigned char)key[i]) : '?';
     name[i] = '\0';
+    char *shown = mask_header(name, value ? value : "");
+    if (!shown) return MHD_YES;
     cJSON *prev = cJSON_GetObjectItemCaseSensitive(obj, name);
     if (prev && cJSON_IsString(prev)) { /* a repeated header reads as one, comma-joined */
         buf_t joined;
         buf_init(&joined);
-        buf_printf(&joined, "%s, %s", prev->valuestring, value ? value : "");
+        buf_printf(&joined, "%s, %s", prev->valuestring, shown);
         if (joined.data) cJSON_ReplaceItemInObjectCaseSensitive(obj, name, cJSON_CreateString(joined.data));
         buf_free(&joined);
     } else {
-        cJSON_AddStringToObject(obj, name, value ? value : "");
+        cJSON_AddStringToObject(obj, name, shown);
     }
+    free(shown);
     return MHD_YES;
+}
+
+/* s for a log line: every byte outside printable ASCII, and the backslash, as
+ * \xNN, so a request cannot start a line of its own or drive the terminal. */
+static void log_escape(buf_t *b, const char *s) {
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p >= 0x7f || *p == '\\') buf_printf(b, "\\x%02x", *p);
+        else buf_append(b, p, 1);
+    }
 }
 
 static void log_line(const app_t *app, const char *method, const char *url, int status,
                      const reply_t *r, const request_t *rq) {
     if (app->quiet) return;
     /* Never headers or bodies here: they carry keys and signatures. */
-    fprintf(stderr, "%s %s %d events=%ld duplicates=%ld rejected=%ld ms=%lld\n", method, url, status,
-            r->events, r->duplicates, r->rejected, (long long)(now_ms() - rq->start_ms));
+    buf_t line;
+    buf_init(&line);
+    log_escape(&line, method);
+    buf_puts(&line, " ");
+    log_escape(&line, url);
+    buf_printf(&line, " %d events=%ld duplicates=%ld rejected=%ld ms=%lld\n", status, r->events, r->duplicates,
+               r->rejected, (long long)(now_ms() - rq->start_ms));
+    if (line.data) fputs(line.data, stderr);
+    buf_free(&line);
 }
 
 static enum MHD_Result send_reply(app_t *app, struct MHD_Connection *c, const char *method,
@@ -110,9 +131,18 @@ static batch_request_t batch_request(struct MHD_Connection *c, const request_t *
     };
 }
 
+/* A route fills r in; it returns 1 when the connection is to be closed
+ * without an answer (an injected cut). */
+typedef int (*route_fn)(app_t *app, struct MHD_Connection *c, const char *method, const char *url,
+                        request_t *rq, reply_t *r);
+
 /* POST /v1/batch: any injected fault first, then the real thing. */
-static enum MHD_Result serve_batch(app_t *app, struct MHD_Connection *c, const char *url,
-                                   request_t *rq, reply_t *r) {
+static int route_batch(app_t *app, struct MHD_Connection *c, const char *method, const char *url,
+                       request_t *rq, reply_t *r) {
+    if (strcmp(method, "POST")) {
+        reply_error(r, 405, "method not allowed; use POST");
+        return 0;
+    }
     batch_request_t br = batch_request(c, rq);
     fault_t f = {0};
     int faulty = faults_take(&f);
@@ -135,11 +165,58 @@ static enum MHD_Result serve_batch(app_t *app, struct MHD_Connection *c, const c
     MHD_get_connection_values(c, MHD_HEADER_KIND, add_header, headers);
     reqlog_add(cut ? 0 : r->status, headers, r->events, rq->bytes,
                ingest_is_gzip(br.content_encoding), rq->start_ms);
-    if (cut) {
-        log_line(app, "POST", url, 0, r, rq);
-        return MHD_NO; /* libmicrohttpd closes the connection without an answer */
+    if (cut) log_line(app, "POST", url, 0, r, rq);
+    return cut != 0; /* a cut: libmicrohttpd closes the connection without an answer */
+}
+
+static int route_micro(app_t *app, struct MHD_Connection *c, const char *method, const char *url,
+                       request_t *rq, reply_t *r) {
+    micro_args_t args = {arg(c, "type"), arg(c, "eventName"), arg(c, "userId"), arg(c, "limit")};
+    micro_handle(app, method, url, &args, rq->body.data, rq->body.len, r);
+    return 0;
+}
+
+static int route_health(app_t *app, struct MHD_Connection *c, const char *method, const char *url,
+                        request_t *rq, reply_t *r) {
+    (void)app, (void)c, (void)method, (void)url, (void)rq;
+    reply_take(r, 200, strdup("{\"status\":\"ok\"}"));
+    return 0;
+}
+
+/* Who may use a route: anyone; whoever has the /micro credentials (checked
+ * here, then the body limit); or the route checks both itself, in its own
+ * order (ingest.c's). */
+typedef enum { ROUTE_OPEN, ROUTE_ADMIN, ROUTE_CHECKS_ITSELF } route_access_t;
+
+static const struct {
+    const char *path;
+    int prefix; /* path is a prefix of the URL (ending in '/'), else the whole URL */
+    route_access_t access;
+    route_fn serve;
+} routes[] = {
+    {"/v1/batch", 0, ROUTE_CHECKS_ITSELF, route_batch},
+    {"/micro/", 1, ROUTE_ADMIN, route_micro},
+    {"/health", 0, ROUTE_OPEN, route_health},
+    {"/", 0, ROUTE_OPEN, route_health},
+};
+
+static int dispatch(app_t *app, struct MHD_Connection *c, const char *method, const char *url,
+                    request_t *rq, reply_t *r) {
+    for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
+        if (routes[i].prefix ? strncmp(url, routes[i].path, strlen(routes[i].path)) : strcmp(url, routes[i].path))
+            continue;
+        if (routes[i].access == ROUTE_ADMIN) {
+            char msg[256];
+            int status = auth_check_admin(&app->auth, header(c, "X-API-Key"),
+                                          header(c, MHD_HTTP_HEADER_AUTHORIZATION), msg, sizeof msg);
+            if (status) return reply_error(r, status, "%s", msg), 0;
+        }
+        if (routes[i].access != ROUTE_CHECKS_ITSELF && rq->over_limit)
+            return reply_error(r, 413, "body: over the limit of %zu bytes", app->max_body), 0;
+        return routes[i].serve(app, c, method, url, rq, r);
     }
-    return send_reply(app, c, "POST", url, rq, r);
+    reply_error(r, 404, "not found: %s", url);
+    return 0;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -174,24 +251,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
     reply_t r;
     reply_init(&r);
-    enum MHD_Result ret;
-    if (!strcmp(url, "/v1/batch") && !strcmp(method, "POST")) {
-        ret = serve_batch(app, c, url, rq, &r);
-    } else {
-        if (!strcmp(url, "/v1/batch")) {
-            reply_error(&r, 405, "method not allowed; use POST");
-        } else if (rq->over_limit) {
-            reply_error(&r, 413, "body: over the limit of %zu bytes", app->max_body);
-        } else if (!strncmp(url, "/micro/", 7)) {
-            micro_args_t args = {arg(c, "type"), arg(c, "eventName"), arg(c, "userId"), arg(c, "limit")};
-            micro_handle(app, method, url, &args, rq->body.data, rq->body.len, &r);
-        } else if (!strcmp(url, "/health") || !strcmp(url, "/")) {
-            reply_take(&r, 200, strdup("{\"status\":\"ok\"}"));
-        } else {
-            reply_error(&r, 404, "not found: %s", url);
-        }
-        ret = send_reply(app, c, method, url, rq, &r);
-    }
+    enum MHD_Result ret = dispatch(app, c, method, url, rq, &r) ? MHD_NO : send_reply(app, c, method, url, rq, &r);
     buf_free(&r.body);
     return ret;
 }
@@ -218,7 +278,9 @@ struct MHD_Daemon *http_start(app_t *app, const struct sockaddr *addr, int ipv6)
     return MHD_start_daemon(flags, 0, NULL, NULL, on_request, app,
                             MHD_OPTION_SOCK_ADDR, addr,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
-                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+                            MHD_OPTION_CONNECTION_LIMIT, app->max_connections,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, app->max_connections_per_ip,
+                            MHD_OPTION_CONNECTION_TIMEOUT, app->connection_timeout_s,
                             MHD_OPTION_END);
 }
 

@@ -1,6 +1,8 @@
 /* http.h: the collector's HTTP face on libmicrohttpd: one thread per connection
- * (a delayed answer never holds up another request), bodies collected up to the
- * limit, routes dispatched to ingest.c and micro.c, one log line per request. */
+ * (a delayed answer never holds up another request) up to the connection
+ * limits, bodies collected up to the limit, routes dispatched from one table to
+ * ingest.c and micro.c (the /micro ones behind their credentials), one log line
+ * per request. */
 #ifndef COLLECTOR_HTTP_H
 #define COLLECTOR_HTTP_H
 

@@ -1,7 +1,8 @@
 /* ingest.c: one batch through the checks in the order that makes each answer
  * meaningful: credentials (401/403) before reading anything, size (413), gzip,
- * the signature over the decompressed bytes (401), JSON shape (400), then every
- * event validated with the core's rules, deduplicated and stored in one go. */
+ * the signature over the decompressed bytes (401), JSON shape (400: strict
+ * JSON, see strict.h), then every event validated with the core's rules,
+ * deduplicated and stored in one go. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,10 +11,9 @@
 
 #include "gunzip.h"
 #include "ingest.h"
-#include "json.h"
 #include "spans.h"
-#include "timefmt.h"
-#include "validate.h"
+#include "strict.h"
+#include "wire.h"
 
 int ingest_is_gzip(const char *ce) {
     return ce && (!strcasecmp(ce, "gzip") || !strcasecmp(ce, "x-gzip"));
@@ -44,7 +44,28 @@ static void batch_free(batch_t *b) {
     free(b->printed);
 }
 
-static int batch_build(app_t *app, const cJSON *list, const char *body, size_t len, batch_t *b) {
+/* The event's text for the store: its span of the body, or cJSON's text when
+ * the span scanner could not place it; when the body is not all UTF-8, both the
+ * tree and that text with U+FFFD where the bad bytes were. 0 or -1 (memory). */
+static int event_text(cJSON *item, const char *text, size_t len, int utf8_ok, batch_t *b, size_t i) {
+    store_event_t *e = &b->events[i];
+    if (!utf8_ok && strict_repair_utf8(item)) return -1;
+    if (!text) {
+        e->json = b->printed[i] = cJSON_PrintUnformatted(item);
+        e->json_len = e->json ? strlen(e->json) : 0;
+    } else if (!utf8_ok && spoor__utf8_invalid_at(text, len) < len) {
+        buf_t fixed;
+        buf_init(&fixed);
+        buf_append_utf8(&fixed, text, len);
+        e->json = b->printed[i] = buf_steal(&fixed, &e->json_len);
+    } else {
+        e->json = text;
+        e->json_len = len;
+    }
+    return e->json ? 0 : -1;
+}
+
+static int batch_build(app_t *app, cJSON *list, const char *body, size_t len, int utf8_ok, batch_t *b) {
     size_t n = (size_t)cJSON_GetArraySize(list);
     b->n = n;
     b->events = calloc(n ? n : 1, sizeof *b->events);
@@ -61,15 +82,15 @@ static int batch_build(app_t *app, const cJSON *list, const char *body, size_t l
     spoor__iso8601_format((int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000, b->received_at);
 
     size_t i = 0;
-    const cJSON *item;
+    cJSON *item;
     cJSON_ArrayForEach(item, list) {
         store_event_t *e = &b->events[i];
-        if (exact) {
-            e->json = body + spans[i].start;
-            e->json_len = spans[i].len;
-        } else {
-            e->json = b->printed[i] = cJSON_PrintUnformatted(item);
-            e->json_len = e->json ? strlen(e->json) : 0;
+        char err[512] = "";
+        /* What cJSON lets through, checked on the tree as received. */
+        int invalid = strict_check(item, "event", NULL, !utf8_ok, err, sizeof err) != 0;
+        if (event_text(item, exact ? body + spans[i].start : NULL, exact ? spans[i].len : 0, utf8_ok, b, i)) {
+            free(spans);
+            return -1;
         }
         e->event_id = str_field(item, "eventId");
         e->type = str_field(item, "type");
@@ -79,18 +100,13 @@ static int batch_build(app_t *app, const cJSON *list, const char *body, size_t l
         e->profile_id = str_field(item, "profileId");
         e->timestamp = str_field(item, "timestamp");
         e->received_at = b->received_at;
-        char err[512] = "";
-        int invalid = spoor__validate_event(item, app->schemas, err, sizeof err) != 0;
+        if (!invalid) invalid = spoor__validate_event(item, app->schemas, err, sizeof err) != 0;
         if (invalid && !*err) snprintf(err, sizeof err, "event: invalid");
         if (!invalid && (!e->event_id || !*e->event_id)) /* the dedup key every client sets */
             snprintf(err, sizeof err, "eventId: required, a non-empty string");
         if (*err) {
             b->errors[i] = strdup(err);
             e->error = b->errors[i] ? b->errors[i] : "invalid event";
-        }
-        if (!e->json) {
-            free(spans);
-            return -1;
         }
         i++;
     }
@@ -124,9 +140,9 @@ static void answer(reply_t *r, const batch_t *b) {
     buf_puts(&r->body, "]}");
 }
 
-static void store_batch(app_t *app, const cJSON *list, const char *body, size_t len, reply_t *r) {
+static void store_batch(app_t *app, cJSON *list, const char *body, size_t len, int utf8_ok, reply_t *r) {
     batch_t b = {0};
-    if (batch_build(app, list, body, len, &b)) {
+    if (batch_build(app, list, body, len, utf8_ok, &b)) {
         batch_free(&b);
         reply_error(r, 500, "out of memory");
         return;
@@ -165,6 +181,28 @@ static int decode_body(app_t *app, const batch_request_t *rq, buf_t *plain, cons
     return 0;
 }
 
+/* The body as a tree: JSON by RFC 8259 (no raw control characters, no repeated
+ * key), a "batch" array in an object, and UTF-8 but for the events' own strings
+ * (an event with a bad byte is rejected alone, naming its field). 0, or 400 and msg. */
+static int parse_body(app_t *app, const char *body, size_t len, cJSON **root, int *utf8_ok,
+                      char *msg, size_t msgsize) {
+    size_t at = strict_control_at(body, len);
+    if (at < len)
+        return snprintf(msg, msgsize, "body: control character 0x%02x at byte %zu (JSON allows them only "
+                        "escaped, in strings)", (unsigned char)body[at], at), 400;
+    size_t bad = spoor__utf8_invalid_at(body, len);
+    *utf8_ok = bad == len;
+    *root = spoor__json_parse(body, len, app->max_body, SPOOR_JSON_MAX_DEPTH, "body", msg, msgsize);
+    if (!*root) {
+        if (!*utf8_ok) snprintf(msg, msgsize, "body: is not valid UTF-8 (at byte %zu)", bad);
+        return 400;
+    }
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(*root, "batch");
+    if (!cJSON_IsObject(*root) || !cJSON_IsArray(list))
+        return snprintf(msg, msgsize, "batch: must be an array of events in a JSON object"), 400;
+    return strict_check(*root, "body", list, !*utf8_ok, msg, msgsize) ? 400 : 0;
+}
+
 long ingest_count_events(app_t *app, const batch_request_t *rq) {
     char msg[256];
     const char *body;
@@ -187,22 +225,17 @@ void ingest_batch(app_t *app, const batch_request_t *rq, reply_t *r) {
     buf_t plain;
     buf_init(&plain);
     cJSON *root = NULL;
+    int utf8_ok = 1;
     int status = auth_check_key(&app->auth, rq->x_api_key, rq->authorization, msg, sizeof msg);
     if (!status) status = decode_body(app, rq, &plain, &body, &len, msg, sizeof msg);
     if (!status)
         status = auth_check_signature(&app->auth, rq->timestamp, rq->signature, body, len,
                                       (int64_t)time(NULL), msg, sizeof msg);
-    if (!status) {
-        root = spoor__json_parse(body, len, app->max_body, SPOOR_JSON_MAX_DEPTH, "body", msg, sizeof msg);
-        if (!root) status = 400;
-    }
-    const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "batch");
+    if (!status) status = parse_body(app, body, len, &root, &utf8_ok, msg, sizeof msg);
     if (status)
         reply_error(r, status, "%s", msg);
-    else if (!cJSON_IsObject(root) || !cJSON_IsArray(list))
-        reply_error(r, 400, "batch: must be an array of events in a JSON object");
     else
-        store_batch(app, list, body, len, r);
+        store_batch(app, cJSON_GetObjectItemCaseSensitive(root, "batch"), body, len, utf8_ok, r);
     cJSON_Delete(root);
     buf_free(&plain);
 }

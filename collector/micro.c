@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "faults.h"
-#include "json.h"
 #include "micro.h"
 #include "reqlog.h"
+#include "wire.h"
 
 /* "" or NULL: no limit (-1); else a non-negative integer. -2 when malformed. */
 static long parse_limit(const char *s) {

@@ -1,6 +1,6 @@
 /* reqlog.h: the last requests to /v1/batch as the collector saw them, so tests
  * can check what a client sent (User-Agent, auth and signature headers, gzip)
- * and how often it retried. Headers are kept whole: this is a test peer. */
+ * and how often it retried. Credentials are kept only as fingerprints (mask.h). */
 #ifndef COLLECTOR_REQLOG_H
 #define COLLECTOR_REQLOG_H
 

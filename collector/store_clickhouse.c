@@ -16,8 +16,8 @@
 #include <curl/curl.h>
 #include <cjson/cJSON.h>
 
-#include "json.h"
 #include "store.h"
+#include "wire.h"
 
 typedef struct {
     store_t base;

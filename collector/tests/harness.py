@@ -4,6 +4,7 @@ Only the Python standard library, so the collector's tests run on a fresh machin
 after ci/setup. The signature is computed here with hmac, independently of the
 core's C code, so the two implementations check each other.
 """
+import base64
 import gzip as gz
 import hashlib
 import hmac
@@ -33,10 +34,36 @@ class Response:
         return "<%d %r>" % (self.status, self.body[:300])
 
 
-class Collector:
-    """One spoor-collector process; use as a context manager or call stop()."""
+def micro_credentials(args, env=None):
+    """The headers that open /micro/* on a collector started with args (and
+    env): the admin key when there is one, else an api key or the basic pair."""
+    args, env = list(args), env or {}
 
-    def __init__(self, *args, workdir=None, quiet=False):
+    def value(option):
+        if option in args:
+            return args[args.index(option) + 1]
+        if option + "-file" in args:
+            with open(args[args.index(option + "-file") + 1]) as f:
+                return f.read().split("\n")[0].strip()
+        return env.get("SPOOR_COLLECTOR_" + option[2:].upper().replace("-", "_")) or None
+
+    key = value("--admin-key") or value("--api-key")
+    if key:
+        return {"X-API-Key": key}
+    basic = value("--basic")
+    return {"Authorization": "Basic " + base64.b64encode(basic.encode()).decode()} if basic else {}
+
+
+def fingerprint(secret):
+    """How /micro/requests shows a credential: a short hash, never the value."""
+    return "***sha256:" + hashlib.sha256(secret.encode()).hexdigest()[:8]
+
+
+class Collector:
+    """One spoor-collector process; use as a context manager or call stop().
+    Requests to /micro/* carry the credentials its flags call for."""
+
+    def __init__(self, *args, workdir=None, quiet=False, env=None):
         if not BINARY or not os.access(BINARY, os.X_OK):
             raise RuntimeError("SPOOR_COLLECTOR must name the spoor-collector binary")
         self.own_dir = workdir is None
@@ -49,7 +76,9 @@ class Collector:
         cmd = [BINARY, "--port", "0", "--port-file", self.port_file, *args]
         if quiet:
             cmd.append("--quiet")
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.log)
+        self.micro_headers = micro_credentials(args, env)
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.log,
+                                     env=dict(os.environ, **(env or {})))
         deadline = time.monotonic() + START_TIMEOUT
         while not os.path.exists(self.port_file):
             if self.proc.poll() is not None or time.monotonic() > deadline:
@@ -68,13 +97,15 @@ class Collector:
         with open(self.log_path, "rb") as f:
             return f.read().decode(errors="replace")
 
-    def request(self, method, path, body=None, headers=None, timeout=10):
+    def request(self, method, path, body=None, headers=None, timeout=10, micro_auth=True):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             if isinstance(body, (dict, list)):
                 body = json.dumps(body).encode()
             elif isinstance(body, str):
                 body = body.encode()
+            if micro_auth and path.startswith("/micro/"):
+                headers = dict(self.micro_headers, **(headers or {}))
             conn.request(method, path, body=body, headers=headers or {})
             r = conn.getresponse()
             return Response(r.status, {k.lower(): v for k, v in r.getheaders()}, r.read())
@@ -128,6 +159,9 @@ class Collector:
 
     def cleanup(self):
         self.kill()
+        for f in (self.proc.stdout, self.log):
+            if not f.closed:
+                f.close()
         if self.own_dir:
             shutil.rmtree(self.dir, ignore_errors=True)
 

@@ -2,7 +2,7 @@
 import base64
 import time
 
-from harness import Collector, CollectorTest, event, main, sign
+from harness import Collector, CollectorTest, event, fingerprint, main, sign
 
 
 class NoAuth(CollectorTest):
@@ -44,13 +44,13 @@ class Keys(CollectorTest):
         token = base64.b64encode(b"alice:s3cret").decode()
         self.assertStored(self.c.post_batch([event()], headers={"Authorization": "Basic " + token}), 1)
 
-    def test_request_log_keeps_headers_log_line_does_not(self):
+    def test_request_log_shows_headers_but_no_credential_log_line_neither(self):
         self.c.post_batch([event(), event()], headers={"X-API-Key": "key-one"})
         reqs = self.c.get("/micro/requests")
         self.assertEqual(len(reqs), 1)
         self.assertEqual(reqs[0]["status"], 200)
         self.assertEqual(reqs[0]["events"], 2)
-        self.assertEqual(reqs[0]["headers"]["x-api-key"], "key-one")
+        self.assertEqual(reqs[0]["headers"]["x-api-key"], fingerprint("key-one"))
         self.assertEqual(reqs[0]["headers"]["user-agent"], "spoor-test/1")
         self.assertFalse(reqs[0]["gzip"])
         self.assertGreater(reqs[0]["bytes"], 100)
@@ -68,7 +68,7 @@ class Signature(CollectorTest):
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json()["accepted"], 1)
         h = self.c.get("/micro/requests")[0]["headers"]
-        self.assertTrue(h["x-spoor-signature"].startswith("v1="))
+        self.assertTrue(h["x-spoor-signature"].startswith("v1=***sha256:"), h)
 
     def test_good_signature_over_gzip_body(self):
         r = self.c.post_batch([event()], headers=self.KEY, secret="shh", use_gzip=True)

@@ -2,19 +2,25 @@
 // Test helpers: start the collector (collector/) on a free port and talk to
 // its /micro endpoints; wait for conditions; run child Node processes.
 const { spawn, execFileSync } = require('child_process');
+const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
 const PKG = path.join(__dirname, '..');
 const REPO = path.join(PKG, '..');
+// Opens the collector's /micro endpoints (every collector here is started with it).
+const ADMIN_KEY = 'node-admin-key';
+
+/** How /micro/requests shows a credential: a short hash, never the value. */
+const fingerprint = (secret) => '***sha256:' + crypto.createHash('sha256').update(secret).digest('hex').slice(0, 8);
 
 function findCollector() {
   const given = process.env.SPOOR_COLLECTOR;
   if (given) return fs.existsSync(given) ? path.resolve(given) : path.resolve(REPO, given);
   const dirs = fs.readdirSync(REPO).filter((d) => d.startsWith('build')).sort();
   for (const d of dirs) {
-    const f = path.join(REPO, d, 'tests', 'collector', 'spoor-collector');
+    const f = path.join(REPO, d, 'collector', 'spoor-collector');
     if (fs.existsSync(f)) return f;
   }
   throw new Error('spoor-collector not found: set SPOOR_COLLECTOR or build it ' +
@@ -38,7 +44,7 @@ async function waitFor(fn, { timeout = 10000, interval = 25, what = 'condition' 
 async function startCollector({ apiKey, secret } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spoor-node-test-'));
   const portFile = path.join(dir, 'port');
-  const args = ['--port', '0', '--port-file', portFile, '--db', ':memory:'];
+  const args = ['--port', '0', '--port-file', portFile, '--db', ':memory:', '--admin-key', ADMIN_KEY];
   if (apiKey) args.push('--api-key', apiKey);
   if (secret) args.push('--secret', secret);
   const proc = spawn(findCollector(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -58,14 +64,14 @@ async function startCollector({ apiKey, secret } = {}) {
   const url = `http://127.0.0.1:${port}`;
 
   async function get(p) {
-    const res = await fetch(url + p);
+    const res = await fetch(url + p, { headers: { 'x-api-key': ADMIN_KEY } });
     const text = await res.text();
     if (!res.ok) throw new Error(`GET ${p}: ${res.status} ${text}`);
     return JSON.parse(text);
   }
   async function post(p, body) {
     const res = await fetch(url + p, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: body === undefined ? '' : JSON.stringify(body),
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': ADMIN_KEY }, body: body === undefined ? '' : JSON.stringify(body),
     });
     const text = await res.text();
     if (!res.ok) throw new Error(`POST ${p}: ${res.status} ${text}`);
@@ -134,4 +140,4 @@ function runNode(script, { args = [], env = {}, cwd = PKG, timeout = 30000, inpu
   });
 }
 
-module.exports = { PKG, REPO, findCollector, startCollector, useCollector, waitFor, sleep, fast, runNode, execFileSync };
+module.exports = { PKG, REPO, fingerprint, findCollector, startCollector, useCollector, waitFor, sleep, fast, runNode, execFileSync };

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import hashlib
 import json
 import os
 import subprocess
@@ -20,6 +21,12 @@ import spoor
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 API_KEY = "test-key"
 SECRET = "test-secret"
+ADMIN_KEY = "test-admin-key"  # opens /micro/* (running_collector starts every collector with it)
+
+
+def fingerprint(secret: str) -> str:
+    """How /micro/requests shows a credential: a short hash, never the value."""
+    return "***sha256:" + hashlib.sha256(secret.encode()).hexdigest()[:8]
 
 
 def collector_binary() -> str:
@@ -43,7 +50,7 @@ class Collector:
     def _request(self, method: str, path: str, body: Any = None) -> Any:
         data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request(self.url + path, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
+                                     headers={"Content-Type": "application/json", "X-API-Key": ADMIN_KEY})
         with urllib.request.urlopen(req, timeout=10) as resp:
             text = resp.read().decode()
         return json.loads(text) if text.strip() else None
@@ -84,7 +91,8 @@ def running_collector(*args: str) -> Iterator[Collector]:
         port_file = os.path.join(tmp, "port")
         log = open(os.path.join(tmp, "log"), "w+b")
         proc = subprocess.Popen([collector_binary(), "--port", "0", "--port-file", port_file,
-                                 "--db", ":memory:", *args], stdout=log, stderr=subprocess.STDOUT)
+                                 "--db", ":memory:", "--admin-key", ADMIN_KEY, *args],
+                                stdout=log, stderr=subprocess.STDOUT)
         port = ""
         deadline = time.monotonic() + 20
         while not port and time.monotonic() < deadline and proc.poll() is None:

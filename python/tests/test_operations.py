@@ -10,7 +10,7 @@ from typing import Any, Dict, List
 
 import spoor
 
-from conftest import Collector
+from conftest import Collector, fingerprint
 
 FIXED = "2026-11-23T10:00:00.000Z"
 
@@ -227,9 +227,9 @@ def test_wire_headers(client: spoor.Client, collector: Collector) -> None:
     assert req["status"] == 200
     headers = req["headers"]
     assert headers["user-agent"] == "spoor-python/" + spoor.version()
-    assert headers["x-api-key"] == "test-key"
+    assert headers["x-api-key"] == fingerprint("test-key")
     assert headers["content-type"].startswith("application/json")
-    assert headers["x-spoor-signature"].startswith("v1=")
+    assert headers["x-spoor-signature"].startswith("v1=***sha256:")
 
 
 def test_each_event_arrives_once(client: spoor.Client, collector: Collector) -> None:

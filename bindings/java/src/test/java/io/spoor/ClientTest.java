@@ -53,7 +53,7 @@ class ClientTest extends CollectorTest {
         assertEquals("java", ev.getAsJsonObject("context").getAsJsonObject("library").get("binding").getAsString());
         JsonObject headers = collector.requests().get(0).getAsJsonObject().getAsJsonObject("headers");
         assertEquals("spoor-java/" + Client.version(), headers.get("user-agent").getAsString());
-        assertEquals(Collector.API_KEY, headers.get("x-api-key").getAsString());
+        assertEquals(Collector.fingerprint(Collector.API_KEY), headers.get("x-api-key").getAsString());
     }
 
     @Test

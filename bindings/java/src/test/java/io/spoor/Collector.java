@@ -14,11 +14,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 
 /** The test peer: collector/'s spoor-collector on a free port (-Dspoor.collector=PATH). */
 final class Collector implements AutoCloseable {
     static final String API_KEY = "java-test-key";
+    /** Opens /micro/*, which get() and post() send it to. */
+    static final String ADMIN_KEY = "java-admin-key";
 
     private final Process process;
     private final Path dir;
@@ -33,7 +38,7 @@ final class Collector implements AutoCloseable {
         dir = Files.createTempDirectory("spoor-java-test");
         Path portFile = dir.resolve("port");
         process = new ProcessBuilder(exe, "--port", "0", "--port-file", portFile.toString(),
-                "--api-key", API_KEY, "--quiet")
+                "--api-key", API_KEY, "--admin-key", ADMIN_KEY, "--quiet")
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("collector.log").toFile())
                 .start();
@@ -54,7 +59,8 @@ final class Collector implements AutoCloseable {
     }
 
     JsonElement get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + path)).GET().build(),
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + path))
+                        .header("X-API-Key", ADMIN_KEY).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) throw new IOException("GET " + path + ": " + r.statusCode() + " " + r.body());
         return JsonParser.parseString(r.body());
@@ -62,7 +68,7 @@ final class Collector implements AutoCloseable {
 
     void post(String path, String body) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + path))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("X-API-Key", ADMIN_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) throw new IOException("POST " + path + ": " + r.statusCode() + " " + r.body());
     }
@@ -86,6 +92,16 @@ final class Collector implements AutoCloseable {
 
     JsonArray requests() throws IOException, InterruptedException {
         return get("/micro/requests?limit=100").getAsJsonArray();
+    }
+
+    /** How /micro/requests shows a credential: a short hash, never the value. */
+    static String fingerprint(String secret) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+            return "***sha256:" + HexFormat.of().formatHex(d, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String enc(String s) {
