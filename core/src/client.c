@@ -1,9 +1,12 @@
 /* client.c: the public operations, the queue's producer side, flush, close and
  * fork handling. Each operation turns its arguments into message objects,
  * builds every event first (all or nothing), then queues them under the lock. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -14,6 +17,7 @@
 #include "json.h"
 #include "timefmt.h"
 #include "transport.h"
+#include "url.h"
 
 #define BULK_MAX_BYTES (256u * 1024 * 1024)
 
@@ -120,26 +124,56 @@ static spoor_err_t prepare(spoor_client_t *c) {
     c->fixed_time_ms = -1;
     if (k->test_fixed_time) spoor__iso8601_parse(k->test_fixed_time, &c->fixed_time_ms);
 
-    size_t hlen = strlen(k->host);
-    while (hlen && k->host[hlen - 1] == '/') hlen--;
-    c->url = malloc(hlen + sizeof "/v1/batch");
-    c->log_host = spoor__redact_url(k->host);
+    if (k->ca_path) { /* refused now rather than failing every request later */
+        int fd = open(k->ca_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        struct stat st;
+        if (fd < 0) return spoor__error(SPOOR_ERR_CONFIG_INVALID, "ca_path: cannot read %s: %s", k->ca_path, strerror(errno));
+        int file = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+        close(fd);
+        if (!file) return spoor__error(SPOOR_ERR_CONFIG_INVALID, "ca_path: %s is not a file (give a CA bundle, PEM)", k->ca_path);
+    }
+
+    c->url = spoor__url_batch(k->host);
+    c->log_host = spoor__url_redact(k->host, 0);
     if (!c->url || !c->log_host) return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
-    memcpy(c->url, k->host, hlen);
-    memcpy(c->url + hlen, "/v1/batch", sizeof "/v1/batch");
 
     c->headers = curl_slist_append(NULL, "Content-Type: application/json");
     c->headers = curl_slist_append(c->headers, "Expect:"); /* no 100-continue round trip */
     if (k->headers_json) {
         cJSON *h = cJSON_Parse(k->headers_json), *v;
-        cJSON_ArrayForEach(v, h) {
-            char line[4096];
-            snprintf(line, sizeof line, "%s: %s", v->string, v->valuestring);
-            c->headers = curl_slist_append(c->headers, line);
+        cJSON_ArrayForEach(v, h) { /* the whole value: its length was checked when it was set */
+            size_t len = strlen(v->string) + strlen(v->valuestring) + 3;
+            char *line = malloc(len);
+            struct curl_slist *next = line ? (snprintf(line, len, "%s: %s", v->string, v->valuestring),
+                                              curl_slist_append(c->headers, line)) : NULL;
+            spoor__wipe_free(line);
+            if (!next) {
+                cJSON_Delete(h);
+                return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
+            }
+            c->headers = next;
         }
         cJSON_Delete(h);
     }
     return SPOOR_OK;
+}
+
+/* Settings that expose what is sent, said once when the client is made. */
+static void warn_insecure(spoor_client_t *c) {
+    const spoor_config_t *k = &c->conf;
+    if (!k->tls_verify)
+        spoor__log(c, SPOOR_LOG_WARN, "tls_verify is false: the server's certificate is not checked, so anyone on the way "
+                                      "can pose as the server and read what is sent");
+    char host[256], what[128] = "";
+    if (!spoor__url_plain_remote(k->host, host, sizeof host)) return;
+    const char *names[] = {k->api_key ? "api_key" : NULL, k->access_token || k->token_cb ? "access_token" : NULL,
+                           k->username ? "username" : NULL, spoor__url_has_userinfo(k->host) ? "the host's user:password" : NULL,
+                           k->secret ? "secret" : NULL};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (names[i]) snprintf(what + strlen(what), sizeof what - strlen(what), "%s%s", *what ? ", " : "", names[i]);
+    if (*what)
+        spoor__log(c, SPOOR_LOG_WARN, "host: requests with %s go over plain http:// to %s, which is not this machine: "
+                                      "anyone on the way can read (or replay) them; use https://", what, host);
 }
 
 static void free_client(spoor_client_t *c) {
@@ -147,7 +181,7 @@ static void free_client(spoor_client_t *c) {
     spoor__queue_clear(&c->queue);
     spoor__queue_clear(&c->dropped);
     spoor__transport_free(c->transport);
-    curl_slist_free_all(c->headers);
+    spoor__wipe_slist(c->headers);
     cJSON_Delete(c->schemas);
     free(c->url);
     free(c->log_host);
@@ -224,6 +258,7 @@ spoor_err_t spoor_client_new(spoor_client_t **out, const spoor_config_t *conf) {
     pthread_mutex_unlock(&registry_lock);
     spoor__log(c, SPOOR_LOG_INFO, "client ready: %s (spoor %s, binding %s)", c->log_host, SPOOR_VERSION_STRING,
                c->conf.binding ? c->conf.binding : "c");
+    warn_insecure(c);
     if (c->spool && (c->stats.replayed || c->stats.spool_corrupt))
         spoor__log(c, c->stats.spool_corrupt ? SPOOR_LOG_WARN : SPOOR_LOG_INFO,
                    "spool %s: %llu events from an earlier run queued again; %llu damaged records skipped",
