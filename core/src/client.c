@@ -18,6 +18,7 @@
 #include "timefmt.h"
 #include "transport.h"
 #include "url.h"
+#include "validate.h"
 
 #define BULK_MAX_BYTES (256u * 1024 * 1024)
 
@@ -376,13 +377,31 @@ static spoor_err_t enqueue_built(spoor_client_t *c, spoor_err_t rc, spoor_item_t
     return rc;
 }
 
+/* The text of a message before it is built: UTF-8, each key once (validate.h).
+ * path names msg in the message: "" for a call's own, "batch[3]" in a batch. */
+static spoor_err_t check_text(const char *op, const char *type, const cJSON *msg, const char *path) {
+    char err[512];
+    int bad;
+    if (!*path && !strcmp(type, "record")) /* record_event(collection, event): its fields are named "event" */
+        bad = spoor__check_text(cJSON_GetObjectItemCaseSensitive(msg, "collection"), "collection", op, err, sizeof err) ||
+              spoor__check_text(cJSON_GetObjectItemCaseSensitive(msg, "properties"), "event", op, err, sizeof err);
+    else
+        bad = spoor__check_text(msg, path, op, err, sizeof err);
+    return bad ? spoor__error(SPOOR_ERR_INVALID, "%s", err) : SPOOR_OK;
+}
+
 /* Build and queue one message; takes msg. */
 static spoor_err_t enqueue_one(spoor_client_t *c, const char *op, const char *type, cJSON *msg) {
+    spoor_err_t rc = check_text(op, type, msg, "");
+    if (rc) {
+        cJSON_Delete(msg);
+        return rc;
+    }
     char label[128] = "";
     int debug = c->conf.log_level >= SPOOR_LOG_DEBUG;
     if (debug) queued_label(type, msg, label, sizeof label);
     spoor_item_t item;
-    spoor_err_t rc = spoor__build_event(c, op, type, msg, "", &item);
+    rc = spoor__build_event(c, op, type, msg, "", &item);
     cJSON_Delete(msg);
     if ((rc = enqueue_built(c, rc, &item)) == SPOOR_OK && debug)
         spoor__log(c, SPOOR_LOG_DEBUG, "Event queued: %s", label);
@@ -508,6 +527,12 @@ static spoor_err_t enqueue_all(spoor_client_t *c, const char *op, const char *fi
         if (rc) break;
         char prefix[64];
         snprintf(prefix, sizeof prefix, "%s[%zu].", what, built);
+        if (!fixed_type) { /* a feed's text was checked whole when it was read (feed.c) */
+            prefix[strlen(prefix) - 1] = '\0';
+            rc = check_text(op, "", msg, prefix);
+            strcat(prefix, ".");
+            if (rc) break;
+        }
         char type[16] = "";
         if (fixed_type) {
             snprintf(type, sizeof type, "%s", fixed_type);
