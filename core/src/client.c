@@ -215,13 +215,14 @@ static spoor_err_t start_worker(spoor_client_t *c) {
 }
 
 /* Open spool_dir and queue what an earlier run left, to be sent at once. */
-static spoor_err_t open_spool(spoor_client_t *c) {
+static spoor_err_t open_spool(spoor_client_t *c, spoor_spool_found_t *out) {
     spoor_spool_found_t found;
     spoor_err_t rc = spoor__spool_open(c->conf.spool_dir, (spoor_sync_t)c->conf.spool_sync, spoor__monotonic_ms(),
                                        &c->queue, &c->next_seq, &found, &c->spool);
     if (rc) return rc;
     c->stats.replayed = found.replayed;
     c->stats.spool_corrupt = found.corrupt;
+    *out = found;
     c->flush_target = c->next_seq - 1;
     spoor__enforce_queue_cap(c);
     return SPOOR_OK;
@@ -248,7 +249,8 @@ spoor_err_t spoor_client_new(spoor_client_t **out, const spoor_config_t *conf) {
     }
     c->next_seq = 1;
     c->pid = getpid();
-    if (c->conf.spool_dir && (rc = open_spool(c)) != SPOOR_OK) {
+    spoor_spool_found_t spool_found = {0};
+    if (c->conf.spool_dir && (rc = open_spool(c, &spool_found)) != SPOOR_OK) {
         free_client(c);
         return rc;
     }
@@ -265,6 +267,10 @@ spoor_err_t spoor_client_new(spoor_client_t **out, const spoor_config_t *conf) {
                    "spool %s: %llu events from an earlier run queued again; %llu damaged records skipped",
                    spoor__spool_dir(c->spool), (unsigned long long)c->stats.replayed,
                    (unsigned long long)c->stats.spool_corrupt);
+    for (size_t i = 0; c->spool && i < spool_found.n_bad; i++) spoor__log(c, SPOOR_LOG_WARN, "%s", spool_found.bad[i]);
+    if (c->spool && spool_found.cursor_reset)
+        spoor__log(c, SPOOR_LOG_WARN, "spool %s: its cursor (%llu) is past every record; every record there is sent again",
+                   spoor__spool_dir(c->spool), (unsigned long long)spool_found.cursor_reset);
     if (c->queue.count && start_worker(c) != SPOOR_OK) {
         spoor_client_destroy(c);
         return spoor__error(SPOOR_ERR_SYSTEM, "cannot start the worker thread");
