@@ -4,7 +4,8 @@
  *
  * The oracle: every event a call queued (and any the overflow dropped) is what
  * may go on the wire: one JSON object, well-formed UTF-8, no key twice, its
- * eventId UTF-8 too. It aborts on the first that is not. */
+ * eventId UTF-8 too. It aborts on the first that is not. (An event may be nested
+ * two levels deeper than its argument: recordEvent's fields go under properties.) */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@
 static void check_event(const spoor_item_t *item) {
     char err[512];
     const char *id = SPOOR_ITEM_ID(item);
-    cJSON *v = spoor__json_parse(item->json, item->len, 0, SPOOR_JSON_MAX_DEPTH, "event", err, sizeof err);
+    cJSON *v = spoor__json_parse(item->json, item->len, 0, SPOOR_JSON_MAX_DEPTH + 2, "event", err, sizeof err);
     if (spoor__utf8_invalid_at(item->json, item->len) != item->len || spoor__utf8_invalid_at(id, strlen(id)) != strlen(id) ||
         !cJSON_IsObject(v) || spoor__check_text(v, "", "event", err, sizeof err)) {
         fprintf(stderr, "an event that must not reach the wire was queued (%s):\n%.*s\n", err, (int)item->len, item->json);

@@ -404,7 +404,7 @@ static void property_hostile_dir(const uint8_t *data, size_t size) {
         for (size_t i = 0; i < q.count; i++) {
             const spoor_item_t *item = &q.ring[(q.head + i) % q.cap];
             char err[256];
-            cJSON *v = spoor__json_parse(item->json, item->len, 0, SPOOR_JSON_MAX_DEPTH, "record", err, sizeof err);
+            cJSON *v = spoor__json_parse(item->json, item->len, 0, SPOOR_JSON_MAX_DEPTH + 2, "record", err, sizeof err);
             if (!cJSON_IsObject(v) || spoor__utf8_invalid_at(item->json, item->len) != item->len ||
                 spoor__check_text(v, "", "record", err, sizeof err) || next_seq <= item->seq)
                 abort(); /* a record that would fail its batch, or a seq that would repeat */
