@@ -150,6 +150,122 @@ static void client_needs_host_and_consistent_keys(void **state) {
     spoor_client_destroy(c);
 }
 
+/* Every value that becomes a request header: no control character can end the
+ * header line and start another (header injection), and none is cut silently. */
+static void header_values_refuse_control_characters(void **state) {
+    (void)state;
+    static const char *const keys[] = {"api_key", "access_token", "username", "password", "binding"};
+    static const char *const bad[] = {"k1\r\nX-Injected: yes", "k1\nX-Injected: yes", "k\r", "a\x01z", "del\x7f"};
+    spoor_config_t *conf = spoor_config_new();
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        for (size_t j = 0; j < sizeof bad / sizeof *bad; j++) {
+            assert_int_equal(spoor_config_set(conf, keys[i], bad[j]), SPOOR_ERR_CONFIG_INVALID);
+            const char *msg = spoor_last_error();
+            if (strncmp(msg, keys[i], strlen(keys[i])) || !strstr(msg, "control character") || strstr(msg, "Injected"))
+                fail_msg("%s: \"%s\" should name the key, say why and not echo the value", keys[i], msg);
+        }
+        assert_int_equal(spoor_config_set(conf, keys[i], "fine-value_1.2"), SPOOR_OK);
+    }
+    /* Basic auth separates the user from the password with a colon. */
+    assert_int_equal(spoor_config_set(conf, "username", "me:you"), SPOOR_ERR_CONFIG_INVALID);
+    assert_string_equal(spoor_last_error(), "username: must not contain ':' (Basic auth puts it between user and password)");
+    assert_int_equal(spoor_config_set(conf, "headers", "{\"X-A\":\"v\\r\\nX-Injected: yes\"}"), SPOOR_ERR_CONFIG_INVALID);
+    assert_string_equal(spoor_last_error(), "headers.X-A: must not contain control characters (a header value is one line)");
+    assert_int_equal(spoor_config_set(conf, "headers", "{\"X-A\":\"tab\\tis\\u0001not\"}"), SPOOR_ERR_CONFIG_INVALID);
+    assert_int_equal(spoor_config_set(conf, "headers", "{\"X-A\":\"a tab\\tis fine\"}"), SPOOR_OK);
+    spoor_config_destroy(conf);
+}
+
+/* Header names are HTTP tokens (RFC 9110's tchar); nothing else is a name. */
+static void header_names_are_tokens(void **state) {
+    (void)state;
+    spoor_config_t *conf = spoor_config_new();
+    static const char *const bad[] = {"{\"X B\":\"v\"}", "{\"X(B)\":\"v\"}", "{\"X:B\":\"v\"}", "{\"X\\u00e9\":\"v\"}",
+                                      "{\"\":\"v\"}", "{\"X\\nB\":\"v\"}", "{\"X/B\":\"v\"}"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        if (spoor_config_set(conf, "headers", bad[i]) != SPOOR_ERR_CONFIG_INVALID)
+            fail_msg("headers %s was accepted", bad[i]);
+        if (strncmp(spoor_last_error(), "headers", 7) || !strstr(spoor_last_error(), "not a header name"))
+            fail_msg("headers %s: \"%s\"", bad[i], spoor_last_error());
+    }
+    assert_int_equal(spoor_config_set(conf, "headers", "{\"X B\":\"v\"}"), SPOOR_ERR_CONFIG_INVALID);
+    assert_string_equal(spoor_last_error(),
+                        "headers.X B: is not a header name (letters, digits and !#$%&'*+-.^_`|~ only)");
+    assert_int_equal(spoor_config_set(conf, "headers", "{\"X-Tenant_1\":\"a\",\"!#$%&'*+-.^_`|~\":\"b\"}"), SPOOR_OK);
+    spoor_config_destroy(conf);
+}
+
+/* A header value over the limit is refused, never cut (it was cut at 4 KiB). */
+static void header_values_over_the_limit(void **state) {
+    (void)state;
+    static char big[9000], json[9100];
+    memset(big, 'v', sizeof big - 1);
+    spoor_config_t *conf = spoor_config_new();
+    snprintf(json, sizeof json, "{\"X-Big\":\"%s\"}", big);
+    assert_int_equal(spoor_config_set(conf, "headers", json), SPOOR_ERR_CONFIG_INVALID);
+    assert_string_equal(spoor_last_error(), "headers.X-Big: 8999 bytes is over the limit of 8192 for a header value");
+    assert_int_equal(spoor_config_set(conf, "api_key", big), SPOOR_ERR_CONFIG_INVALID);
+    assert_string_equal(spoor_last_error(), "api_key: 8999 bytes is over the limit of 8192 for a header value");
+    big[5000] = '\0'; /* between the old cut (4 KiB) and the limit: sent whole */
+    snprintf(json, sizeof json, "{\"X-Big\":\"%s\"}", big);
+    assert_int_equal(spoor_config_set(conf, "headers", json), SPOOR_OK);
+    spoor_config_destroy(conf);
+}
+
+/* A host must parse as a URL (libcurl's URL parser): one whose credentials hide
+ * its real form (a '/' or '@' in the password) is refused, not half-redacted. */
+static void host_must_parse(void **state) {
+    (void)state;
+    spoor_config_t *conf = spoor_config_new();
+    static const char *const bad[] = {"http://user:pa/ss@127.0.0.1:9/", "http://user:p@ss@127.0.0.1:9/",
+                                      "http://exa mple.com", "http://h:99999", "https://"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        if (spoor_config_set(conf, "host", bad[i]) != SPOOR_ERR_CONFIG_INVALID) fail_msg("host %s was accepted", bad[i]);
+        const char *msg = spoor_last_error();
+        if (strncmp(msg, "host: is not a valid URL", 24) || strstr(msg, "ss@") || strstr(msg, "pa/"))
+            fail_msg("host %s: \"%s\"", bad[i], msg);
+    }
+    assert_int_equal(spoor_config_set(conf, "host", "http://u%40x:p%2Fw@127.0.0.1:9/base/?tenant=1"), SPOOR_OK);
+    spoor_config_destroy(conf);
+}
+
+/* spoor_config_get never gives back a credential: not a secret setting, nor
+ * one inside the host, the proxy or the headers. */
+static void get_masks_credentials(void **state) {
+    (void)state;
+    spoor_config_t *conf = spoor_config_new();
+    char buf[256];
+    assert_int_equal(spoor_config_set(conf, "host", "https://hostuser:HOSTPW@ingest.example.com:8443/base?api_key=QKEY"), SPOOR_OK);
+    spoor_config_get(conf, "host", buf, sizeof buf);
+    assert_string_equal(buf, "https://***@ingest.example.com:8443/base?***");
+    assert_int_equal(spoor_config_set(conf, "proxy", "http://proxyuser:PROXYPW@proxy.example.com:3128"), SPOOR_OK);
+    spoor_config_get(conf, "proxy", buf, sizeof buf);
+    assert_string_equal(buf, "http://***@proxy.example.com:3128/");
+    assert_int_equal(spoor_config_set(conf, "headers", "{\"Authorization\":\"Basic SEKRIT\",\"X-Tenant\":\"acme\"}"), SPOOR_OK);
+    spoor_config_get(conf, "headers", buf, sizeof buf);
+    assert_string_equal(buf, "{\"Authorization\":\"***\",\"X-Tenant\":\"***\"}");
+    assert_int_equal(spoor_config_set(conf, "host", "http://127.0.0.1:8080"), SPOOR_OK);
+    spoor_config_get(conf, "host", buf, sizeof buf);
+    assert_string_equal(buf, "http://127.0.0.1:8080"); /* nothing to hide: as given */
+    spoor_config_destroy(conf);
+}
+
+/* An unreadable CA bundle is refused when the client is made, naming it. */
+static void unreadable_ca_path(void **state) {
+    (void)state;
+    spoor_config_t *conf = spoor_config_new();
+    spoor_client_t *c = NULL;
+    spoor_config_set(conf, "host", "https://127.0.0.1:9");
+    assert_int_equal(spoor_config_set(conf, "ca_path", "/nonexistent/ca.pem"), SPOOR_OK);
+    assert_int_equal(spoor_client_new(&c, conf), SPOOR_ERR_CONFIG_INVALID);
+    assert_string_equal(spoor_last_error(), "ca_path: cannot read /nonexistent/ca.pem: No such file or directory");
+    assert_int_equal(spoor_config_set(conf, "ca_path", "/"), SPOOR_OK);
+    assert_int_equal(spoor_client_new(&c, conf), SPOOR_ERR_CONFIG_INVALID);
+    assert_string_equal(spoor_last_error(), "ca_path: / is not a file (give a CA bundle, PEM)");
+    assert_null(c);
+    spoor_config_destroy(conf);
+}
+
 static void error_names(void **state) {
     (void)state;
     size_t n;
@@ -172,6 +288,12 @@ int main(void) {
         cmocka_unit_test(spool_keys),
         cmocka_unit_test(defaults_and_get),
         cmocka_unit_test(client_needs_host_and_consistent_keys),
+        cmocka_unit_test(header_values_refuse_control_characters),
+        cmocka_unit_test(header_names_are_tokens),
+        cmocka_unit_test(header_values_over_the_limit),
+        cmocka_unit_test(host_must_parse),
+        cmocka_unit_test(get_masks_credentials),
+        cmocka_unit_test(unreadable_ca_path),
         cmocka_unit_test(error_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -456,22 +456,6 @@ static void gzip_and_signature(void **state) {
     mock_stop(m);
 }
 
-typedef struct {
-    pthread_mutex_t lock;
-    char text[65536];
-    size_t lines;
-} logbuf_t;
-
-static void log_cb(spoor_log_level_t level, const char *message, void *opaque) {
-    (void)level;
-    logbuf_t *lb = opaque;
-    pthread_mutex_lock(&lb->lock);
-    size_t used = strlen(lb->text);
-    snprintf(lb->text + used, sizeof lb->text - used, "%s\n", message);
-    lb->lines++;
-    pthread_mutex_unlock(&lb->lock);
-}
-
 static void logs_never_show_secrets(void **state) {
     (void)state;
     mock_server_t *m = mock_start();
@@ -487,7 +471,7 @@ static void logs_never_show_secrets(void **state) {
     spoor_config_set(conf, "access_token", "TOKEN-SEKRIT");
     spoor_config_set(conf, "debug", "true");
     spoor_config_set(conf, "retry_backoff", "1");
-    spoor_config_set_log_cb(conf, log_cb, &lb);
+    spoor_config_set_log_cb(conf, logbuf_cb, &lb);
     spoor_client_t *c;
     assert_int_equal(spoor_client_new(&c, conf), SPOOR_OK);
     spoor_config_destroy(conf);
@@ -501,6 +485,137 @@ static void logs_never_show_secrets(void **state) {
     for (int i = 0; i < 5; i++)
         if (strstr(lb.text, secrets[i])) fail_msg("log shows %s:\n%s", secrets[i], lb.text);
     mock_stop(m);
+}
+
+/* A Retry-After too big for an int64 (1e300, inf) waits retry_after_max: it was
+ * converted unchecked (undefined behaviour) and came back as a retry within ~100 ms. */
+static void huge_retry_after_waits_the_max(void **state) {
+    (void)state;
+    static const char *const values[] = {"1e300", "inf", "9223372036854775807"};
+    for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+        mock_server_t *m = mock_start();
+        mock_reply_t script[] = {{.status = 429, .retry_after = -1, .retry_after_text = values[i]}};
+        mock_script(m, script, 1);
+        spoor_client_t *c = client_with(mock_url(m), "retry_backoff", "1", "retry_backoff_max", "1",
+                                        "retry_after_max", "600", "log_level", "error", NULL);
+        track_n(c, 1);
+        assert_int_equal(spoor_flush(c, 10000), SPOOR_OK);
+        assert_int_equal(mock_count(m), 2);
+        long long gap = mock_request(m, 1).at_ms - mock_request(m, 0).at_ms;
+        if (gap < 550) fail_msg("Retry-After: %s: retried after %lld ms, want retry_after_max (600)", values[i], gap);
+        spoor_client_destroy(c);
+        mock_stop(m);
+    }
+}
+
+static int injecting_token_cb(char *buf, size_t size, void *opaque) {
+    snprintf(buf, size, "%s", (const char *)opaque);
+    return 0;
+}
+
+/* A token the callback returns is checked before it is sent: one with a control
+ * character fails its request (reported and counted like any failed event) and
+ * never reaches the wire. */
+static void bad_token_is_never_sent(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    collector_t col;
+    collector_init(&col);
+    spoor_config_t *conf = spoor_config_new();
+    spoor_config_set(conf, "host", mock_url(m));
+    spoor_config_set(conf, "log_level", "error");
+    spoor_config_set_token_cb(conf, injecting_token_cb, "tok\r\nX-Injected: yes");
+    spoor_config_set_delivery_cb(conf, collector_cb, &col);
+    spoor_client_t *c;
+    assert_int_equal(spoor_client_new(&c, conf), SPOOR_OK);
+    spoor_config_destroy(conf);
+    track_n(c, 2);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    char buf[64];
+    if (mock_count(m)) fail_msg("sent with the bad token (x-injected header: %s)",
+                                mock_header(m, 0, "x-injected", buf, sizeof buf) ? "no" : buf);
+    spoor_stats_t st;
+    spoor_client_stats(c, &st);
+    assert_int_equal(st.failed, 2);
+    assert_int_equal(col.failed, 2);
+    assert_int_equal(col.last_err, SPOOR_ERR_INVALID);
+    assert_string_equal(col.last_reason, "the token callback's token contains a control character; the request was not sent");
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+/* Host credentials and a key in the host's query never reach a log line, and
+ * the request still goes to {host path}/v1/batch with that query. */
+static void host_credentials_and_query_redacted(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    logbuf_t lb = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    char host[160];
+    snprintf(host, sizeof host, "http://hostuser:hostpw@%s/?api_key=QUERYSEKRIT", mock_url(m) + 7);
+    spoor_config_t *conf = spoor_config_new();
+    assert_int_equal(spoor_config_set(conf, "host", host), SPOOR_OK);
+    spoor_config_set(conf, "debug", "true");
+    spoor_config_set_log_cb(conf, logbuf_cb, &lb);
+    spoor_client_t *c;
+    assert_int_equal(spoor_client_new(&c, conf), SPOOR_OK);
+    spoor_config_destroy(conf);
+    track_n(c, 1);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    spoor_client_destroy(c);
+    assert_int_equal(mock_events_accepted(m), 1);
+    assert_string_equal(mock_request(m, 0).path, "/v1/batch?api_key=QUERYSEKRIT");
+    char want[160];
+    snprintf(want, sizeof want, "Flushing 1 events to http://***@%s/?***", mock_url(m) + 7);
+    if (!strstr(lb.text, want)) fail_msg("no line \"%s\" in:\n%s", want, lb.text);
+    if (strstr(lb.text, "QUERYSEKRIT") || strstr(lb.text, "hostpw")) fail_msg("log shows a credential:\n%s", lb.text);
+    mock_stop(m);
+}
+
+static spoor_client_t *logged_client(logbuf_t *lb, const char *host, ...) {
+    va_list ap;
+    va_start(ap, host);
+    spoor_config_t *conf = config_with_v(host, ap);
+    va_end(ap);
+    spoor_config_set_log_cb(conf, logbuf_cb, lb);
+    spoor_client_t *c = NULL;
+    spoor_err_t rc = spoor_client_new(&c, conf);
+    if (rc) fail_msg("client_new: %s", spoor_last_error());
+    spoor_config_destroy(conf);
+    return c;
+}
+
+/* Settings that expose what is sent are warned about, once, when the client is
+ * made: no TLS verification; credentials or a signing secret over plain http://
+ * to a host that is not this machine. */
+static void insecure_settings_warn_once(void **state) {
+    (void)state;
+    logbuf_t lb = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    spoor_client_t *c = logged_client(&lb, "https://ingest.example.com", "tls_verify", "false", NULL);
+    spoor_client_destroy(c);
+    assert_non_null(strstr(lb.text, "tls_verify is false: the server's certificate is not checked"));
+    static const char *const creds[][2] = {{"api_key", "k"}, {"access_token", "t"}, {"secret", "s"}, {"username", "u"}};
+    for (size_t i = 0; i < sizeof creds / sizeof *creds; i++) {
+        memset(lb.text, 0, sizeof lb.text);
+        c = logged_client(&lb, "http://ingest.example.com", creds[i][0], creds[i][1],
+                          !strcmp(creds[i][0], "username") ? "password" : NULL, "p", NULL);
+        spoor_client_destroy(c);
+        char want[200];
+        snprintf(want, sizeof want, "host: requests with %s go over plain http:// to ingest.example.com, which is not this machine",
+                 creds[i][0]);
+        if (!strstr(lb.text, want)) fail_msg("no warning \"%s\" in:\n%s", want, lb.text);
+        const char *first = strstr(lb.text, "plain http://");
+        assert_null(strstr(first + 1, "plain http://")); /* once */
+    }
+    /* Over https, or to this machine: nothing to say. */
+    static const char *const quiet[] = {"https://ingest.example.com", "http://127.0.0.1:9", "http://localhost:9",
+                                        "http://[::1]:9", "http://127.8.9.10:9"};
+    for (size_t i = 0; i < sizeof quiet / sizeof *quiet; i++) {
+        memset(lb.text, 0, sizeof lb.text);
+        c = logged_client(&lb, quiet[i], "api_key", "k", "secret", "s", NULL);
+        spoor_client_destroy(c);
+        if (strstr(lb.text, "plain http") || strstr(lb.text, "tls_verify"))
+            fail_msg("%s: unexpected warning:\n%s", quiet[i], lb.text);
+    }
 }
 
 static void order_and_keep_alive(void **state) {
@@ -612,6 +727,10 @@ int main(void) {
         cmocka_unit_test(order_and_keep_alive),
         cmocka_unit_test(many_threads),
         cmocka_unit_test(no_flush_inside_callback),
+        cmocka_unit_test(huge_retry_after_waits_the_max),
+        cmocka_unit_test(bad_token_is_never_sent),
+        cmocka_unit_test(host_credentials_and_query_redacted),
+        cmocka_unit_test(insecure_settings_warn_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,10 +6,14 @@
 #include <string.h>
 #include <strings.h>
 
+#include <curl/curl.h>
+#include <openssl/crypto.h>
+
 #include "internal.h"
 #include "json.h"
 #include "spool.h"
 #include "timefmt.h"
+#include "url.h"
 #include "validate.h"
 
 #define OFF(f) offsetof(struct spoor_config_s, f)
@@ -118,11 +122,72 @@ static int parse_bool(const char *v, int *out) {
     return 0;
 }
 
-/* Key-specific rules beyond the type's. */
+int spoor__header_value_problem(const char *v, char *why, size_t size) {
+    size_t len = strlen(v);
+    if (len > SPOOR_HEADER_VALUE_MAX) {
+        snprintf(why, size, "%zu bytes is over the limit of %d for a header value", len, SPOOR_HEADER_VALUE_MAX);
+        return -1;
+    }
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+        if ((*p < 0x20 && *p != '\t') || *p == 0x7f) {
+            snprintf(why, size, "must not contain control characters (a header value is one line)");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The settings whose values go into a request header: X-API-Key, Authorization
+ * (Bearer, or Basic from the user name and password), User-Agent (binding). */
+static int becomes_header(const char *key) {
+    static const char *const keys[] = {"api_key", "access_token", "username", "password", "binding"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        if (!strcmp(key, keys[i])) return 1;
+    return 0;
+}
+
+/* RFC 9110's tchar: what a header name is made of. */
+static int is_header_name(const char *name) {
+    if (!*name) return 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') || strchr("!#$%&'*+-.^_`|~", *p)))
+            return 0;
+    return 1;
+}
+
+/* The rules for the headers setting: names are tokens, values one line each. */
+static int check_headers(const cJSON *j, char *err, size_t size) {
+    const cJSON *h;
+    cJSON_ArrayForEach(h, j) {
+        char name[128]; /* as printable text: a control byte would start a new line of the message */
+        size_t i = 0;
+        for (; h->string[i] && i < sizeof name - 1; i++)
+            name[i] = h->string[i] >= 0x20 && h->string[i] < 0x7f ? h->string[i] : '?';
+        name[i] = '\0';
+        char why[128];
+        int bad = 1;
+        if (!is_header_name(h->string)) snprintf(why, sizeof why, "is not a header name (letters, digits and !#$%%&'*+-.^_`|~ only)");
+        else if (!cJSON_IsString(h)) snprintf(why, sizeof why, "must be a string");
+        else bad = spoor__header_value_problem(h->valuestring, why, sizeof why) != 0;
+        if (bad) {
+            snprintf(err, size, "headers.%s: %s", name, why);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Key-specific rules beyond the type's. Messages never show a value: it may be a credential. */
 static spoor_err_t check_value(const char *key, const char *v) {
     char err[512];
     if (!strcmp(key, "host") && *v && strncmp(v, "http://", 7) && strncmp(v, "https://", 8))
         return spoor__error(SPOOR_ERR_CONFIG_INVALID, "host: must be an http:// or https:// URL");
+    if (!strcmp(key, "host") && *v && spoor__url_check(v, err, sizeof err))
+        return spoor__error(SPOOR_ERR_CONFIG_INVALID, "host: is not a valid URL (%s)", err);
+    if (becomes_header(key) && spoor__header_value_problem(v, err, sizeof err))
+        return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s: %s", key, err);
+    if (!strcmp(key, "username") && strchr(v, ':'))
+        return spoor__error(SPOOR_ERR_CONFIG_INVALID, "username: must not contain ':' (Basic auth puts it between user and password)");
     if (!strcmp(key, "test_fixed_time") && *v) {
         int64_t ms;
         if (spoor__iso8601_parse(v, &ms))
@@ -133,22 +198,23 @@ static spoor_err_t check_value(const char *key, const char *v) {
         if (!j) return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s", err);
         int bad = !cJSON_IsObject(j);
         if (bad) snprintf(err, sizeof err, "%s: must be a JSON object", key);
-        if (!bad && !strcmp(key, "headers")) {
-            const cJSON *h;
-            cJSON_ArrayForEach(h, j) {
-                if (!cJSON_IsString(h) || !*h->string || strpbrk(h->string, ":\r\n") ||
-                    strpbrk(h->valuestring, "\r\n")) {
-                    snprintf(err, sizeof err, "headers.%s: must be a header name with a one-line string value", h->string);
-                    bad = 1;
-                    break;
-                }
-            }
-        }
+        if (!bad && !strcmp(key, "headers")) bad = check_headers(j, err, sizeof err) != 0;
         if (!bad && !strcmp(key, "collection_schemas")) bad = spoor__validate_schemas(j, err, sizeof err) != 0;
         cJSON_Delete(j);
         if (bad) return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s", err);
     }
     return SPOOR_OK;
+}
+
+void spoor__wipe_free(char *s) {
+    if (!s) return;
+    OPENSSL_cleanse(s, strlen(s));
+    free(s);
+}
+
+void spoor__wipe_slist(struct curl_slist *list) {
+    for (struct curl_slist *l = list; l; l = l->next) OPENSSL_cleanse(l->data, strlen(l->data));
+    curl_slist_free_all(list);
 }
 
 static spoor_err_t set_prop(spoor_config_t *conf, const prop_t *p, const char *value) {
@@ -163,7 +229,7 @@ static spoor_err_t set_prop(spoor_config_t *conf, const prop_t *p, const char *v
         char **slot = (char **)(base + p->offset);
         char *copy = *v ? strdup(v) : NULL;
         if (*v && !copy) return spoor__error(SPOOR_ERR_NOMEM, "%s: out of memory", key);
-        free(*slot);
+        spoor__wipe_free(*slot);
         *slot = copy;
         return SPOOR_OK;
     }
@@ -215,6 +281,15 @@ spoor_err_t spoor_config_set(spoor_config_t *conf, const char *key, const char *
     return rc;
 }
 
+/* The headers setting with every value as "***": any of them may be a credential. */
+static char *masked_headers(const char *json) {
+    cJSON *j = cJSON_Parse(json), *h;
+    cJSON_ArrayForEach(h, j) cJSON_SetValuestring(h, "***");
+    char *out = j ? cJSON_PrintUnformatted(j) : NULL;
+    cJSON_Delete(j);
+    return out;
+}
+
 spoor_err_t spoor_config_get(const spoor_config_t *conf, const char *key, char *buf, size_t size) {
     const prop_t *p = find(key);
     if (!conf || !p) return spoor__error(SPOOR_ERR_CONFIG_UNKNOWN, "%s: unknown configuration key", key ? key : "(null)");
@@ -223,7 +298,11 @@ spoor_err_t spoor_config_get(const spoor_config_t *conf, const char *key, char *
     case SPOOR_PROP_STRING:
     case SPOOR_PROP_JSON: {
         const char *s = *(char *const *)(base + p->offset);
-        snprintf(buf, size, "%s", s && p->pub.secret ? "***" : s ? s : "");
+        char *shown = NULL; /* credentials inside the host, the proxy and the headers are masked too */
+        if (s && (!strcmp(key, "host") || !strcmp(key, "proxy"))) shown = spoor__url_redact(s, key[0] == 'p');
+        else if (s && !strcmp(key, "headers")) shown = masked_headers(s);
+        snprintf(buf, size, "%s", s && p->pub.secret ? "***" : shown ? shown : s ? s : "");
+        free(shown);
         break;
     }
     case SPOOR_PROP_INT:
@@ -260,7 +339,7 @@ void spoor__config_clear(spoor_config_t *conf) {
         spoor_prop_type_t t = props[i].pub.type;
         if (t == SPOOR_PROP_STRING || t == SPOOR_PROP_JSON) {
             char **slot = (char **)((char *)conf + props[i].offset);
-            free(*slot);
+            spoor__wipe_free(*slot);
             *slot = NULL;
         }
     }

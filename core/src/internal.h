@@ -77,9 +77,19 @@ void spoor__clear_error(void);
 /* log.c */
 void spoor__log(const spoor_client_t *c, spoor_log_level_t level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-char *spoor__redact_url(const char *url);
 
 /* config.c */
+/* The longest value spoor puts in one request header (servers commonly take 8
+ * KiB per line); a longer one is refused, never cut. */
+#define SPOOR_HEADER_VALUE_MAX 8192
+/* 0 when v fits in a header value (no control character but tab, at most
+ * SPOOR_HEADER_VALUE_MAX bytes), else -1 with what is wrong with it in why. */
+int spoor__header_value_problem(const char *v, char *why, size_t size);
+/* Free text that may hold a credential, wiped first (OPENSSL_cleanse); NULL is a no-op. */
+void spoor__wipe_free(char *s);
+/* The same for a curl header list. */
+struct curl_slist;
+void spoor__wipe_slist(struct curl_slist *list);
 spoor_err_t spoor__config_copy(spoor_config_t *dst, const spoor_config_t *src);
 void spoor__config_clear(spoor_config_t *conf);
 

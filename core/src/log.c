@@ -1,6 +1,6 @@
 /* log.c: the client's log lines, to the log callback or stderr.
  * Messages are built by spoor itself and never include a credential; host URLs
- * go through spoor__redact_url() first. */
+ * go through spoor__url_redact() (url.h) first. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,19 +21,4 @@ void spoor__log(const spoor_client_t *c, spoor_log_level_t level, const char *fm
     static const char *names[] = {[SPOOR_LOG_ERROR] = "error", [SPOOR_LOG_WARN] = "warn",
                                   [SPOOR_LOG_INFO] = "info", [SPOOR_LOG_DEBUG] = "debug"};
     fprintf(stderr, "[spoor] %s: %s\n", names[level] ? names[level] : "log", msg);
-}
-
-/* A host URL may carry credentials (user:pw@host): they become "***". */
-char *spoor__redact_url(const char *url) {
-    const char *scheme = strstr(url, "://");
-    const char *start = scheme ? scheme + 3 : url;
-    const char *slash = strchr(start, '/');
-    const char *at = strchr(start, '@');
-    if (!at || (slash && at > slash)) return strdup(url);
-    size_t pre = (size_t)(start - url);
-    size_t len = pre + 3 + strlen(at) + 1;
-    char *out = malloc(len);
-    if (!out) return NULL;
-    snprintf(out, len, "%.*s***%s", (int)pre, url, at);
-    return out;
 }

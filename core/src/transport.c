@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include <curl/curl.h>
+#include <openssl/crypto.h>
 #include <zlib.h>
 
 #include "sign.h"
@@ -64,7 +65,9 @@ static size_t on_header(char *line, size_t size, size_t n, void *ud) {
         char *end;
         double secs = strtod(v, &end);
         if (end != v && !*end && secs >= 0) {
-            r->retry_after_ms = (int64_t)(secs * 1000);
+            /* Clamped before the conversion: 1e300 or inf does not fit an int64
+             * (undefined behaviour); a day is past any retry_after_max. */
+            r->retry_after_ms = secs < 86400.0 ? (int64_t)(secs * 1000) : INT64_C(86400000);
         } else { /* an HTTP-date */
             time_t when = curl_getdate(v, NULL);
             time_t now = time(NULL);
@@ -111,19 +114,31 @@ static struct curl_slist *add_header(struct curl_slist *list, const char *name, 
     if (!line) return list;
     snprintf(line, len, "%s: %s%s", name, prefix, value);
     struct curl_slist *next = curl_slist_append(list, line);
-    free(line);
+    spoor__wipe_free(line);
     return next ? next : list;
 }
 
-static struct curl_slist *request_headers(spoor_client_t *c, const char *body, size_t len) {
+/* The request's headers, or NULL with resp->refused set when the token callback
+ * gave a token that cannot be a header value: it is never sent. */
+static struct curl_slist *request_headers(spoor_client_t *c, const char *body, size_t len, spoor_response_t *resp) {
     struct curl_slist *h = NULL;
     for (struct curl_slist *f = c->headers; f; f = f->next) h = curl_slist_append(h, f->data);
     if (c->conf.gzip) h = add_header(h, "Content-Encoding", "", "gzip");
     if (c->conf.api_key) h = add_header(h, "X-API-Key", "", c->conf.api_key);
-    char token[4096];
+    char token[SPOOR_HEADER_VALUE_MAX + 2], why[128]; /* room to see a token one byte too long */
     if (c->conf.token_cb && c->conf.token_cb(token, sizeof token, c->conf.token_opaque) == 0) {
-        token[sizeof token - 1] = '\0';
-        h = add_header(h, "Authorization", "Bearer ", token);
+        int bad = !memchr(token, '\0', sizeof token) ? (snprintf(why, sizeof why, "has no end (no NUL within %zu bytes)", sizeof token), 1)
+                  : spoor__header_value_problem(token, why, sizeof why) != 0;
+        if (!bad) h = add_header(h, "Authorization", "Bearer ", token);
+        OPENSSL_cleanse(token, sizeof token);
+        if (bad) {
+            spoor__wipe_slist(h);
+            resp->refused = 1;
+            /* "must not contain control characters (...)": the reason says what the token holds */
+            if (!strncmp(why, "must not contain control", 24)) snprintf(why, sizeof why, "contains a control character");
+            snprintf(resp->error, sizeof resp->error, "the token callback's token %s; the request was not sent", why);
+            return NULL;
+        }
     } else if (c->conf.access_token) {
         h = add_header(h, "Authorization", "Bearer ", c->conf.access_token);
     }
@@ -153,7 +168,11 @@ void spoor__transport_post(spoor_transport_t *t, spoor_client_t *c, const char *
         }
         payload = zipped;
     }
-    struct curl_slist *headers = request_headers(c, body, len);
+    struct curl_slist *headers = request_headers(c, body, len, resp);
+    if (resp->refused) {
+        free(zipped);
+        return;
+    }
     CURL *h = t->curl;
     char user_agent[96];
     snprintf(user_agent, sizeof user_agent, "spoor-%s/%s", c->conf.binding ? c->conf.binding : "c",
@@ -197,6 +216,6 @@ void spoor__transport_post(spoor_transport_t *t, spoor_client_t *c, const char *
         resp->aborted = rc == CURLE_ABORTED_BY_CALLBACK;
         snprintf(resp->error, sizeof resp->error, "%s", curl_easy_strerror(rc));
     }
-    curl_slist_free_all(headers);
+    spoor__wipe_slist(headers);
     free(zipped);
 }

@@ -154,6 +154,11 @@ static size_t deliver(spoor_client_t *c, spoor_item_t *items, size_t n) {
             final = SPOOR_OK;
             break;
         }
+        if (resp.refused) { /* never sent, and a retry would be refused alike */
+            final = SPOOR_ERR_INVALID;
+            snprintf(reason, sizeof reason, "%s", resp.error);
+            break;
+        }
         if (resp.aborted) {
             final = SPOOR_ERR_ABORTED;
             snprintf(reason, sizeof reason, "client closed before delivery (close timeout)");

@@ -148,7 +148,8 @@ class Client extends EventEmitter {
   /** Ingest a JSON or XML catalog feed (its text, or a file path); resolves with the product count. */
   ingestFeed(textOrPath) {
     try {
-      const text = Buffer.isBuffer(textOrPath) ? textOrPath.toString('utf8') : str('ingestFeed', 'textOrPath', textOrPath);
+      // A Buffer goes down as its bytes: the core refuses invalid UTF-8 (toString would hide it behind U+FFFD).
+      const text = Buffer.isBuffer(textOrPath) ? textOrPath : str('ingestFeed', 'textOrPath', textOrPath);
       return Promise.resolve(this._native.ingestFeed(text ?? ''));
     } catch (e) {
       return Promise.reject(e);

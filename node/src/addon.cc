@@ -426,8 +426,14 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
   // (track) allocates nothing here once buf has grown, and reads the string once.
   // A copy that (nearly) fills buf may have been cut at a character's boundary
   // (up to 3 bytes short): then the length is asked for and it is copied again.
+  // A Buffer is taken as its bytes, unchanged (a feed's text: the core checks its UTF-8).
   static const char* Utf8(Napi::Env env, const Napi::Value& v, std::string& buf) {
     size_t len = 0;
+    if (v.IsBuffer()) {
+      Napi::Buffer<char> b = v.As<Napi::Buffer<char>>();
+      buf.assign(b.Data(), b.Length());
+      return buf.c_str();
+    }
     if (buf.size() < 1024) buf.resize(1024);
     if (napi_get_value_string_utf8(env, v, &buf[0], buf.size() + 1, &len) != napi_ok)
       throw Napi::TypeError::New(env, "expected a string");

@@ -22,7 +22,7 @@ function goodValue(o) {
     testFixedTime: new Date('2026-11-23T10:00:00Z'),
     testIdSeed: 7,
     binding: 'node',
-    caPath: ['/etc/ssl/certs/ca-certificates.crt'].find((f) => fs.existsSync(f)) || '/dev/null',
+    caPath: ['/etc/ssl/certs/ca-certificates.crt'].find((f) => fs.existsSync(f)) || __filename, // a readable file
     proxy: 'http://127.0.0.1:3128',
     username: undefined, // paired below
     password: undefined,

@@ -79,6 +79,8 @@ def _property_types() -> Dict[str, int]:
 
 # key -> spoor_prop_type_t: drives the conversion of every keyword argument
 _PROPERTY_TYPES = _property_types()
+# the keys the core marks secret: an error about one never shows its value
+_SECRET_KEYS = frozenset(p.name for p in config_properties() if p.secret)
 
 
 # -- callbacks from C (cffi takes the GIL around each) ----------------------
@@ -183,7 +185,7 @@ def _cstr(value: Optional[str], name: str) -> Any:
     if value is None:
         return ffi.NULL
     if isinstance(value, str):
-        return value.encode("utf-8")
+        return value.encode("utf-8", "surrogatepass")  # a lone surrogate: the core refuses it, naming the field
     raise TypeError("%s: expected a string, got %s" % (name, type(value).__name__))
 
 
@@ -199,9 +201,11 @@ def _set_config(conf: Any, key: str, value: Any) -> None:
     except TypeError as exc:
         if key not in _PROPERTY_TYPES:
             text = str(value)  # let the core say that the key is unknown
+        elif key in _SECRET_KEYS:  # the type only: the value may be the secret, whatever its type
+            raise ConfigError("%s: expected a string, got %s" % (key, type(value).__name__), "CONFIG_INVALID") from None
         else:
             raise ConfigError("%s: %s" % (key, exc), "CONFIG_INVALID") from None
-    err = lib.spoor_config_set(conf, key.encode("utf-8"), ffi.NULL if text is None else text.encode("utf-8"))
+    err = lib.spoor_config_set(conf, key.encode("utf-8"), ffi.NULL if text is None else text.encode("utf-8", "surrogatepass"))
     if err:
         try:
             raise_error(err)
@@ -353,7 +357,7 @@ class Client:
         path). All are validated first; returns how many were queued."""
         if isinstance(text_or_path, os.PathLike):
             text_or_path = os.fspath(text_or_path)
-        data = text_or_path.encode("utf-8") if isinstance(text_or_path, str) else bytes(text_or_path)
+        data = text_or_path.encode("utf-8", "surrogatepass") if isinstance(text_or_path, str) else bytes(text_or_path)
         count = ffi.new("size_t *")
         err = lib.spoor_ingest_feed(self._ptr, data, count)
         if err:

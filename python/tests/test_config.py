@@ -219,9 +219,14 @@ def test_max_queue_size_drops_oldest(collector: Collector) -> None:
     assert sorted(dropped) == ["q-0", "q-1"]
 
 
-def test_tls_options_reach_transport(collector: Collector) -> None:
+def test_tls_options_reach_transport(collector: Collector, tmp_path: Any) -> None:
     reports: List[spoor.DeliveryReport] = []
-    client = spoor.Client(host="https://127.0.0.1:1", ca_path="/nonexistent/ca.pem", tls_verify=True,
+    # An unreadable CA bundle is refused when the client is made, naming it.
+    with pytest.raises(spoor.ConfigError, match="^ca_path: cannot read /nonexistent/ca.pem: No such file"):
+        spoor.Client(host="https://127.0.0.1:1", ca_path="/nonexistent/ca.pem")
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("not a certificate\n")
+    client = spoor.Client(host="https://127.0.0.1:1", ca_path=str(bundle), tls_verify=True,
                           retry_limit=0, connect_timeout=0.5, on_delivery=reports.append)
     client.track("tls", user_id="u")
     client.flush(5)
@@ -321,3 +326,25 @@ def test_spool_dir_and_spool_sync(tmp_path: Any, collector: Collector) -> None:
     client.close(5)
     assert client.stats()["delivered"] == 1
     assert [e["eventId"] for e in collector.wait_good(1, eventName="sp")] == ["sp-1"]
+
+
+# A secret setting of the wrong type is named with its type only: its value (the
+# secret, perhaps as bytes) never appears in the error.
+@pytest.mark.parametrize("key", sorted(p.name for p in spoor.config_properties() if p.secret))
+@pytest.mark.parametrize("value", [b"SEKRIT-bytes", bytearray(b"SEKRIT-array"), ["SEKRIT-list"], 12345678])
+def test_secret_errors_show_only_the_type(key: str, value: Any) -> None:
+    with pytest.raises(spoor.ConfigError) as info:
+        spoor.Client(host="http://127.0.0.1:9", **{key: value})
+    assert str(info.value) == "%s: expected a string, got %s" % (key, type(value).__name__)
+    assert "SEKRIT" not in str(info.value) and "12345678" not in str(info.value)
+
+
+# A value that becomes a header cannot carry a second header: the core refuses it.
+@pytest.mark.parametrize("key", ["api_key", "access_token", "username", "password"])
+def test_header_injection_refused(key: str) -> None:
+    config: Dict[str, Any] = {key: "k1\r\nX-Injected: yes"}
+    if key in ("username", "password"):
+        config.update({"username": "u", "password": "p", key: "k1\r\nX-Injected: yes"})
+    with pytest.raises(spoor.ConfigError) as info:
+        spoor.Client(host="http://127.0.0.1:9", **config)
+    assert str(info.value) == "%s: must not contain control characters (a header value is one line)" % key

@@ -30,6 +30,15 @@ void collector_init(collector_t *col);
 void collector_cb(const spoor_delivery_report_t *r, void *opaque);
 spoor_client_t *client_collecting(collector_t *col, const char *host, ...);
 
+/* Collects log lines (thread-safe), one per line, for assertions. */
+typedef struct {
+    pthread_mutex_t lock;
+    char text[65536];
+    size_t lines;
+} logbuf_t;
+
+void logbuf_cb(spoor_log_level_t level, const char *message, void *opaque);
+
 long long mono_ms(void);
 
 #endif
