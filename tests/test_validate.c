@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "test_util.h"
+#include "json.h"
 
 typedef enum { TRACK, RECORD, PROFILE, CONSENTS, IDENTIFY, GROUP, PAGE, PRODUCT, BATCH, ENQUEUE, FEED } op_t;
 
@@ -244,10 +245,24 @@ static void limits(void **state) {
     spoor_client_destroy(c);
 }
 
+/* Text with its length (the collector's bodies): a NUL ends nothing, and it and
+ * whatever follows are trailing data no one validated. */
+static void parse_refuses_trailing_nul(void **state) {
+    (void)state;
+    char err[256];
+    static const char body[] = "{\"batch\":[]} \0{\"garbage\":1}";
+    assert_null(spoor__json_parse(body, sizeof body - 1, 0, 64, "body", err, sizeof err));
+    assert_string_equal(err, "body: not valid JSON (trailing data at byte 13)");
+    cJSON *ok = spoor__json_parse(body, 13, 0, 64, "body", err, sizeof err);
+    assert_non_null(ok);
+    cJSON_Delete(ok);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_rule),
         cmocka_unit_test(limits),
+        cmocka_unit_test(parse_refuses_trailing_nul),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
