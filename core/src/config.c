@@ -91,6 +91,12 @@ static const prop_t *find(const char *key) {
     return NULL;
 }
 
+const char *const *spoor__config_choices(const char *key, size_t *count) {
+    const prop_t *p = find(key);
+    *count = p ? p->n_choices : 0;
+    return p ? p->choices : NULL;
+}
+
 /* key in lower case without '_' and '-' (flushAt, FLUSH_AT, flush-at: flushat);
  * 0 when it does not fit. */
 static size_t fold_key(const char *key, char *out, size_t size) {

@@ -84,6 +84,9 @@ void spoor__excerpt(char *out, size_t size, const char *s, size_t len);
 /* config.c */
 spoor_err_t spoor__config_copy(spoor_config_t *dst, const spoor_config_t *src);
 void spoor__config_clear(spoor_config_t *conf);
+/* An enum key's names, indexed by value (gaps NULL); NULL and 0 for other keys.
+ * For the generators in core/tools. */
+const char *const *spoor__config_choices(const char *key, size_t *count);
 /* Log a warning for every duration longer than is plausible (a value in the wrong unit). */
 void spoor__config_warn(const spoor_client_t *c);
 
