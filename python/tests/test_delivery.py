@@ -68,6 +68,21 @@ def test_failure_reported_to_on_delivery(make_client: Callable[..., spoor.Client
     assert collector.counts()["total"] == 0
 
 
+def test_failure_reason_quotes_the_server(collector: Collector, caplog: pytest.LogCaptureFixture) -> None:
+    """A wrong key: the URL, the status, the collector's own words, and what to check."""
+    reports: List[spoor.DeliveryReport] = []
+    client = spoor.Client(host=collector.url, api_key="wrong-key", on_delivery=reports.append)
+    with caplog.at_level(logging.ERROR, logger="spoor"):
+        client.track("auth", user_id="u")
+        client.close(10)
+    want = "HTTP 403 from %s/v1/batch: {\"error\":\"credentials refused\"} (check api_key)" % collector.url
+    assert [r.reason for r in reports] == [want]
+    assert "1 events failed (HTTP): " + want in caplog.text
+    # The host must be the base URL: refused when it names the endpoint.
+    with pytest.raises(spoor.ConfigError, match=r"^host: must be the server's base URL, without /v1/batch"):
+        spoor.Client(host=collector.url + "/v1/batch")
+
+
 def test_success_reported_to_on_delivery(make_client: Callable[..., spoor.Client]) -> None:
     reports: List[spoor.DeliveryReport] = []
     threads: List[str] = []
@@ -81,6 +96,7 @@ def test_success_reported_to_on_delivery(make_client: Callable[..., spoor.Client
     client.flush(10)
     assert [(r.error, r.http_status, r.event_ids) for r in reports] == [(None, 200, ["ok-1"])]
     assert reports[0].ok
+    assert reports[0].events == []  # ids only for delivered events, as in Node
     assert threads[0] != threading.current_thread().name  # from the worker thread
 
 
