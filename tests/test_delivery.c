@@ -206,7 +206,7 @@ static void delivery_timeout_ends_retries(void **state) {
     assert_int_equal(mock_count(m), n + 1);
     assert_int_equal(col.failed, 2);
     assert_int_equal(col.last_status, 429);
-    assert_non_null(strstr(col.last_reason, "after 1 attempts"));
+    assert_non_null(strstr(col.last_reason, "after 1 attempt in "));
     spoor_client_destroy(c);
     mock_stop(m);
 }

@@ -148,11 +148,12 @@ static void retries_ended(const spoor_client_t *c, char *reason, size_t size, in
                           int by_time) {
     size_t used = strlen(reason);
     double secs = (double)(spoor__monotonic_ms() - started) / 1000;
+    const char *s = attempts == 1 ? "" : "s";
     if (by_time)
-        snprintf(reason + used, size - used, " after %d attempts in %.1f s (delivery_timeout %lld ms)", attempts, secs,
-                 (long long)c->conf.delivery_timeout_ms);
+        snprintf(reason + used, size - used, " after %d attempt%s in %.1f s (delivery_timeout %lld ms)", attempts, s,
+                 secs, (long long)c->conf.delivery_timeout_ms);
     else
-        snprintf(reason + used, size - used, " after %d attempts in %.1f s (retry_limit %lld)", attempts, secs,
+        snprintf(reason + used, size - used, " after %d attempt%s in %.1f s (retry_limit %lld)", attempts, s, secs,
                  (long long)c->conf.retry_limit);
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import socket
 import subprocess
 import threading
 import time
@@ -83,6 +84,25 @@ def test_failure_reason_quotes_the_server(collector: Collector, caplog: pytest.L
     # The host must be the base URL: refused when it names the endpoint.
     with pytest.raises(spoor.ConfigError, match=r"^host: must be the server's base URL, without /v1/batch"):
         spoor.Client(host=collector.url + "/v1/batch")
+
+
+def test_close_holds_its_deadline_against_a_silent_server() -> None:
+    """A server that accepts and never answers: close(0.3) returns at its deadline
+    (it used to be 0.15 to 1 s late: curl's progress callback, once a second)."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)  # the kernel completes the connection; nobody answers
+        reports: List[spoor.DeliveryReport] = []
+        client = spoor.Client(host="http://127.0.0.1:%d" % silent.getsockname()[1], flush_at=1,
+                              on_delivery=reports.append)
+        client.track("unanswered", user_id="u")
+        time.sleep(0.1)  # the request is in flight
+        start = time.monotonic()
+        with pytest.raises(spoor.TimeoutError):
+            client.close(0.3)
+        took = time.monotonic() - start
+        assert 0.29 <= took < 0.3 + 0.3, took  # a correctness bound, with room for a busy machine
+        assert [(r.error, len(r.event_ids)) for r in reports] == [("ABORTED", 1)]
 
 
 def test_success_reported_to_on_delivery(make_client: Callable[..., spoor.Client]) -> None:
