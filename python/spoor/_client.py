@@ -208,6 +208,15 @@ def _ms(timeout: Optional[float]) -> int:
     return max(0, min(int(timeout * 1000), 2**31 - 1))
 
 
+def _caller_level() -> int:
+    """The stacklevel that makes a warning point at the first caller outside this
+    package (the line with Client(...) or spoor.init(...)), for its caller."""
+    level, frame = 1, sys._getframe(1)
+    while frame.f_back is not None and str(frame.f_globals.get("__name__", "")).partition(".")[0] == "spoor":
+        level, frame = level + 1, frame.f_back
+    return level
+
+
 def _config_seconds(conf: Any, key: str) -> float:
     """A duration key's value in a config, in seconds."""
     buf = ffi.new("char[]", 32)
@@ -293,7 +302,7 @@ class Client:
         # What the core warns about at creation (a duration in the wrong unit, a
         # damaged spool) also shows without logging set up, as Python warnings do.
         for message in creating:
-            warnings.warn(message, UserWarning, stacklevel=2)
+            warnings.warn(message, UserWarning, stacklevel=_caller_level())
         self._ptr = out[0]
         self._callbacks = callbacks
         self._finalizer = weakref.finalize(self, _destroy, self._ptr, handle)

@@ -101,6 +101,10 @@ def test_duration_in_the_wrong_unit_warns() -> None:
         client = spoor.Client(host="http://127.0.0.1:9", flush_interval=5000)
     assert record[0].filename == __file__
     client.close(0)
+    with pytest.warns(UserWarning, match=r"^timeout is 10000000 ms") as record:
+        spoor.init(host="http://127.0.0.1:9", timeout=10000)  # through init, the same line is named
+    assert record[0].filename == __file__
+    spoor.close(0)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         spoor.Client(host="http://127.0.0.1:9", flush_interval=5).close(0)  # plausible: silent
