@@ -28,6 +28,7 @@ static const key_case_t cases[] = {
     {"retry_limit", "5", "1001", "out of range"},
     {"retry_backoff", "50", "x", "duration"},
     {"retry_backoff_max", "2s", "", NULL},
+    {"delivery_timeout", "30s", "a while", "duration"},
     {"retry_after_max", "30s", "?", "duration"},
     {"gzip", "true", "maybe", "boolean"},
     {"secret", "s3cr3t", NULL, NULL},
@@ -70,11 +71,91 @@ static void every_key_good_and_bad(void **state) {
 static void unknown_key(void **state) {
     (void)state;
     spoor_config_t *conf = spoor_config_new();
-    assert_int_equal(spoor_config_set(conf, "flushAt", "5"), SPOOR_ERR_CONFIG_UNKNOWN);
-    assert_string_equal(spoor_last_error(), "flushAt: unknown configuration key");
+    /* The core names the key it thinks was meant, so every binding says the same. */
+    static const char *const meant[][2] = {
+        {"flushAt", "flush_at"}, {"flushAT", "flush_at"}, {"FLUSH_AT", "flush_at"}, {"flush-interval", "flush_interval"},
+        {"flush_intervall", "flush_interval"}, {"timout", "timeout"}, {"apiKey", "api_key"},
+        {"retry_limt", "retry_limit"}, {"deliveryTimeout", "delivery_timeout"}, {"spool_dri", "spool_dir"}};
+    for (size_t i = 0; i < sizeof meant / sizeof *meant; i++) {
+        char want[128];
+        snprintf(want, sizeof want, "%s: unknown configuration key (did you mean %s?)", meant[i][0], meant[i][1]);
+        assert_int_equal(spoor_config_set(conf, meant[i][0], "5"), SPOOR_ERR_CONFIG_UNKNOWN);
+        assert_string_equal(spoor_last_error(), want);
+    }
+    /* Nothing close: no guess. */
+    static const char *const far[] = {"nope", "x", "", "retries", "a_key_much_longer_than_any_spoor_key_and_then_some_more_text"};
+    for (size_t i = 0; i < sizeof far / sizeof *far; i++) {
+        char want[128];
+        snprintf(want, sizeof want, "%s: unknown configuration key", far[i]);
+        assert_int_equal(spoor_config_set(conf, far[i], "5"), SPOOR_ERR_CONFIG_UNKNOWN);
+        assert_string_equal(spoor_last_error(), want);
+    }
     char buf[16];
     assert_int_equal(spoor_config_get(conf, "nope", buf, sizeof buf), SPOOR_ERR_CONFIG_UNKNOWN);
+    assert_int_equal(spoor_config_get(conf, "gzp", buf, sizeof buf), SPOOR_ERR_CONFIG_UNKNOWN);
+    assert_string_equal(spoor_last_error(), "gzp: unknown configuration key (did you mean gzip?)");
     spoor_config_destroy(conf);
+}
+
+static void host_is_the_base_url(void **state) {
+    (void)state;
+    spoor_config_t *conf = spoor_config_new();
+    static const char *const refused[] = {"http://127.0.0.1:8080/v1/batch", "https://ingest.example.com/v1/batch/",
+                                          "http://x/api/V1/Batch"};
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        assert_int_equal(spoor_config_set(conf, "host", refused[i]), SPOOR_ERR_CONFIG_INVALID);
+        assert_string_equal(spoor_last_error(),
+                            "host: must be the server's base URL, without /v1/batch (events go to {host}/v1/batch)");
+    }
+    static const char *const accepted[] = {"http://127.0.0.1:8080", "https://ingest.example.com/api/",
+                                           "http://x/v1/batches", "http://x/v1"};
+    for (size_t i = 0; i < sizeof accepted / sizeof *accepted; i++)
+        assert_int_equal(spoor_config_set(conf, "host", accepted[i]), SPOOR_OK);
+    spoor_config_destroy(conf);
+}
+
+typedef struct {
+    char text[4096];
+} warnings_t;
+
+static void collect_warning(spoor_log_level_t level, const char *message, void *opaque) {
+    warnings_t *w = opaque;
+    if (level <= SPOOR_LOG_WARN) snprintf(w->text + strlen(w->text), sizeof w->text - strlen(w->text), "%s\n", message);
+}
+
+/* The lines a client with these settings warns about when it is created. */
+static void creation_warnings(warnings_t *w, const char *key, const char *value) {
+    memset(w, 0, sizeof *w);
+    spoor_config_t *conf = spoor_config_new();
+    spoor_config_set(conf, "host", "http://127.0.0.1:9");
+    if (key) assert_int_equal(spoor_config_set(conf, key, value), SPOOR_OK);
+    spoor_config_set_log_cb(conf, collect_warning, w);
+    spoor_client_t *c;
+    assert_int_equal(spoor_client_new(&c, conf), SPOOR_OK);
+    spoor_config_destroy(conf);
+    spoor_client_destroy(c);
+}
+
+static void implausible_durations_warn(void **state) {
+    (void)state;
+    warnings_t w;
+    creation_warnings(&w, NULL, NULL);
+    assert_string_equal(w.text, ""); /* the defaults are plausible */
+    /* flush_interval=5000 in Python (seconds) reaches the core as 5000000 ms. */
+    creation_warnings(&w, "flush_interval", "5000000");
+    assert_string_equal(w.text, "flush_interval is 5000000 ms (83.3 minutes), more than 10 minutes: is the unit "
+                                "right? (durations are milliseconds; seconds in Python)\n");
+    creation_warnings(&w, "timeout", "10000s");
+    assert_non_null(strstr(w.text, "timeout is 10000000 ms (2.78 hours), more than 10 minutes"));
+    creation_warnings(&w, "retry_backoff", "100s");
+    assert_non_null(strstr(w.text, "retry_backoff is 100000 ms (100 seconds), more than 60 seconds"));
+    creation_warnings(&w, "close_timeout", "5000s");
+    assert_non_null(strstr(w.text, "close_timeout is 5000000 ms"));
+    /* Long but plausible: no warning. */
+    creation_warnings(&w, "flush_interval", "5m");
+    assert_string_equal(w.text, "");
+    creation_warnings(&w, "delivery_timeout", "120m");
+    assert_string_equal(w.text, "");
 }
 
 static void spool_keys(void **state) {
@@ -100,7 +181,7 @@ static void defaults_and_get(void **state) {
     char buf[64];
     static const char *const defaults[][2] = {{"flush_at", "10"}, {"flush_interval", "10000"},
         {"max_batch_events", "10000"}, {"max_event_bytes", "32768"}, {"max_queue_size", "10000"},
-        {"timeout", "10000"}, {"retry_limit", "3"}, {"gzip", "false"}, {"tls_verify", "true"},
+        {"timeout", "10000"}, {"retry_limit", "100"}, {"delivery_timeout", "60000"}, {"gzip", "false"}, {"tls_verify", "true"},
         {"log_level", "warn"}, {"binding", "c"}, {"test_id_seed", ""}};
     for (size_t i = 0; i < sizeof defaults / sizeof *defaults; i++) {
         assert_int_equal(spoor_config_get(conf, defaults[i][0], buf, sizeof buf), SPOOR_OK);
@@ -285,6 +366,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_key_good_and_bad),
         cmocka_unit_test(unknown_key),
+        cmocka_unit_test(host_is_the_base_url),
+        cmocka_unit_test(implausible_durations_warn),
         cmocka_unit_test(spool_keys),
         cmocka_unit_test(defaults_and_get),
         cmocka_unit_test(client_needs_host_and_consistent_keys),

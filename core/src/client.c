@@ -137,6 +137,7 @@ static spoor_err_t prepare(spoor_client_t *c) {
     c->url = spoor__url_batch(k->host);
     c->log_host = spoor__url_redact(k->host, 0);
     if (!c->url || !c->log_host) return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
+    if (!(c->log_url = spoor__url_redact(c->url, 0))) return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
 
     c->headers = curl_slist_append(NULL, "Content-Type: application/json");
     c->headers = curl_slist_append(c->headers, "Expect:"); /* no 100-continue round trip */
@@ -186,6 +187,7 @@ static void free_client(spoor_client_t *c) {
     cJSON_Delete(c->schemas);
     free(c->url);
     free(c->log_host);
+    free(c->log_url);
     spoor__config_clear(&c->conf);
     pthread_mutex_destroy(&c->lock);
     pthread_cond_destroy(&c->wake);
@@ -262,6 +264,7 @@ spoor_err_t spoor_client_new(spoor_client_t **out, const spoor_config_t *conf) {
     spoor__log(c, SPOOR_LOG_INFO, "client ready: %s (spoor %s, binding %s)", c->log_host, SPOOR_VERSION_STRING,
                c->conf.binding ? c->conf.binding : "c");
     warn_insecure(c);
+    spoor__config_warn(c);
     if (c->spool && (c->stats.replayed || c->stats.spool_corrupt))
         spoor__log(c, c->stats.spool_corrupt ? SPOOR_LOG_WARN : SPOOR_LOG_INFO,
                    "spool %s: %llu events from an earlier run queued again; %llu damaged records skipped",
@@ -680,6 +683,7 @@ spoor_err_t spoor_close(spoor_client_t *c, int timeout_ms) {
     if (timed_out) {
         __atomic_store_n(&c->aborting, 1, __ATOMIC_RELEASE); /* the worker reports the rest as ABORTED */
         pthread_cond_broadcast(&c->wake);
+        spoor__transport_wake(c->transport); /* a request in flight ends now, not at curl's next tick */
     }
     int running = c->worker_running;
     pthread_mutex_unlock(&c->lock);

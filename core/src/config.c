@@ -25,15 +25,20 @@
 #define E SPOOR_PROP_ENUM
 #define BIG INT64_C(1000000000)
 #define DAY INT64_C(86400000)
+#define MIN INT64_C(60000)
 
 typedef struct {
     spoor_property_t pub;
     size_t offset;
     const char *const *choices; /* an enum's names, indexed by value (gaps NULL) */
     size_t n_choices;
+    /* A duration above this is more likely a value in the wrong unit (5000 seconds
+     * for 5000 ms) than a wish: warned about at client creation, not refused. 0: none. */
+    int64_t plausible_max;
 } prop_t;
-#define CHOICES(names) names, sizeof names / sizeof *names
-#define NONE NULL, 0
+#define CHOICES(names) names, sizeof names / sizeof *names, 0
+#define NONE NULL, 0, 0
+#define PLAUSIBLE_UP_TO(ms) NULL, 0, (ms) /* a duration; see plausible_max */
 
 static const char *const log_levels[] = {[SPOOR_LOG_ERROR] = "error", [SPOOR_LOG_WARN] = "warn",
                                          [SPOOR_LOG_INFO] = "info", [SPOOR_LOG_DEBUG] = "debug"};
@@ -48,17 +53,18 @@ static const prop_t props[] = {
     {{"password", S, "", "Basic-auth password.", 0, 0, 1}, OFF(password), NONE},
     {{"headers", J, "", "Extra request headers, a JSON object of string values.", 0, 0, 0}, OFF(headers_json), NONE},
     {{"flush_at", I, "10", "Send a batch as soon as this many events wait.", 1, 100000, 0}, OFF(flush_at), NONE},
-    {{"flush_interval", D, "10000", "Send what waits once the oldest event has waited this long (ms).", 1, DAY, 0}, OFF(flush_interval_ms), NONE},
+    {{"flush_interval", D, "10000", "Send what waits once the oldest event has waited this long (ms).", 1, DAY, 0}, OFF(flush_interval_ms), PLAUSIBLE_UP_TO(10 * MIN)},
     {{"max_batch_events", I, "10000", "Most events in one request.", 1, 100000, 0}, OFF(max_batch_events), NONE},
     {{"max_batch_bytes", I, "1048576", "Most bytes of events in one request (before gzip); reaching it also triggers a send.", 1024, 64 * 1048576, 0}, OFF(max_batch_bytes), NONE},
     {{"max_event_bytes", I, "32768", "Most bytes one serialised event may take; a bigger one is refused at the call.", 256, 16 * 1048576, 0}, OFF(max_event_bytes), NONE},
     {{"max_queue_size", I, "10000", "Most events waiting to be sent (in memory, and in the spool when one is set); past it the oldest is dropped, counted and reported.", 1, BIG, 0}, OFF(max_queue_size), NONE},
-    {{"timeout", D, "10000", "Total time one HTTP request may take (ms).", 1, DAY, 0}, OFF(timeout_ms), NONE},
-    {{"connect_timeout", D, "5000", "Time to establish a connection (ms).", 1, DAY, 0}, OFF(connect_timeout_ms), NONE},
-    {{"retry_limit", I, "3", "Retries after the first attempt for network errors, timeouts, 5xx and 429.", 0, 1000, 0}, OFF(retry_limit), NONE},
-    {{"retry_backoff", D, "100", "First retry delay (ms); doubles per attempt, with jitter.", 0, DAY, 0}, OFF(retry_backoff_ms), NONE},
-    {{"retry_backoff_max", D, "10000", "Longest retry delay (ms).", 0, DAY, 0}, OFF(retry_backoff_max_ms), NONE},
-    {{"retry_after_max", D, "60000", "Longest Retry-After (ms) honoured from a 429; longer values are capped.", 0, DAY, 0}, OFF(retry_after_max_ms), NONE},
+    {{"timeout", D, "10000", "Total time one HTTP request may take (ms).", 1, DAY, 0}, OFF(timeout_ms), PLAUSIBLE_UP_TO(10 * MIN)},
+    {{"connect_timeout", D, "5000", "Time to establish a connection (ms).", 1, DAY, 0}, OFF(connect_timeout_ms), PLAUSIBLE_UP_TO(10 * MIN)},
+    {{"retry_limit", I, "100", "Most retries after the first attempt for network errors, timeouts, 5xx and 429; by default delivery_timeout ends retries first.", 0, 1000, 0}, OFF(retry_limit), NONE},
+    {{"retry_backoff", D, "100", "First retry delay (ms); doubles per attempt, with jitter.", 0, DAY, 0}, OFF(retry_backoff_ms), PLAUSIBLE_UP_TO(MIN)},
+    {{"retry_backoff_max", D, "5000", "Longest retry delay (ms).", 0, DAY, 0}, OFF(retry_backoff_max_ms), PLAUSIBLE_UP_TO(10 * MIN)},
+    {{"delivery_timeout", D, "60000", "How long a batch is retried after its first attempt (ms); no retry starts later. With the defaults a batch is tried about 20 times over a minute (backoff 0.1 s doubling to 5 s), so the server may be away that long without a loss. For longer outages set spool_dir, which keeps events past it. 0: no time bound (retry_limit alone).", 0, DAY, 0}, OFF(delivery_timeout_ms), PLAUSIBLE_UP_TO(6 * 60 * MIN)},
+    {{"retry_after_max", D, "60000", "Longest Retry-After (ms) honoured from a 429; longer values are capped.", 0, DAY, 0}, OFF(retry_after_max_ms), PLAUSIBLE_UP_TO(60 * MIN)},
     {{"gzip", B, "false", "Compress request bodies with gzip.", 0, 1, 0}, OFF(gzip), NONE},
     {{"secret", S, "", "HMAC-SHA256 signing secret: adds X-Spoor-Timestamp and X-Spoor-Signature.", 0, 0, 1}, OFF(secret), NONE},
     {{"spool_dir", S, "", "Durable on-disk queue: a directory (created if missing) where every accepted event is written before the call returns; a client that opens it later sends what was left. One client at a time; empty (the default) means no spool; a relative path is taken from the working directory.", 0, 0, 0}, OFF(spool_dir), NONE},
@@ -68,7 +74,7 @@ static const prop_t props[] = {
     {{"ca_path", S, "", "CA bundle file for TLS verification (default: the system's).", 0, 0, 0}, OFF(ca_path), NONE},
     {{"tls_verify", B, "true", "Verify the server's TLS certificate and host name.", 0, 1, 0}, OFF(tls_verify), NONE},
     {{"proxy", S, "", "Proxy URL for every request (curl syntax).", 0, 0, 0}, OFF(proxy), NONE},
-    {{"close_timeout", D, "5000", "Deadline for close() without a timeout and for destroy (ms).", 0, DAY, 0}, OFF(close_timeout_ms), NONE},
+    {{"close_timeout", D, "5000", "Deadline for close() without a timeout and for destroy (ms).", 0, DAY, 0}, OFF(close_timeout_ms), PLAUSIBLE_UP_TO(10 * MIN)},
     {{"collection_schemas", J, "", "Field types per recordEvent collection: {\"purchase\": {\"totalprice\": \"number\"}}; types string, number, boolean, timestamp, object, array.", 0, 0, 0}, OFF(schemas_json), NONE},
     {{"binding", S, "c", "The language binding, for User-Agent and context.library.binding (set by bindings).", 0, 0, 0}, OFF(binding), NONE},
     {{"test_fixed_time", S, "", "Test hook: a fixed ISO-8601 wall clock for timestamps, sentAt and signatures.", 0, 0, 0}, OFF(test_fixed_time), NONE},
@@ -87,6 +93,67 @@ static const prop_t *find(const char *key) {
     for (size_t i = 0; key && i < N_PROPS; i++)
         if (!strcmp(props[i].pub.name, key)) return &props[i];
     return NULL;
+}
+
+const char *const *spoor__config_choices(const char *key, size_t *count) {
+    const prop_t *p = find(key);
+    *count = p ? p->n_choices : 0;
+    return p ? p->choices : NULL;
+}
+
+/* key in lower case without '_' and '-' (flushAt, FLUSH_AT, flush-at: flushat);
+ * 0 when it does not fit. */
+static size_t fold_key(const char *key, char *out, size_t size) {
+    size_t n = 0;
+    for (; *key; key++) {
+        if (*key == '_' || *key == '-') continue;
+        if (n + 1 >= size) return 0;
+        out[n++] = (char)(*key >= 'A' && *key <= 'Z' ? *key + 32 : *key);
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* Levenshtein distance of two short strings (each under 64 bytes). */
+static size_t edit_distance(const char *a, size_t na, const char *b, size_t nb) {
+    size_t row[64];
+    for (size_t j = 0; j <= nb; j++) row[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            diag = up;
+            row[j] = best;
+        }
+    }
+    return row[nb];
+}
+
+/* The key a caller most likely meant by an unknown one, for every binding's
+ * "did you mean" : the same letters spelled another way (flushAt, FLUSH_AT), else
+ * the nearest key one edit away (two for longer names). NULL when none is close. */
+static const char *nearest_key(const char *key) {
+    char want[64], have[64];
+    size_t nw = key ? fold_key(key, want, sizeof want) : 0;
+    if (!nw) return NULL;
+    size_t most = nw >= 6 ? 2 : nw >= 3 ? 1 : 0, best_d = most + 1;
+    const char *best = NULL;
+    for (size_t i = 0; i < N_PROPS; i++) {
+        size_t nh = fold_key(props[i].pub.name, have, sizeof have);
+        size_t d = edit_distance(want, nw, have, nh);
+        if (d < best_d) best_d = d, best = props[i].pub.name;
+    }
+    return best;
+}
+
+static spoor_err_t unknown_key(const char *key) {
+    const char *hint = nearest_key(key);
+    if (hint)
+        return spoor__error(SPOOR_ERR_CONFIG_UNKNOWN, "%s: unknown configuration key (did you mean %s?)", key, hint);
+    return spoor__error(SPOOR_ERR_CONFIG_UNKNOWN, "%s: unknown configuration key", key ? key : "(null)");
 }
 
 static int parse_int(const char *v, int64_t *out) {
@@ -188,6 +255,13 @@ static spoor_err_t check_value(const char *key, const char *v) {
         return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s: %s", key, err);
     if (!strcmp(key, "username") && strchr(v, ':'))
         return spoor__error(SPOOR_ERR_CONFIG_INVALID, "username: must not contain ':' (Basic auth puts it between user and password)");
+    if (!strcmp(key, "host") && *v) { /* a common slip: the endpoint for the base */
+        size_t n = strlen(v);
+        while (n && v[n - 1] == '/') n--;
+        if (n >= 9 && !strncasecmp(v + n - 9, "/v1/batch", 9))
+            return spoor__error(SPOOR_ERR_CONFIG_INVALID,
+                                "host: must be the server's base URL, without /v1/batch (events go to {host}/v1/batch)");
+    }
     if (!strcmp(key, "test_fixed_time") && *v) {
         int64_t ms;
         if (spoor__iso8601_parse(v, &ms))
@@ -275,7 +349,7 @@ static spoor_err_t set_prop(spoor_config_t *conf, const prop_t *p, const char *v
 spoor_err_t spoor_config_set(spoor_config_t *conf, const char *key, const char *value) {
     if (!conf) return spoor__error(SPOOR_ERR_INVALID, "config: NULL handle");
     const prop_t *p = find(key);
-    if (!p) return spoor__error(SPOOR_ERR_CONFIG_UNKNOWN, "%s: unknown configuration key", key ? key : "(null)");
+    if (!p) return unknown_key(key);
     spoor_err_t rc = set_prop(conf, p, value);
     if (rc == SPOOR_OK) spoor__clear_error();
     return rc;
@@ -292,7 +366,8 @@ static char *masked_headers(const char *json) {
 
 spoor_err_t spoor_config_get(const spoor_config_t *conf, const char *key, char *buf, size_t size) {
     const prop_t *p = find(key);
-    if (!conf || !p) return spoor__error(SPOOR_ERR_CONFIG_UNKNOWN, "%s: unknown configuration key", key ? key : "(null)");
+    if (!p) return unknown_key(key);
+    if (!conf) return spoor__error(SPOOR_ERR_INVALID, "config: NULL handle");
     const char *base = (const char *)conf;
     switch (p->pub.type) {
     case SPOOR_PROP_STRING:
@@ -391,4 +466,26 @@ void spoor_config_set_clock_cb(spoor_config_t *conf, spoor_clock_cb cb, void *op
 }
 void spoor_config_set_id_cb(spoor_config_t *conf, spoor_id_cb cb, void *opaque) {
     conf->id_cb = cb, conf->id_opaque = opaque;
+}
+
+/* "83.3 minutes": a duration as a person reads it. */
+static void human_duration(int64_t ms, char *buf, size_t size) {
+    if (ms >= 2 * 60 * MIN) snprintf(buf, size, "%.3g hours", (double)ms / (60 * MIN));
+    else if (ms >= 2 * MIN) snprintf(buf, size, "%.3g minutes", (double)ms / MIN);
+    else snprintf(buf, size, "%.3g seconds", (double)ms / 1000);
+}
+
+void spoor__config_warn(const spoor_client_t *c) {
+    for (size_t i = 0; i < N_PROPS; i++) {
+        const prop_t *p = &props[i];
+        if (p->pub.type != SPOOR_PROP_DURATION || !p->plausible_max) continue;
+        int64_t ms = *(const int64_t *)((const char *)&c->conf + p->offset);
+        if (ms <= p->plausible_max) continue;
+        char is[32], limit[32];
+        human_duration(ms, is, sizeof is);
+        human_duration(p->plausible_max, limit, sizeof limit);
+        spoor__log(c, SPOOR_LOG_WARN,
+                   "%s is %lld ms (%s), more than %s: is the unit right? (durations are milliseconds; "
+                   "seconds in Python)", p->pub.name, (long long)ms, is, limit);
+    }
 }

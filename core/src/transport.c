@@ -13,14 +13,19 @@
 
 #define MAX_RESPONSE_BYTES (1024 * 1024)
 
+/* One easy handle, driven through a multi handle (which keeps the connection
+ * alive between requests) so that close() can wake a transfer that waits on the
+ * network at once (curl_multi_wakeup) instead of at curl's next progress call,
+ * up to a second later. */
 struct spoor_transport_s {
     CURL *curl;
+    CURLM *multi;
 };
 
 spoor_transport_t *spoor__transport_new(void) {
     spoor_transport_t *t = calloc(1, sizeof *t);
-    if (t && !(t->curl = curl_easy_init())) {
-        free(t);
+    if (t && (!(t->curl = curl_easy_init()) || !(t->multi = curl_multi_init()))) {
+        spoor__transport_free(t);
         return NULL;
     }
     return t;
@@ -28,8 +33,13 @@ spoor_transport_t *spoor__transport_new(void) {
 
 void spoor__transport_free(spoor_transport_t *t) {
     if (!t) return;
-    curl_easy_cleanup(t->curl);
+    if (t->multi) curl_multi_cleanup(t->multi);
+    if (t->curl) curl_easy_cleanup(t->curl);
     free(t);
+}
+
+void spoor__transport_wake(spoor_transport_t *t) {
+    if (t) curl_multi_wakeup(t->multi);
 }
 
 void spoor__response_clear(spoor_response_t *resp) {
@@ -75,13 +85,6 @@ static size_t on_header(char *line, size_t size, size_t n, void *ud) {
         }
     }
     return len;
-}
-
-/* Lets close() cancel a transfer that would outlive its deadline. */
-static int on_progress(void *ud, curl_off_t a, curl_off_t b, curl_off_t c_, curl_off_t d) {
-    (void)a, (void)b, (void)c_, (void)d;
-    spoor_client_t *c = ud;
-    return __atomic_load_n(&c->aborting, __ATOMIC_ACQUIRE) ? 1 : 0;
 }
 
 static char *gzip_body(const char *body, size_t len, size_t *out_len) {
@@ -153,6 +156,38 @@ static struct curl_slist *request_headers(spoor_client_t *c, const char *body, s
     return h;
 }
 
+/* curl_easy_perform through the multi handle: the same transfer, but a close()
+ * (c->aborting, then spoor__transport_wake) ends the wait in curl_multi_poll at
+ * once. CURLE_ABORTED_BY_CALLBACK when cancelled that way. */
+static CURLcode perform(spoor_transport_t *t, spoor_client_t *c) {
+    CURLMcode mc = curl_multi_add_handle(t->multi, t->curl);
+    if (mc != CURLM_OK) return CURLE_FAILED_INIT;
+    CURLcode rc = CURLE_ABORTED_BY_CALLBACK;
+    for (;;) {
+        int running = 0;
+        mc = curl_multi_perform(t->multi, &running);
+        if (mc != CURLM_OK) {
+            rc = CURLE_FAILED_INIT;
+            break;
+        }
+        if (!running) {
+            int left;
+            CURLMsg *m = curl_multi_info_read(t->multi, &left);
+            rc = m && m->msg == CURLMSG_DONE ? m->data.result : CURLE_FAILED_INIT;
+            break;
+        }
+        if (__atomic_load_n(&c->aborting, __ATOMIC_ACQUIRE)) break;
+        /* Returns on network activity, curl's own timers, or a wake-up from close(). */
+        if (curl_multi_poll(t->multi, NULL, 0, 1000, NULL) != CURLM_OK) {
+            rc = CURLE_FAILED_INIT;
+            break;
+        }
+        if (__atomic_load_n(&c->aborting, __ATOMIC_ACQUIRE)) break;
+    }
+    curl_multi_remove_handle(t->multi, t->curl);
+    return rc;
+}
+
 void spoor__transport_post(spoor_transport_t *t, spoor_client_t *c, const char *body, size_t len,
                            spoor_response_t *resp) {
     spoor__response_clear(resp);
@@ -177,7 +212,7 @@ void spoor__transport_post(spoor_transport_t *t, spoor_client_t *c, const char *
     char user_agent[96];
     snprintf(user_agent, sizeof user_agent, "spoor-%s/%s", c->conf.binding ? c->conf.binding : "c",
              SPOOR_VERSION_STRING);
-    curl_easy_reset(h); /* keeps the connection cache: that is the keep-alive */
+    curl_easy_reset(h); /* the multi handle keeps the connections: that is the keep-alive */
     curl_easy_setopt(h, CURLOPT_URL, c->url);
     curl_easy_setopt(h, CURLOPT_POST, 1L);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, payload);
@@ -201,11 +236,8 @@ void spoor__transport_post(spoor_transport_t *t, spoor_client_t *c, const char *
     curl_easy_setopt(h, CURLOPT_WRITEDATA, resp);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, resp);
-    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(h, CURLOPT_XFERINFODATA, c);
 
-    CURLcode rc = curl_easy_perform(h);
+    CURLcode rc = perform(t, c);
     if (rc == CURLE_OK) {
         long status = 0;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
@@ -213,7 +245,7 @@ void spoor__transport_post(spoor_transport_t *t, spoor_client_t *c, const char *
         resp->bytes_sent = payload_len;
     } else {
         resp->network_error = 1;
-        resp->aborted = rc == CURLE_ABORTED_BY_CALLBACK;
+        resp->aborted = rc == CURLE_ABORTED_BY_CALLBACK; /* perform()'s word for a close */
         snprintf(resp->error, sizeof resp->error, "%s", curl_easy_strerror(rc));
     }
     spoor__wipe_slist(headers);

@@ -22,6 +22,8 @@ typedef struct spoor_response_s {
 
 spoor_transport_t *spoor__transport_new(void);
 void spoor__transport_free(spoor_transport_t *t);
+/* Wake a transfer in progress so it sees c->aborting now (any thread; t may be NULL). */
+void spoor__transport_wake(spoor_transport_t *t);
 
 /* POST body (exactly these bytes are signed; gzip applies after). */
 void spoor__transport_post(spoor_transport_t *t, spoor_client_t *c, const char *body, size_t len,

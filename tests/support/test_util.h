@@ -21,7 +21,7 @@ typedef struct {
     size_t delivered, failed, dropped, aborted, rejected;
     spoor_err_t last_err;
     int last_status;
-    char last_reason[512];
+    char last_reason[1024];
     char ids[64][37];   /* event ids of not-delivered events, in order */
     size_t n_ids;
 } collector_t;
