@@ -262,8 +262,7 @@ def write_outputs(a, d: dict) -> None:
       "`upload_interval` of 0.5 s: it is how long their consumer waits to fill a batch, and their `flush()` "
       "waits it out for a part batch, which the large event's last batch is, since they also cut batches "
       "at 475 KB); everything else each SDK's default (gzip: PostHog-Node and "
-      "Rudder-Node compress by default, the others send plain JSON). The sink-down rows use N/10 calls of "
-      "the purchase.")
+      "Rudder-Node compress by default, the others send plain JSON).")
     w("")
     w("**Columns**: *enqueue* = N / time spent inside the calls (each call timed on its own, which "
       "adds about 0.05 µs in Node, Java and C, 0.1 µs in Python; building the value is outside it); *p50/p99* of "
@@ -272,7 +271,8 @@ def write_outputs(a, d: dict) -> None:
       "*lost*/*dup*: N minus the unique ids the sink counted, and events it received more than once; *CPU* = "
       "user+sys seconds of the whole SDK process (all its threads, harness and building the values included) "
       "/ N; *RSS* = peak resident set of that process; *p99 down* = p99 of one call when the host is a "
-      "closed port (connection refused; N/10 calls of the purchase, the producer yields every 100).")
+      "closed port (connection refused; N/10 calls of the purchase, Java N so that the JIT's warm-up does not "
+      "decide it; Node's producer yields every 100).")
     w("")
     w("The sink (`bench/peers/sink.js`, Node http in its own process) answers 200 at once, gunzips, and "
       "counts events in every SDK's batch format and their ids (messageId, uuid, eventId). "
@@ -317,7 +317,11 @@ def write_outputs(a, d: dict) -> None:
                ("spoor", "segment"), "java-down",
                "spoor through its SWIG binding (`io.spoor.Client.track` with a map), analytics-java through "
                "`Analytics.enqueue(TrackMessage.builder(...))`; one JVM per run (OpenJDK, default flags; "
-               "pinned to one core, the JVM picks its serial collector).")
+               "pinned to one core, the JVM picks its serial collector). analytics-java serialises each "
+               "message in `enqueue()` to check its size, then again per batch, and posts one batch at a time "
+               "through OkHttp, whose sockets keep Nagle's algorithm on: on loopback each request then waits "
+               "for a delayed ACK, about 40 ms (in a trial with TCP_NODELAY set by hand, its end to end for "
+               "the purchase rose about 2×; it is measured here as it ships).")
     c_keys = [k for s in SHAPE_ORDER for k in ("c-run-%s" % s, "c-csink-%s" % s) if R.has(k)]
     if c_keys:
         w("### C core")
@@ -404,9 +408,9 @@ def write_outputs(a, d: dict) -> None:
     w("## How to run")
     w("")
     w("    ci/setup            # system packages (root), once")
-    w("    ci/bench            # full run (about 25 min on 2 cores): writes docs/benchmarks.md and .png")
+    w("    ci/bench            # full run (about 20 min on 2 quiet cores): writes docs/benchmarks.md and .png")
     w("    ci/bench --quick    # smoke run: 1 run, small N, writes to build/bench-peers/ only")
-    w("    ci/bench --runs 5 --n-node 500000 --n-py 200000 --n-java 100000 --n-c 500000")
+    w("    ci/bench --runs 5 --n-node 500000 --n-py 200000 --n-java 40000 --n-c 500000")
     w("    ci/bench --quick --only java-run    # just some jobs (keys as in results.json), while developing")
     w("")
     w("The peers are installed from their registries into `build/bench-peers/` (a venv, a node folder, "

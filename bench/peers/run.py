@@ -2,7 +2,7 @@
 
     python run.py --scratch build/bench-peers --core-bin build-bench/bench/core/spoor-bench-core
                   --c-sink build-bench/bench/core/spoor-bench-sink [--java-cp CP --java-lib SO]
-                  [--quick] [--runs 3] [--n-node 200000] [--n-py 100000] [--n-java 30000]
+                  [--quick] [--runs 3] [--n-node 200000] [--n-py 100000] [--n-java 20000]
                   [--n-c 200000] [--no-pin] [--md docs/benchmarks.md] [--png docs/benchmarks.png]
                   [--profile FILE] [--json FILE] [--render FILE]
 
@@ -37,7 +37,7 @@ from page import fmt  # noqa: E402  (one number format for the log and the page)
 BATCH = 100
 SHAPES = tuple(shapes.SHAPES)
 # Fewer calls for the bigger events, so that each takes about as long as the purchase.
-DIVISOR = {"purchase": 1, "wide": 5, "large": 25}
+DIVISOR = {"purchase": 1, "wide": 5, "large": 40}
 
 
 def log(*a):
@@ -199,17 +199,18 @@ def make_jobs(a, ns: dict, scratch: str) -> list[dict]:
     job("node-tight-posthog-defq", "node", "tight", "posthog", p, "posthog-node, default queue (1,000)", ns["node"],
         node + ["--sdk", "posthog", "--shape", p, "--n", str(ns["node"]), "--host", "{sink}", "--sink", "{sink}",
                 "--mode", "tight", "--default-queue"], extra=True)
-    for lang, sdks, base, n in (("node", node_sdks, node, ns["node"]), ("python", py_sdks, pyc, ns["python"]),
-                                ("java", java_sdks if javac else [], javac, ns["java"])):
-        nd = max(1000, n // 10)
+    for lang, short, sdks, base, n in (("node", "node", node_sdks, node, ns["node"]), ("python", "py", py_sdks, pyc, ns["python"]),
+                                       ("java", "java", java_sdks if javac else [], javac, ns["java"])):
+        nd = n if lang == "java" else max(1000, n // 10)  # Java: enough calls that the JIT's warm-up does not decide the p99
         for sdk, label in sdks:
             if sdk != "mini":
-                job("%s-down-%s" % (lang, sdk), lang, "down", sdk, p, label, nd,
+                job("%s-down-%s" % (short, sdk), lang, "down", sdk, p, label, nd,
                     base + ["--sdk", sdk, "--shape", p, "--n", str(nd), "--host", "{down}", "--sink", "{sink}", "--mode", "down"])
     job("c-down", "c", "down", "spoor-c", p, "spoor C core", ns["c"] // 10,
         [a.core_bin, str(ns["c"] // 10), "--json", "{down}", "down", "--event", os.path.join(shapes_dir, p + ".txt")])
-    job("c-scaling", "c", "scaling", "spoor-c", p, "spoor C core: enqueue, 1 and 2 producer threads", ns["c_sink"],
-        [a.core_bin, str(ns["c_sink"]), "--json", "-", "scaling", "--event", os.path.join(shapes_dir, p + ".txt")], pin=False)
+    nsc = 3 * ns["c"]
+    job("c-scaling", "c", "scaling", "spoor-c", p, "spoor C core: enqueue, 1 and 2 producer threads", nsc,
+        [a.core_bin, str(nsc), "--json", "-", "scaling", "--event", os.path.join(shapes_dir, p + ".txt")], pin=False)
 
     # The floors, per language and event.
     for shape in SHAPES:
@@ -262,7 +263,7 @@ def main() -> None:
         return
     runs = a.runs or (1 if a.quick else 3)
     ns = dict(node=a.n_node or (5000 if a.quick else 200000), python=a.n_py or (3000 if a.quick else 100000),
-              java=a.n_java or (3000 if a.quick else 30000), c=a.n_c or (20000 if a.quick else 200000))
+              java=a.n_java or (3000 if a.quick else 20000), c=a.n_c or (20000 if a.quick else 200000))
     ns["c_sink"] = 2 * ns["c"] if a.quick else 5 * ns["c"]  # the large batches need more to be timed
     scratch = os.path.abspath(a.scratch)
     logdir = os.path.join(scratch, "logs")
