@@ -35,7 +35,9 @@ def fmt(v, digits=0):
 
 
 def fmt_ratio(v):
-    return "–" if v is None else ("%.1f×" % v if v < 100 else "%.0f×" % v)
+    if v is None:
+        return "–"
+    return "%.2f×" % v if v < 0.1 else "%.1f×" % v if v < 100 else "%.0f×" % v
 
 
 def med(vals):
@@ -330,7 +332,7 @@ def write_outputs(a, d: dict) -> None:
           "`spoor_track()` with the event's JSON text, written anew per call. *Node sink*: batches of 100 into "
           "sink.js, like the other languages; *C sink*: batches of up to 10,000 events or 8 MB "
           "(`max_batch_events`, `max_batch_bytes`) into bench/core/sink.c, to show whether the transport "
-          "limits the core.")
+          "limits the core (that sink counts `eventId` keys, not unique ids: *dup* is not measured there).")
         w("")
         w(COLS)
         w(COLS_SEP)
@@ -353,7 +355,8 @@ def write_outputs(a, d: dict) -> None:
           "values (the producer's own cost, inside every row above too), build and serialise them, and post "
           "them as ready batches of 100 (serialised before the clock starts) one after another over one "
           "kept-alive connection until the sink counted them (the transport and the sink's own limit). "
-          "*CPU* here includes the interpreter's start.")
+          "*CPU* here includes the interpreter's start, and for the POST floor building and serialising "
+          "the batches before the clock starts.")
         w("")
         w("| language | event | floor | N | events/s | CPU µs/event | peak RSS MB |")
         w("| --- | --- | --- | ---: | ---: | ---: | ---: |")

@@ -187,8 +187,10 @@ def floor_post(a) -> None:
         time.sleep(0.002)
     s = time.perf_counter() - t0
     cnt = get_count(a.sink)
+    u = usage()
     print(json.dumps({"sdk": a.sdk, "shape": a.shape, "n": a.n, "e2e_eps": cnt["unique"] / s, "e2e_s": s,
-                      "received": cnt["events"], "lost": a.n - cnt["unique"], **usage()}))
+                      "received": cnt["events"], "lost": a.n - cnt["unique"],
+                      "cpu_us_per_event": u["cpu_s"] / a.n * 1e6, **u}))
 
 
 def main() -> None:
