@@ -97,11 +97,13 @@ def report(a, cg: str) -> None:
 
     out = []
     w = out.append
-    w("### Where spoor's time goes (callgrind, the C core)")
+    w("## Where spoor's time goes (callgrind, the C core)")
     w("")
-    w("`valgrind --tool=callgrind build/bench-prof/bench/core/spoor-bench-core %d --json SINK run` "
-      "(RelWithDebInfo, -O2 -g; %d `spoor_track()` calls of the purchase event, delivered to the sink in "
-      "batches of 100). Instructions (Ir) per event, whole process: **%s**." % (n, n, "{:,.0f}".format(total / n)))
+    w("`valgrind --tool=callgrind build/bench-prof/bench/core/spoor-bench-core %d --json SINK run%s` "
+      "(RelWithDebInfo, -O2 -g; %d `spoor_track()` calls of the purchase event%s, delivered to the sink in "
+      "batches of 100). Instructions (Ir) per event, whole process: **%s**." % (
+          n, " --event purchase.txt" if a.event else "", n, ", a new text per call" if a.event else "",
+          "{:,.0f}".format(total / n)))
     w("")
     # The one-pass build (fastpath.c) takes the purchase event; the general path's
     # spoor__build_event shows only if it is declined.
