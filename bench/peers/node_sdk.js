@@ -271,9 +271,9 @@ async function floorPost() {
   let cnt;
   for (;;) { cnt = await getJSON(sinkUrl + '/count'); if (cnt.unique >= N) break; await sleep(2); }
   const s = Number(nowNs() - t0) / 1e9;
-  const u = usage();
+  const ru = usage();
   console.log(JSON.stringify({ sdk, shape: args.shape, n: N, e2e_eps: cnt.unique / s, e2e_s: s, received: cnt.events, lost: N - cnt.unique,
-    cpu_us_per_event: (u.cpu_s / N) * 1e6, ...u }));
+    cpu_us_per_event: (ru.cpu_s / N) * 1e6, ...ru }));
   agent.destroy();
 }
 
