@@ -1,15 +1,20 @@
-"""setup.py: only what pyproject.toml cannot say, the cffi extension.
+"""setup.py: only what pyproject.toml cannot say: the cffi extension, the version
+(read from the core's spoor/version.h, the one place it is written) and the abi3 tag.
 
 The extension is built by build_ffi.py from the core's sources (../core in the
 repository). `python setup.py sdist` copies them into _core/ so an sdist builds
 on its own."""
 import os
 import shutil
+import sys
+import sysconfig
 
 from setuptools import setup
 from setuptools.command.sdist import sdist
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import build_ffi  # noqa: E402  (next to this file; importing it builds nothing)
 
 
 class SdistWithCore(sdist):
@@ -26,7 +31,15 @@ class SdistWithCore(sdist):
         super().run()
 
 
+# cffi compiles the module against the stable ABI (Py_LIMITED_API) except on a
+# free-threaded CPython, which has none: tag the wheel for every CPython >= 3.9.
+options = {}
+if not sysconfig.get_config_var("Py_GIL_DISABLED"):
+    options["bdist_wheel"] = {"py_limited_api": "cp39"}
+
 setup(
-    cffi_modules=["build_ffi.py:ffibuilder"],
+    version=build_ffi.read_version(build_ffi.find_core()),
+    cffi_modules=["build_ffi.py:make_ffi"],
     cmdclass={"sdist": SdistWithCore},
+    options=options,
 )

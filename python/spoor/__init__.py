@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import functools
 import threading
-from typing import Any, Callable, Concatenate, Dict, Optional, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, TypeVar
 
 from ._client import Client, ConfigProperty, DeliveryReport, config_properties, version
 from ._errors import ClosedError, ConfigError, Error, TimeoutError, ValidationError
 
-__version__ = "0.1.0"
+__version__ = version()  # the core's, from spoor/version.h (the one place it is written)
 
 __all__ = [
     "Client", "DeliveryReport", "ConfigProperty", "config_properties", "version",
@@ -52,7 +52,9 @@ def default_client() -> Client:
     return client
 
 
-_P = ParamSpec("_P")
+if TYPE_CHECKING:  # typing has these from Python 3.10; only the checker needs them
+    from typing import Concatenate, ParamSpec
+    _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
 
