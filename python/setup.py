@@ -5,6 +5,7 @@ The extension is built by build_ffi.py from the core's sources (../core in the
 repository). `python setup.py sdist` copies them into _core/ so an sdist builds
 on its own."""
 import os
+import re
 import shutil
 import sys
 import sysconfig
@@ -32,10 +33,13 @@ class SdistWithCore(sdist):
 
 
 # cffi compiles the module against the stable ABI (Py_LIMITED_API) except on a
-# free-threaded CPython, which has none: tag the wheel for every CPython >= 3.9.
+# free-threaded CPython, which has none: tag the wheel abi3, for every CPython from
+# pyproject.toml's requires-python on (cp39 for ">=3.9").
+with open(os.path.join(HERE, "pyproject.toml")) as f:
+    oldest = re.search(r'^requires-python = ">=(\d+)\.(\d+)"', f.read(), re.M)
 options = {}
-if not sysconfig.get_config_var("Py_GIL_DISABLED"):
-    options["bdist_wheel"] = {"py_limited_api": "cp39"}
+if oldest and not sysconfig.get_config_var("Py_GIL_DISABLED"):
+    options["bdist_wheel"] = {"py_limited_api": "cp%s%s" % oldest.groups()}
 
 setup(
     version=build_ffi.read_version(build_ffi.find_core()),

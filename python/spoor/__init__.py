@@ -53,7 +53,7 @@ def default_client() -> Client:
 
 
 if TYPE_CHECKING:  # typing has these from Python 3.10; only the checker needs them
-    from typing import Concatenate, ParamSpec
+    from typing import Concatenate, ParamSpec  # novermin
     _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
