@@ -16,7 +16,7 @@ import functools
 import inspect
 import sys
 import threading
-from typing import TYPE_CHECKING, Any, Callable, Concatenate, Optional, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 
 from ._client import Client, ConfigProperty, DeliveryReport, config_properties, version
 from ._errors import ClosedError, ConfigError, Error, TimeoutError, ValidationError
@@ -28,7 +28,7 @@ if sys.version_info >= (3, 11):
 elif TYPE_CHECKING:
     from typing_extensions import Unpack
 
-__version__ = "0.1.0"
+__version__ = version()  # the core's, from spoor/version.h (the one place it is written)
 
 __all__ = [
     "Client", "ClientOptions", "DeliveryReport", "ConfigProperty", "config_properties", "version",
@@ -64,7 +64,9 @@ def default_client() -> Client:
     return client
 
 
-_P = ParamSpec("_P")
+if TYPE_CHECKING:  # typing has these from Python 3.10; only the checker needs them
+    from typing import Concatenate, ParamSpec  # novermin
+    _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
 
