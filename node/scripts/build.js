@@ -55,7 +55,8 @@ function ensureDependencies() {
     '--no-save', '--no-audit', '--no-fund', '--loglevel=error'], 'npm install');
 }
 
-if (!fromSource && prebuildLoads()) process.exit(0);
+if (fromSource) console.log('spoor: building from source (--build-from-source)');
+else if (prebuildLoads()) process.exit(0);
 ensureDependencies();
 
 const prefix = path.resolve(path.dirname(process.execPath), '..');
