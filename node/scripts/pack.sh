@@ -7,13 +7,14 @@
 #    OpenSSL and zlib linked statically from packaging/static-deps (the libraries the
 #    Python wheel links too), and only the Node-API hooks exported (src/addon.map);
 # 3. checks that it needs nothing but glibc and libstdc++ and exports only those hooks;
-# 4. npm pack again, now with prebuilds/.
+# 4. npm pack again, now with prebuilds/ and its two dependencies bundled (node-gyp-build,
+#    node-addon-api), so that it installs offline with nothing but the tarball.
 # At install, scripts/build.js finds the prebuild loads and compiles nothing; installs that
 # run no scripts (pnpm 10, --ignore-scripts) load it through node-gyp-build all the same.
 # Elsewhere (another platform or libc) the install script builds from the carried sources.
 #   SPOOR_STATIC_DEPS=<folder>   # use that static-deps folder (include/, link.txt) instead
 # Needs what ci/setup installs, Node with its headers, and the npm registry (prebuildify,
-# node-addon-api, node-gyp-build).
+# node-addon-api, node-gyp-build), which the tarball's users then do not.
 set -euo pipefail
 [ $# = 1 ] || { echo "usage: $0 OUTDIR" >&2; exit 2; }
 mkdir -p "$1"
@@ -67,7 +68,13 @@ glibc=$(objdump -T "$addon" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -n1)
 node -e 'require(process.argv[1])' "$PWD/$addon"
 echo "pack.sh: $addon: $(stat -c %s "$addon") bytes; needs $needed(newest symbol $glibc); exports $exports" >&2
 
-rm -rf build node_modules
+# node_modules stays: its two packages are bundled (bundleDependencies), so the tarball
+# installs with no registry at all.
+rm -rf build
 tgz=$(npm pack --pack-destination "$out" --loglevel=error | tail -n1)
+for dep in node-gyp-build node-addon-api; do
+  tar -tzf "$out/$tgz" "package/node_modules/$dep/package.json" >/dev/null 2>&1 \
+    || { echo "pack.sh: $dep is not bundled in $out/$tgz" >&2; exit 1; }
+done
 echo "pack.sh: $out/$tgz: $(stat -c %s "$out/$tgz") bytes" >&2
 echo "$out/$tgz"
