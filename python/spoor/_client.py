@@ -17,7 +17,7 @@ from ._options import ClientOptions
 from ._spoor_cffi import ffi, lib
 
 if sys.version_info >= (3, 11):
-    from typing import Unpack
+    from typing import Unpack  # novermin (only on 3.11 and newer, by the check above)
 elif TYPE_CHECKING:
     from typing_extensions import Unpack
 
