@@ -1,5 +1,9 @@
 // Type declarations for spoor (Node). The runtime is lib/index.js (CommonJS) and
 // lib/index.mjs (ESM); both export the same names and a default export.
+// They use no Node types (ingestFeed takes a Uint8Array, which a Buffer is), so they
+// compile without @types/node, as under `tsc --init`'s `"types": []`. Optional
+// properties also take `undefined` (exactOptionalPropertyTypes): the runtime reads
+// undefined as absent, so `apiKey: process.env.SPOOR_KEY` is fine.
 
 /** Any JSON value spoor can serialise (a Date becomes its ISO-8601 string). */
 export type JsonValue = string | number | boolean | null | Date | JsonValue[] | { [key: string]: JsonValue | undefined };
@@ -35,45 +39,51 @@ export interface DeliveryReport {
  */
 export interface ClientOptions {
   /** Base URL of the ingestion server (http:// or https://); events go to {host}/v1/batch. Required. */
-  host?: string;
+  host: string;
   /** API key, sent as X-API-Key. */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** Bearer token, or a function returning one (or a Promise of one); called before every request. */
-  accessToken?: string | (() => string | Promise<string>);
+  accessToken?: string | (() => string | Promise<string>) | undefined;
   /** Basic-auth user name (with password). */
-  username?: string;
+  username?: string | undefined;
   /** Basic-auth password. */
-  password?: string;
+  password?: string | undefined;
   /** Extra request headers. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** Send a batch as soon as this many events wait (default 10). */
-  flushAt?: number;
+  flushAt?: number | undefined;
   /** Send what waits once the oldest event has waited this long, ms (default 10000). */
-  flushInterval?: number;
+  flushInterval?: number | undefined;
   /** Most events in one request (default 10000). */
-  maxBatchEvents?: number;
+  maxBatchEvents?: number | undefined;
   /** Most bytes of events in one request, before gzip (default 1 MiB). */
-  maxBatchBytes?: number;
+  maxBatchBytes?: number | undefined;
   /** Most bytes one serialised event may take (default 32768). */
-  maxEventBytes?: number;
+  maxEventBytes?: number | undefined;
   /** Most events waiting to be sent (in memory, and in the spool when one is set); past it the oldest is dropped (default 10000). */
-  maxQueueSize?: number;
+  maxQueueSize?: number | undefined;
   /** Total time one HTTP request may take, ms (default 10000). */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Time to establish a connection, ms (default 5000). */
-  connectTimeout?: number;
-  /** Retries after the first attempt for network errors, timeouts, 5xx and 429 (default 3). */
-  retryLimit?: number;
+  connectTimeout?: number | undefined;
+  /** Most retries after the first attempt for network errors, timeouts, 5xx and 429 (default 100: deliveryTimeout ends them first). */
+  retryLimit?: number | undefined;
   /** First retry delay, ms; doubles per attempt, with jitter (default 100). */
-  retryBackoff?: number;
-  /** Longest retry delay, ms (default 10000). */
-  retryBackoffMax?: number;
+  retryBackoff?: number | undefined;
+  /** Longest retry delay, ms (default 5000). */
+  retryBackoffMax?: number | undefined;
+  /**
+   * How long a batch is retried after its first attempt, ms (default 60000); no retry starts
+   * later. The server may be away that long without a loss; for longer outages set spoolDir.
+   * 0: no time bound (retryLimit alone).
+   */
+  deliveryTimeout?: number | undefined;
   /** Longest Retry-After honoured from a 429, ms (default 60000). */
-  retryAfterMax?: number;
+  retryAfterMax?: number | undefined;
   /** Compress request bodies with gzip. */
-  gzip?: boolean;
+  gzip?: boolean | undefined;
   /** HMAC-SHA256 signing secret: adds X-Spoor-Timestamp and X-Spoor-Signature. */
-  secret?: string;
+  secret?: string | undefined;
   /**
    * Durable on-disk queue: a directory (created if missing) where every accepted event is
    * written before the call resolves; a client that opens it later sends what was left
@@ -83,65 +93,65 @@ export interface ClientOptions {
    * a spool another client holds (in this process or another) throws a ConfigError naming
    * the directory and the holder's pid.
    */
-  spoolDir?: string;
+  spoolDir?: string | undefined;
   /**
    * When the spool is fsynced (default 'batch'): 'none' (left to the OS; survives a process
    * crash), 'batch' (before each batch is sent) or 'event' (before each call resolves;
    * survives a power cut).
    */
-  spoolSync?: SpoolSync;
+  spoolSync?: SpoolSync | undefined;
   /** Log at debug level: "[spoor] Event queued: purchase", ... */
-  debug?: boolean;
+  debug?: boolean | undefined;
   /** Least severe level logged (default 'warn'). */
-  logLevel?: LogLevel;
+  logLevel?: LogLevel | undefined;
   /** CA bundle file for TLS verification. */
-  caPath?: string;
+  caPath?: string | undefined;
   /** Verify the server's TLS certificate and host name (default true). */
-  tlsVerify?: boolean;
+  tlsVerify?: boolean | undefined;
   /** Proxy URL for every request (curl syntax). */
-  proxy?: string;
+  proxy?: string | undefined;
   /** Deadline for close() without a timeout and at process exit, ms (default 5000). */
-  closeTimeout?: number;
+  closeTimeout?: number | undefined;
   /** Field types per recordEvent collection: {purchase: {totalprice: 'number'}}. */
-  collectionSchemas?: Record<string, Record<string, 'string' | 'number' | 'boolean' | 'timestamp' | 'object' | 'array'>>;
+  collectionSchemas?: Record<string, Record<string, 'string' | 'number' | 'boolean' | 'timestamp' | 'object' | 'array'>> | undefined;
   /** The binding's name (set to 'node' by this package). */
-  binding?: string;
+  binding?: string | undefined;
   /** Test hook: a fixed ISO-8601 wall clock for timestamps, sentAt and signatures. */
-  testFixedTime?: string | Date;
+  testFixedTime?: string | Date | undefined;
   /** Test hook: ids come from a deterministic sequence with this seed. */
-  testIdSeed?: number;
+  testIdSeed?: number | undefined;
 
   /** Called (on the main thread) with every delivery report, delivered or failed. */
-  onDelivery?: (report: DeliveryReport) => void;
+  onDelivery?: ((report: DeliveryReport) => void) | undefined;
   /** Receives every log line instead of the console ("[spoor] ..."). */
-  logger?: ((level: LogLevel, message: string) => void) | null;
+  logger?: ((level: LogLevel, message: string) => void) | null | undefined;
   /** Flush at 'beforeExit' and close (bounded by closeTimeout) at 'exit' (default true). */
-  flushOnExit?: boolean;
+  flushOnExit?: boolean | undefined;
 }
 
 /** Datalyr's and RetainPixel's track options. */
 export interface TrackOptions {
   event: string;
-  userId?: string;
-  anonymousId?: string;
-  profileId?: string;
-  properties?: JsonObject;
-  eventId?: string;
-  timestamp?: string | Date;
-  sessionId?: string;
-  accountId?: string;
-  pageId?: string;
+  userId?: string | undefined;
+  anonymousId?: string | undefined;
+  profileId?: string | undefined;
+  properties?: JsonObject | undefined;
+  eventId?: string | undefined;
+  timestamp?: string | Date | undefined;
+  sessionId?: string | undefined;
+  accountId?: string | undefined;
+  pageId?: string | undefined;
 }
 
-export interface IdentifyPayload { userId: string; traits?: JsonObject }
-export interface GroupPayload { userId: string; groupId: string; traits?: JsonObject }
-export interface PagePayload { userId: string; name?: string; properties?: JsonObject }
+export interface IdentifyPayload { userId: string; traits?: JsonObject | undefined }
+export interface GroupPayload { userId: string; groupId: string; traits?: JsonObject | undefined }
+export interface PagePayload { userId: string; name?: string | undefined; properties?: JsonObject | undefined }
 
 /** Intempt's profile: identity plus attributes. */
 export interface ProfileAttributes extends JsonObject {
-  profileId?: string;
-  user_identifier?: string;
-  account_identifier?: string;
+  profileId?: string | undefined;
+  user_identifier?: string | undefined;
+  account_identifier?: string | undefined;
 }
 
 export interface Consent {
@@ -150,14 +160,14 @@ export interface Consent {
   consented: boolean;
 }
 
-export type ConsentSubject = { profileId: string; userId?: string } | { userId: string; profileId?: string };
+export type ConsentSubject = { profileId: string; userId?: string | undefined } | { userId: string; profileId?: string | undefined };
 
 /** A catalog product (seed 001) or a product-ingestion payload {productId, data}. */
 export type Product =
-  | { productId: string; data?: JsonObject; [key: string]: any }
+  | { productId: string; data?: JsonObject | undefined; [key: string]: any }
   | {
       id: string; title: string; description: string; url: string; image_link: string;
-      price?: JsonValue; brand?: string; category?: string; tags?: string[]; availability?: string; rating?: number;
+      price?: JsonValue | undefined; brand?: string | undefined; category?: string | undefined; tags?: string[] | undefined; availability?: string | undefined; rating?: number | undefined;
       [key: string]: any;
     };
 
@@ -200,11 +210,11 @@ export class SpoorError extends Error {
   constructor(message: string, code?: string, errno?: number);
   /** The core's error name: 'INVALID', 'TOO_LARGE', 'CONFIG_INVALID', 'CLOSED', 'TIMED_OUT', ... */
   code: string;
-  errno?: number;
+  errno?: number | undefined;
   /** For configuration errors: the option that was wrong. */
-  option?: string;
+  option?: string | undefined;
   /** For delivery failures ('error' event): the report. */
-  report?: DeliveryReport;
+  report?: DeliveryReport | undefined;
 }
 export class ValidationError extends SpoorError {}
 export class ConfigError extends SpoorError {}
@@ -217,7 +227,7 @@ export class TimeoutError extends SpoorError {}
  * Promise: resolved once queued, rejected with a ValidationError for bad input.
  */
 export class Client {
-  constructor(options: ClientOptions | string);
+  constructor(options: ClientOptions);
 
   recordEvent(collection: string, event: JsonObject): Promise<void>;
   profile(attributes: ProfileAttributes): Promise<void>;
@@ -231,7 +241,7 @@ export class Client {
   page(payload: PagePayload): Promise<void>;
   product(product: Product): Promise<void>;
   /** A JSON or XML catalog feed (its text, or a file path); resolves with the number of products queued. */
-  ingestFeed(textOrPath: string | Buffer): Promise<number>;
+  ingestFeed(textOrPath: string | Uint8Array): Promise<number>;
   batch(messages: Message[]): Promise<void>;
   enqueue(message: Message): Promise<void>;
 
@@ -257,7 +267,7 @@ export class Client {
 }
 
 /** Create the module-level default client that the functions below use. */
-export function init(options: ClientOptions | string): Client;
+export function init(options: ClientOptions): Client;
 /** The module-level client, or null before init(). */
 export function getClient(): Client | null;
 export function recordEvent(collection: string, event: JsonObject): Promise<void>;
@@ -271,7 +281,7 @@ export function group(payload: GroupPayload): Promise<void>;
 export function page(userId: string, name?: string | null, properties?: JsonObject): Promise<void>;
 export function page(payload: PagePayload): Promise<void>;
 export function product(product: Product): Promise<void>;
-export function ingestFeed(textOrPath: string | Buffer): Promise<number>;
+export function ingestFeed(textOrPath: string | Uint8Array): Promise<number>;
 export function batch(messages: Message[]): Promise<void>;
 export function enqueue(message: Message): Promise<void>;
 export function flush(timeoutMs?: number): Promise<void>;

@@ -5,7 +5,16 @@ by hand: core/include/spoor.h is run through the C preprocessor with stub
 <stddef.h>/<stdint.h> (cffi knows those types) and with SPOOR_API and
 __attribute__ emptied, so what is left is exactly the enums, structs, typedefs
 and functions of the public ABI. The core's C sources are compiled straight
-into the extension module, so a wheel needs only the system libraries.
+into the extension module, linked against the system's libraries (-lcurl, ...).
+
+With SPOOR_STATIC_DEPS=<folder made by packaging/static-deps> (ci/package does
+this for the wheel) the libraries are linked statically instead, from that
+folder's link.txt: an HTTP(S)-only libcurl, cJSON, OpenSSL, expat and zlib, so
+the extension needs nothing but glibc. Either way the version script keeps every
+symbol but the module's init function private.
+
+cffi defines Py_LIMITED_API (the stable ABI), so one extension serves every
+CPython 3 version; setup.py tags the wheel abi3 accordingly.
 """
 from __future__ import annotations
 
@@ -54,6 +63,16 @@ def read_build_list(core: str) -> tuple[list[str], list[str]]:
     return sources, libraries
 
 
+def static_deps() -> tuple[list[str], list[str]]:
+    """The include folder and link arguments of SPOOR_STATIC_DEPS, if it is set."""
+    prefix = os.environ.get("SPOOR_STATIC_DEPS")
+    if not prefix:
+        return [], []
+    with open(os.path.join(prefix, "link.txt")) as f:
+        link = [line.strip() for line in f if line.strip()]
+    return [os.path.join(prefix, "include")], link
+
+
 def generate_cdef(core: str) -> str:
     """Preprocess the umbrella header into cffi cdef text."""
     cc = shlex.split(os.environ.get("CC", "cc"))
@@ -94,15 +113,18 @@ def make_ffi() -> FFI:
     ffi = FFI()
     ffi.cdef(generate_cdef(core) + CALLBACKS)
     sources, libraries = read_build_list(core)
+    static_includes, static_link = static_deps()
+    if static_link:
+        libraries = []  # link.txt stands for every library of sources.txt
     ffi.set_source(
         "spoor._spoor_cffi",
         '#include "spoor.h"\n',
         sources=sources,
-        include_dirs=[os.path.join(core, "include"), os.path.join(core, "src")],
+        include_dirs=[os.path.join(core, "include"), os.path.join(core, "src")] + static_includes,
         define_macros=[("SPOOR_BUILDING", None), ("_GNU_SOURCE", None)],
         extra_compile_args=["-std=gnu11", "-fvisibility=hidden", "-Wno-unused-parameter"],
         libraries=libraries,
-        extra_link_args=["-Wl,--version-script=" + version_script()],
+        extra_link_args=static_link + ["-Wl,--version-script=" + version_script()],
         # Rebuild when any core header changes, not only a .c file.
         depends=sorted(glob.glob(os.path.join(core, "include", "**", "*.h"), recursive=True)
                        + glob.glob(os.path.join(core, "src", "*.h"))),
@@ -110,10 +132,20 @@ def make_ffi() -> FFI:
     return ffi
 
 
-ffibuilder = make_ffi()
+def read_version(core: str) -> str:
+    """The version, from spoor/version.h (the one place it is written)."""
+    with open(os.path.join(core, "include", "spoor", "version.h")) as f:
+        text = f.read()
+    parts = [re.search(r"#define SPOOR_VERSION_%s (\d+)" % part, text) for part in ("MAJOR", "MINOR", "PATCH")]
+    if not all(parts):
+        sys.exit("spoor: cannot read the version from spoor/version.h")
+    return ".".join(m.group(1) for m in parts if m)
+
 
 if __name__ == "__main__":
     if sys.argv[1:] == ["--cdef"]:
         print(generate_cdef(find_core()), end="")
+    elif sys.argv[1:] == ["--version"]:
+        print(read_version(find_core()))
     else:
-        ffibuilder.compile(verbose=True)
+        make_ffi().compile(verbose=True)

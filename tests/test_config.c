@@ -28,6 +28,7 @@ static const key_case_t cases[] = {
     {"retry_limit", "5", "1001", "out of range"},
     {"retry_backoff", "50", "x", "duration"},
     {"retry_backoff_max", "2s", "", NULL},
+    {"delivery_timeout", "30s", "a while", "duration"},
     {"retry_after_max", "30s", "?", "duration"},
     {"gzip", "true", "maybe", "boolean"},
     {"secret", "s3cr3t", NULL, NULL},
@@ -70,11 +71,91 @@ static void every_key_good_and_bad(void **state) {
 static void unknown_key(void **state) {
     (void)state;
     spoor_config_t *conf = spoor_config_new();
-    assert_int_equal(spoor_config_set(conf, "flushAt", "5"), SPOOR_ERR_CONFIG_UNKNOWN);
-    assert_string_equal(spoor_last_error(), "flushAt: unknown configuration key");
+    /* The core names the key it thinks was meant, so every binding says the same. */
+    static const char *const meant[][2] = {
+        {"flushAt", "flush_at"}, {"flushAT", "flush_at"}, {"FLUSH_AT", "flush_at"}, {"flush-interval", "flush_interval"},
+        {"flush_intervall", "flush_interval"}, {"timout", "timeout"}, {"apiKey", "api_key"},
+        {"retry_limt", "retry_limit"}, {"deliveryTimeout", "delivery_timeout"}, {"spool_dri", "spool_dir"}};
+    for (size_t i = 0; i < sizeof meant / sizeof *meant; i++) {
+        char want[128];
+        snprintf(want, sizeof want, "%s: unknown configuration key (did you mean %s?)", meant[i][0], meant[i][1]);
+        assert_int_equal(spoor_config_set(conf, meant[i][0], "5"), SPOOR_ERR_CONFIG_UNKNOWN);
+        assert_string_equal(spoor_last_error(), want);
+    }
+    /* Nothing close: no guess. */
+    static const char *const far[] = {"nope", "x", "", "retries", "a_key_much_longer_than_any_spoor_key_and_then_some_more_text"};
+    for (size_t i = 0; i < sizeof far / sizeof *far; i++) {
+        char want[128];
+        snprintf(want, sizeof want, "%s: unknown configuration key", far[i]);
+        assert_int_equal(spoor_config_set(conf, far[i], "5"), SPOOR_ERR_CONFIG_UNKNOWN);
+        assert_string_equal(spoor_last_error(), want);
+    }
     char buf[16];
     assert_int_equal(spoor_config_get(conf, "nope", buf, sizeof buf), SPOOR_ERR_CONFIG_UNKNOWN);
+    assert_int_equal(spoor_config_get(conf, "gzp", buf, sizeof buf), SPOOR_ERR_CONFIG_UNKNOWN);
+    assert_string_equal(spoor_last_error(), "gzp: unknown configuration key (did you mean gzip?)");
     spoor_config_destroy(conf);
+}
+
+static void host_is_the_base_url(void **state) {
+    (void)state;
+    spoor_config_t *conf = spoor_config_new();
+    static const char *const refused[] = {"http://127.0.0.1:8080/v1/batch", "https://ingest.example.com/v1/batch/",
+                                          "http://x/api/V1/Batch"};
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        assert_int_equal(spoor_config_set(conf, "host", refused[i]), SPOOR_ERR_CONFIG_INVALID);
+        assert_string_equal(spoor_last_error(),
+                            "host: must be the server's base URL, without /v1/batch (events go to {host}/v1/batch)");
+    }
+    static const char *const accepted[] = {"http://127.0.0.1:8080", "https://ingest.example.com/api/",
+                                           "http://x/v1/batches", "http://x/v1"};
+    for (size_t i = 0; i < sizeof accepted / sizeof *accepted; i++)
+        assert_int_equal(spoor_config_set(conf, "host", accepted[i]), SPOOR_OK);
+    spoor_config_destroy(conf);
+}
+
+typedef struct {
+    char text[4096];
+} warnings_t;
+
+static void collect_warning(spoor_log_level_t level, const char *message, void *opaque) {
+    warnings_t *w = opaque;
+    if (level <= SPOOR_LOG_WARN) snprintf(w->text + strlen(w->text), sizeof w->text - strlen(w->text), "%s\n", message);
+}
+
+/* The lines a client with these settings warns about when it is created. */
+static void creation_warnings(warnings_t *w, const char *key, const char *value) {
+    memset(w, 0, sizeof *w);
+    spoor_config_t *conf = spoor_config_new();
+    spoor_config_set(conf, "host", "http://127.0.0.1:9");
+    if (key) assert_int_equal(spoor_config_set(conf, key, value), SPOOR_OK);
+    spoor_config_set_log_cb(conf, collect_warning, w);
+    spoor_client_t *c;
+    assert_int_equal(spoor_client_new(&c, conf), SPOOR_OK);
+    spoor_config_destroy(conf);
+    spoor_client_destroy(c);
+}
+
+static void implausible_durations_warn(void **state) {
+    (void)state;
+    warnings_t w;
+    creation_warnings(&w, NULL, NULL);
+    assert_string_equal(w.text, ""); /* the defaults are plausible */
+    /* flush_interval=5000 in Python (seconds) reaches the core as 5000000 ms. */
+    creation_warnings(&w, "flush_interval", "5000000");
+    assert_string_equal(w.text, "flush_interval is 5000000 ms (83.3 minutes), more than 10 minutes: is the unit "
+                                "right? (durations are milliseconds; seconds in Python)\n");
+    creation_warnings(&w, "timeout", "10000s");
+    assert_non_null(strstr(w.text, "timeout is 10000000 ms (2.78 hours), more than 10 minutes"));
+    creation_warnings(&w, "retry_backoff", "100s");
+    assert_non_null(strstr(w.text, "retry_backoff is 100000 ms (100 seconds), more than 60 seconds"));
+    creation_warnings(&w, "close_timeout", "5000s");
+    assert_non_null(strstr(w.text, "close_timeout is 5000000 ms"));
+    /* Long but plausible: no warning. */
+    creation_warnings(&w, "flush_interval", "5m");
+    assert_string_equal(w.text, "");
+    creation_warnings(&w, "delivery_timeout", "120m");
+    assert_string_equal(w.text, "");
 }
 
 static void spool_keys(void **state) {
@@ -100,7 +181,7 @@ static void defaults_and_get(void **state) {
     char buf[64];
     static const char *const defaults[][2] = {{"flush_at", "10"}, {"flush_interval", "10000"},
         {"max_batch_events", "10000"}, {"max_event_bytes", "32768"}, {"max_queue_size", "10000"},
-        {"timeout", "10000"}, {"retry_limit", "3"}, {"gzip", "false"}, {"tls_verify", "true"},
+        {"timeout", "10000"}, {"retry_limit", "100"}, {"delivery_timeout", "60000"}, {"gzip", "false"}, {"tls_verify", "true"},
         {"log_level", "warn"}, {"binding", "c"}, {"test_id_seed", ""}};
     for (size_t i = 0; i < sizeof defaults / sizeof *defaults; i++) {
         assert_int_equal(spoor_config_get(conf, defaults[i][0], buf, sizeof buf), SPOOR_OK);
@@ -150,6 +231,122 @@ static void client_needs_host_and_consistent_keys(void **state) {
     spoor_client_destroy(c);
 }
 
+/* Every value that becomes a request header: no control character can end the
+ * header line and start another (header injection), and none is cut silently. */
+static void header_values_refuse_control_characters(void **state) {
+    (void)state;
+    static const char *const keys[] = {"api_key", "access_token", "username", "password", "binding"};
+    static const char *const bad[] = {"k1\r\nX-Injected: yes", "k1\nX-Injected: yes", "k\r", "a\x01z", "del\x7f"};
+    spoor_config_t *conf = spoor_config_new();
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        for (size_t j = 0; j < sizeof bad / sizeof *bad; j++) {
+            assert_int_equal(spoor_config_set(conf, keys[i], bad[j]), SPOOR_ERR_CONFIG_INVALID);
+            const char *msg = spoor_last_error();
+            if (strncmp(msg, keys[i], strlen(keys[i])) || !strstr(msg, "control character") || strstr(msg, "Injected"))
+                fail_msg("%s: \"%s\" should name the key, say why and not echo the value", keys[i], msg);
+        }
+        assert_int_equal(spoor_config_set(conf, keys[i], "fine-value_1.2"), SPOOR_OK);
+    }
+    /* Basic auth separates the user from the password with a colon. */
+    assert_int_equal(spoor_config_set(conf, "username", "me:you"), SPOOR_ERR_CONFIG_INVALID);
+    assert_string_equal(spoor_last_error(), "username: must not contain ':' (Basic auth puts it between user and password)");
+    assert_int_equal(spoor_config_set(conf, "headers", "{\"X-A\":\"v\\r\\nX-Injected: yes\"}"), SPOOR_ERR_CONFIG_INVALID);
+    assert_string_equal(spoor_last_error(), "headers.X-A: must not contain control characters (a header value is one line)");
+    assert_int_equal(spoor_config_set(conf, "headers", "{\"X-A\":\"tab\\tis\\u0001not\"}"), SPOOR_ERR_CONFIG_INVALID);
+    assert_int_equal(spoor_config_set(conf, "headers", "{\"X-A\":\"a tab\\tis fine\"}"), SPOOR_OK);
+    spoor_config_destroy(conf);
+}
+
+/* Header names are HTTP tokens (RFC 9110's tchar); nothing else is a name. */
+static void header_names_are_tokens(void **state) {
+    (void)state;
+    spoor_config_t *conf = spoor_config_new();
+    static const char *const bad[] = {"{\"X B\":\"v\"}", "{\"X(B)\":\"v\"}", "{\"X:B\":\"v\"}", "{\"X\\u00e9\":\"v\"}",
+                                      "{\"\":\"v\"}", "{\"X\\nB\":\"v\"}", "{\"X/B\":\"v\"}"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        if (spoor_config_set(conf, "headers", bad[i]) != SPOOR_ERR_CONFIG_INVALID)
+            fail_msg("headers %s was accepted", bad[i]);
+        if (strncmp(spoor_last_error(), "headers", 7) || !strstr(spoor_last_error(), "not a header name"))
+            fail_msg("headers %s: \"%s\"", bad[i], spoor_last_error());
+    }
+    assert_int_equal(spoor_config_set(conf, "headers", "{\"X B\":\"v\"}"), SPOOR_ERR_CONFIG_INVALID);
+    assert_string_equal(spoor_last_error(),
+                        "headers.X B: is not a header name (letters, digits and !#$%&'*+-.^_`|~ only)");
+    assert_int_equal(spoor_config_set(conf, "headers", "{\"X-Tenant_1\":\"a\",\"!#$%&'*+-.^_`|~\":\"b\"}"), SPOOR_OK);
+    spoor_config_destroy(conf);
+}
+
+/* A header value over the limit is refused, never cut (it was cut at 4 KiB). */
+static void header_values_over_the_limit(void **state) {
+    (void)state;
+    static char big[9000], json[9100];
+    memset(big, 'v', sizeof big - 1);
+    spoor_config_t *conf = spoor_config_new();
+    snprintf(json, sizeof json, "{\"X-Big\":\"%s\"}", big);
+    assert_int_equal(spoor_config_set(conf, "headers", json), SPOOR_ERR_CONFIG_INVALID);
+    assert_string_equal(spoor_last_error(), "headers.X-Big: 8999 bytes is over the limit of 8192 for a header value");
+    assert_int_equal(spoor_config_set(conf, "api_key", big), SPOOR_ERR_CONFIG_INVALID);
+    assert_string_equal(spoor_last_error(), "api_key: 8999 bytes is over the limit of 8192 for a header value");
+    big[5000] = '\0'; /* between the old cut (4 KiB) and the limit: sent whole */
+    snprintf(json, sizeof json, "{\"X-Big\":\"%s\"}", big);
+    assert_int_equal(spoor_config_set(conf, "headers", json), SPOOR_OK);
+    spoor_config_destroy(conf);
+}
+
+/* A host must parse as a URL (libcurl's URL parser): one whose credentials hide
+ * its real form (a '/' or '@' in the password) is refused, not half-redacted. */
+static void host_must_parse(void **state) {
+    (void)state;
+    spoor_config_t *conf = spoor_config_new();
+    static const char *const bad[] = {"http://user:pa/ss@127.0.0.1:9/", "http://user:p@ss@127.0.0.1:9/",
+                                      "http://exa mple.com", "http://h:99999", "https://"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        if (spoor_config_set(conf, "host", bad[i]) != SPOOR_ERR_CONFIG_INVALID) fail_msg("host %s was accepted", bad[i]);
+        const char *msg = spoor_last_error();
+        if (strncmp(msg, "host: is not a valid URL", 24) || strstr(msg, "ss@") || strstr(msg, "pa/"))
+            fail_msg("host %s: \"%s\"", bad[i], msg);
+    }
+    assert_int_equal(spoor_config_set(conf, "host", "http://u%40x:p%2Fw@127.0.0.1:9/base/?tenant=1"), SPOOR_OK);
+    spoor_config_destroy(conf);
+}
+
+/* spoor_config_get never gives back a credential: not a secret setting, nor
+ * one inside the host, the proxy or the headers. */
+static void get_masks_credentials(void **state) {
+    (void)state;
+    spoor_config_t *conf = spoor_config_new();
+    char buf[256];
+    assert_int_equal(spoor_config_set(conf, "host", "https://hostuser:HOSTPW@ingest.example.com:8443/base?api_key=QKEY"), SPOOR_OK);
+    spoor_config_get(conf, "host", buf, sizeof buf);
+    assert_string_equal(buf, "https://***@ingest.example.com:8443/base?***");
+    assert_int_equal(spoor_config_set(conf, "proxy", "http://proxyuser:PROXYPW@proxy.example.com:3128"), SPOOR_OK);
+    spoor_config_get(conf, "proxy", buf, sizeof buf);
+    assert_string_equal(buf, "http://***@proxy.example.com:3128/");
+    assert_int_equal(spoor_config_set(conf, "headers", "{\"Authorization\":\"Basic SEKRIT\",\"X-Tenant\":\"acme\"}"), SPOOR_OK);
+    spoor_config_get(conf, "headers", buf, sizeof buf);
+    assert_string_equal(buf, "{\"Authorization\":\"***\",\"X-Tenant\":\"***\"}");
+    assert_int_equal(spoor_config_set(conf, "host", "http://127.0.0.1:8080"), SPOOR_OK);
+    spoor_config_get(conf, "host", buf, sizeof buf);
+    assert_string_equal(buf, "http://127.0.0.1:8080"); /* nothing to hide: as given */
+    spoor_config_destroy(conf);
+}
+
+/* An unreadable CA bundle is refused when the client is made, naming it. */
+static void unreadable_ca_path(void **state) {
+    (void)state;
+    spoor_config_t *conf = spoor_config_new();
+    spoor_client_t *c = NULL;
+    spoor_config_set(conf, "host", "https://127.0.0.1:9");
+    assert_int_equal(spoor_config_set(conf, "ca_path", "/nonexistent/ca.pem"), SPOOR_OK);
+    assert_int_equal(spoor_client_new(&c, conf), SPOOR_ERR_CONFIG_INVALID);
+    assert_string_equal(spoor_last_error(), "ca_path: cannot read /nonexistent/ca.pem: No such file or directory");
+    assert_int_equal(spoor_config_set(conf, "ca_path", "/"), SPOOR_OK);
+    assert_int_equal(spoor_client_new(&c, conf), SPOOR_ERR_CONFIG_INVALID);
+    assert_string_equal(spoor_last_error(), "ca_path: / is not a file (give a CA bundle, PEM)");
+    assert_null(c);
+    spoor_config_destroy(conf);
+}
+
 static void error_names(void **state) {
     (void)state;
     size_t n;
@@ -169,9 +366,17 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_key_good_and_bad),
         cmocka_unit_test(unknown_key),
+        cmocka_unit_test(host_is_the_base_url),
+        cmocka_unit_test(implausible_durations_warn),
         cmocka_unit_test(spool_keys),
         cmocka_unit_test(defaults_and_get),
         cmocka_unit_test(client_needs_host_and_consistent_keys),
+        cmocka_unit_test(header_values_refuse_control_characters),
+        cmocka_unit_test(header_names_are_tokens),
+        cmocka_unit_test(header_values_over_the_limit),
+        cmocka_unit_test(host_must_parse),
+        cmocka_unit_test(get_masks_credentials),
+        cmocka_unit_test(unreadable_ca_path),
         cmocka_unit_test(error_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,12 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <cjson/cJSON.h>
 
+#include "internal.h"
 #include "mock_server.h"
 #include "sign.h"
 #include "test_util.h"
+#include "utf8.h"
 
 #define EV "{\"event\":\"purchase\",\"userId\":\"user_123\",\"properties\":{\"revenue\":99.99}}"
 
@@ -157,13 +162,79 @@ static void retries_exhausted_report_failure(void **state) {
     assert_int_equal(col.failed, 2);
     assert_int_equal(col.last_err, SPOOR_ERR_HTTP);
     assert_int_equal(col.last_status, 503);
-    assert_string_equal(col.last_reason, "HTTP 503 after 4 attempts");
+    /* Where it went, what the server said, and what ended the retries. */
+    char want[256];
+    snprintf(want, sizeof want, "HTTP 503 from %s/v1/batch: {\"accepted\":2,\"duplicates\":0,\"rejected\":[]} after 4 attempts in ",
+             mock_url(m));
+    assert_memory_equal(col.last_reason, want, strlen(want));
+    assert_non_null(strstr(col.last_reason, " s (retry_limit 3)"));
     spoor_stats_t st;
     spoor_client_stats(c, &st);
     assert_int_equal(st.failed, 2);
     assert_int_equal(st.queued, 0);
     spoor_client_destroy(c);
     mock_stop(m);
+}
+
+static void delivery_timeout_ends_retries(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    mock_reply_t script[200];
+    for (int i = 0; i < 200; i++) script[i] = (mock_reply_t){.status = 503, .retry_after = -1};
+    mock_script(m, script, 200);
+    collector_t col;
+    collector_init(&col);
+    /* retry_limit keeps its default (100): the time bound ends the retries. */
+    spoor_client_t *c = client_collecting(&col, mock_url(m), "retry_backoff", "20", "retry_backoff_max", "200",
+                                          "delivery_timeout", "700", "log_level", "error", NULL);
+    track_n(c, 1);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    size_t n = mock_count(m);
+    assert_true(n > 4 && n < 100);
+    assert_int_equal(col.failed, 1);
+    assert_non_null(strstr(col.last_reason, "(delivery_timeout 700 ms)"));
+    /* The last backoff is cut so that the last retry goes at the deadline, not later. */
+    long long span = mock_request(m, n - 1).at_ms - mock_request(m, 0).at_ms;
+    if (span < 690 || span > 1000) fail_msg("retries spanned %lld ms, want about 700", span);
+    /* A Retry-After that ends past the deadline ends the retries at once. */
+    mock_reply_t later[] = {{.status = 429, .retry_after = 2}};
+    mock_script(m, later, 1);
+    long long t0 = mono_ms();
+    track_n(c, 1);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    assert_true(mono_ms() - t0 < 1500);
+    assert_int_equal(mock_count(m), n + 1);
+    assert_int_equal(col.failed, 2);
+    assert_int_equal(col.last_status, 429);
+    assert_non_null(strstr(col.last_reason, "after 1 attempt in "));
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+static void retry_defaults_are_bounded_by_time(void **state) {
+    (void)state;
+    spoor_config_t *conf = spoor_config_new();
+    char buf[32];
+    static const char *const want[][2] = {{"delivery_timeout", "60000"}, {"retry_limit", "100"},
+                                          {"retry_backoff", "100"}, {"retry_backoff_max", "5000"}};
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        assert_int_equal(spoor_config_get(conf, want[i][0], buf, sizeof buf), SPOOR_OK);
+        assert_string_equal(buf, want[i][1]);
+    }
+    /* Even with the shortest waits equal jitter allows (half of each backoff), the
+     * default backoffs fill delivery_timeout with fewer than retry_limit retries: by
+     * default the time bound is the one that ends them. */
+    long long v[4];
+    for (size_t i = 0; i < 4; i++) {
+        spoor_config_get(conf, want[i][0], buf, sizeof buf);
+        v[i] = atoll(buf);
+    }
+    long long spent = 0, backoff = v[2];
+    int retries = 0;
+    while (spent + backoff / 2 <= v[0])
+        spent += backoff / 2, backoff = backoff * 2 > v[3] ? v[3] : backoff * 2, retries++;
+    if (retries >= v[1]) fail_msg("%d retries fit in delivery_timeout, retry_limit is %lld", retries, v[1]);
+    spoor_config_destroy(conf);
 }
 
 static void backoff_grows(void **state) {
@@ -247,8 +318,66 @@ static void client_errors_not_retried(void **state) {
     assert_int_equal(mock_count(m), 2);
     assert_int_equal(col.failed, 3);
     assert_int_equal(col.last_status, 401);
-    assert_string_equal(col.last_reason, "HTTP 401");
+    char want[256];
+    snprintf(want, sizeof want, "HTTP 401 from %s/v1/batch: {\"accepted\":1,\"duplicates\":0,\"rejected\":[]} "
+             "(no credentials are set: check api_key)", mock_url(m));
+    assert_string_equal(col.last_reason, want);
     spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+/* One failed request's reason (the client is given the settings). */
+static void reason_for(mock_server_t *m, const mock_reply_t *reply, const char *host, const char *key,
+                       const char *value, char *out, size_t size) {
+    mock_script(m, reply, 1);
+    collector_t col;
+    collector_init(&col);
+    spoor_client_t *c = client_collecting(&col, host, "log_level", "error", key, value, NULL);
+    track_n(c, 1);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    assert_int_equal(col.failed, 1);
+    snprintf(out, size, "%s", col.last_reason);
+    spoor_client_destroy(c);
+}
+
+static void failure_reasons_say_what_the_server_said(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    char reason[1024], want[512], host[128];
+    /* 403 with a wrong key: the server's words and which setting to check. */
+    mock_reply_t refused = {.status = 403, .retry_after = -1, .body = "{\"error\":\"credentials refused\"}\n"};
+    reason_for(m, &refused, mock_url(m), "api_key", "wrong", reason, sizeof reason);
+    snprintf(want, sizeof want, "HTTP 403 from %s/v1/batch: {\"error\":\"credentials refused\"} (check api_key)", mock_url(m));
+    assert_string_equal(reason, want);
+    reason_for(m, &refused, mock_url(m), "access_token", "tok", reason, sizeof reason);
+    assert_non_null(strstr(reason, "(check access_token)"));
+    /* 404: the host is the base URL. */
+    mock_reply_t missing = {.status = 404, .retry_after = -1, .body = "not found"};
+    reason_for(m, &missing, mock_url(m), "api_key", "k", reason, sizeof reason);
+    snprintf(want, sizeof want, "HTTP 404 from %s/v1/batch: not found (check host: it is the server's base URL, "
+             "events go to {host}/v1/batch)", mock_url(m));
+    assert_string_equal(reason, want);
+    /* Credentials in the host are redacted from the URL. */
+    snprintf(host, sizeof host, "http://hostuser:hostpass@%s", mock_url(m) + 7);
+    reason_for(m, &missing, host, "api_key", "k", reason, sizeof reason);
+    snprintf(want, sizeof want, "HTTP 404 from http://***@%s/v1/batch: ", mock_url(m) + 7);
+    assert_memory_equal(reason, want, strlen(want));
+    assert_null(strstr(reason, "hostpass"));
+    /* A body that is long, has control characters and bytes that are not UTF-8: one
+     * line of valid UTF-8, cut at a character, ending in "...". */
+    char body[1200];
+    snprintf(body, sizeof body, "line 1\r\nline\t2\x01\xff\xc3 end ");
+    for (int i = 0; i < 500; i++) strcat(body, "\xc3\xa9"); /* é */
+    mock_reply_t messy = {.status = 400, .retry_after = -1, .body = body};
+    reason_for(m, &messy, mock_url(m), "api_key", "k", reason, sizeof reason);
+    snprintf(want, sizeof want, "HTTP 400 from %s/v1/batch: line 1\\r\\nline\\t2\\x01\\xff\\xc3 end \xc3\xa9", mock_url(m));
+    assert_memory_equal(reason, want, strlen(want));
+    assert_int_equal(spoor__utf8_invalid_at(reason, strlen(reason)), strlen(reason));
+    const char *dots = strstr(reason, "...");
+    assert_non_null(dots);
+    assert_int_equal(dots[3], '\0'); /* no hint for a 400 */
+    size_t excerpt = (size_t)(dots - (strstr(reason, ": line 1") + 2)); /* the quoted part, "..." excluded */
+    assert_true(excerpt <= 200 && excerpt > 150);
     mock_stop(m);
 }
 
@@ -369,6 +498,53 @@ static void close_times_out_and_aborts(void **state) {
     mock_stop(m);
 }
 
+/* A port that completes connections (the kernel's backlog) and never answers. */
+static int silent_listener(char *url, size_t size) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(fd, 16), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    snprintf(url, size, "http://127.0.0.1:%d", ntohs(a.sin_port));
+    return fd;
+}
+
+static void close_holds_its_deadline(void **state) {
+    (void)state;
+    char url[64];
+    int fd = silent_listener(url, sizeof url);
+    /* A request in flight to a server that never answers is cut at the deadline
+     * (not at curl's next progress call, up to a second later). */
+    collector_t col;
+    collector_init(&col);
+    spoor_client_t *c = client_collecting(&col, url, "flush_at", "1", "log_level", "error", NULL);
+    track_n(c, 3);
+    usleep(100 * 1000);
+    long long t0 = mono_ms();
+    assert_int_equal(spoor_close(c, 300), SPOOR_ERR_TIMED_OUT);
+    long long took = mono_ms() - t0;
+    if (took < 295 || took > 300 + 200) fail_msg("close(300) took %lld ms", took);
+    assert_int_equal(col.aborted, 3);
+    spoor_client_destroy(c);
+    /* A backoff in progress does not outlive the deadline either. */
+    mock_server_t *m = mock_start();
+    mock_reply_t script[] = {{.status = 503, .retry_after = -1}};
+    mock_script(m, script, 1);
+    collector_init(&col);
+    c = client_collecting(&col, mock_url(m), "flush_at", "1", "retry_backoff", "5s", "log_level", "error", NULL);
+    track_n(c, 2);
+    assert_int_equal(mock_wait(m, 1, 5000), 0);
+    t0 = mono_ms();
+    assert_int_equal(spoor_close(c, 300), SPOOR_ERR_TIMED_OUT);
+    took = mono_ms() - t0;
+    if (took < 295 || took > 300 + 200) fail_msg("close(300) in a backoff took %lld ms", took);
+    assert_int_equal(col.aborted, 2);
+    spoor_client_destroy(c);
+    mock_stop(m);
+    close(fd);
+}
+
 static void close_delivers_everything(void **state) {
     (void)state;
     mock_server_t *m = mock_start();
@@ -456,22 +632,6 @@ static void gzip_and_signature(void **state) {
     mock_stop(m);
 }
 
-typedef struct {
-    pthread_mutex_t lock;
-    char text[65536];
-    size_t lines;
-} logbuf_t;
-
-static void log_cb(spoor_log_level_t level, const char *message, void *opaque) {
-    (void)level;
-    logbuf_t *lb = opaque;
-    pthread_mutex_lock(&lb->lock);
-    size_t used = strlen(lb->text);
-    snprintf(lb->text + used, sizeof lb->text - used, "%s\n", message);
-    lb->lines++;
-    pthread_mutex_unlock(&lb->lock);
-}
-
 static void logs_never_show_secrets(void **state) {
     (void)state;
     mock_server_t *m = mock_start();
@@ -487,7 +647,7 @@ static void logs_never_show_secrets(void **state) {
     spoor_config_set(conf, "access_token", "TOKEN-SEKRIT");
     spoor_config_set(conf, "debug", "true");
     spoor_config_set(conf, "retry_backoff", "1");
-    spoor_config_set_log_cb(conf, log_cb, &lb);
+    spoor_config_set_log_cb(conf, logbuf_cb, &lb);
     spoor_client_t *c;
     assert_int_equal(spoor_client_new(&c, conf), SPOOR_OK);
     spoor_config_destroy(conf);
@@ -501,6 +661,137 @@ static void logs_never_show_secrets(void **state) {
     for (int i = 0; i < 5; i++)
         if (strstr(lb.text, secrets[i])) fail_msg("log shows %s:\n%s", secrets[i], lb.text);
     mock_stop(m);
+}
+
+/* A Retry-After too big for an int64 (1e300, inf) waits retry_after_max: it was
+ * converted unchecked (undefined behaviour) and came back as a retry within ~100 ms. */
+static void huge_retry_after_waits_the_max(void **state) {
+    (void)state;
+    static const char *const values[] = {"1e300", "inf", "9223372036854775807"};
+    for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+        mock_server_t *m = mock_start();
+        mock_reply_t script[] = {{.status = 429, .retry_after = -1, .retry_after_text = values[i]}};
+        mock_script(m, script, 1);
+        spoor_client_t *c = client_with(mock_url(m), "retry_backoff", "1", "retry_backoff_max", "1",
+                                        "retry_after_max", "600", "log_level", "error", NULL);
+        track_n(c, 1);
+        assert_int_equal(spoor_flush(c, 10000), SPOOR_OK);
+        assert_int_equal(mock_count(m), 2);
+        long long gap = mock_request(m, 1).at_ms - mock_request(m, 0).at_ms;
+        if (gap < 550) fail_msg("Retry-After: %s: retried after %lld ms, want retry_after_max (600)", values[i], gap);
+        spoor_client_destroy(c);
+        mock_stop(m);
+    }
+}
+
+static int injecting_token_cb(char *buf, size_t size, void *opaque) {
+    snprintf(buf, size, "%s", (const char *)opaque);
+    return 0;
+}
+
+/* A token the callback returns is checked before it is sent: one with a control
+ * character fails its request (reported and counted like any failed event) and
+ * never reaches the wire. */
+static void bad_token_is_never_sent(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    collector_t col;
+    collector_init(&col);
+    spoor_config_t *conf = spoor_config_new();
+    spoor_config_set(conf, "host", mock_url(m));
+    spoor_config_set(conf, "log_level", "error");
+    spoor_config_set_token_cb(conf, injecting_token_cb, "tok\r\nX-Injected: yes");
+    spoor_config_set_delivery_cb(conf, collector_cb, &col);
+    spoor_client_t *c;
+    assert_int_equal(spoor_client_new(&c, conf), SPOOR_OK);
+    spoor_config_destroy(conf);
+    track_n(c, 2);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    char buf[64];
+    if (mock_count(m)) fail_msg("sent with the bad token (x-injected header: %s)",
+                                mock_header(m, 0, "x-injected", buf, sizeof buf) ? "no" : buf);
+    spoor_stats_t st;
+    spoor_client_stats(c, &st);
+    assert_int_equal(st.failed, 2);
+    assert_int_equal(col.failed, 2);
+    assert_int_equal(col.last_err, SPOOR_ERR_INVALID);
+    assert_string_equal(col.last_reason, "the token callback's token contains a control character; the request was not sent");
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+/* Host credentials and a key in the host's query never reach a log line, and
+ * the request still goes to {host path}/v1/batch with that query. */
+static void host_credentials_and_query_redacted(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    logbuf_t lb = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    char host[160];
+    snprintf(host, sizeof host, "http://hostuser:hostpw@%s/?api_key=QUERYSEKRIT", mock_url(m) + 7);
+    spoor_config_t *conf = spoor_config_new();
+    assert_int_equal(spoor_config_set(conf, "host", host), SPOOR_OK);
+    spoor_config_set(conf, "debug", "true");
+    spoor_config_set_log_cb(conf, logbuf_cb, &lb);
+    spoor_client_t *c;
+    assert_int_equal(spoor_client_new(&c, conf), SPOOR_OK);
+    spoor_config_destroy(conf);
+    track_n(c, 1);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    spoor_client_destroy(c);
+    assert_int_equal(mock_events_accepted(m), 1);
+    assert_string_equal(mock_request(m, 0).path, "/v1/batch?api_key=QUERYSEKRIT");
+    char want[160];
+    snprintf(want, sizeof want, "Flushing 1 events to http://***@%s/?***", mock_url(m) + 7);
+    if (!strstr(lb.text, want)) fail_msg("no line \"%s\" in:\n%s", want, lb.text);
+    if (strstr(lb.text, "QUERYSEKRIT") || strstr(lb.text, "hostpw")) fail_msg("log shows a credential:\n%s", lb.text);
+    mock_stop(m);
+}
+
+static spoor_client_t *logged_client(logbuf_t *lb, const char *host, ...) {
+    va_list ap;
+    va_start(ap, host);
+    spoor_config_t *conf = config_with_v(host, ap);
+    va_end(ap);
+    spoor_config_set_log_cb(conf, logbuf_cb, lb);
+    spoor_client_t *c = NULL;
+    spoor_err_t rc = spoor_client_new(&c, conf);
+    if (rc) fail_msg("client_new: %s", spoor_last_error());
+    spoor_config_destroy(conf);
+    return c;
+}
+
+/* Settings that expose what is sent are warned about, once, when the client is
+ * made: no TLS verification; credentials or a signing secret over plain http://
+ * to a host that is not this machine. */
+static void insecure_settings_warn_once(void **state) {
+    (void)state;
+    logbuf_t lb = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    spoor_client_t *c = logged_client(&lb, "https://ingest.example.com", "tls_verify", "false", NULL);
+    spoor_client_destroy(c);
+    assert_non_null(strstr(lb.text, "tls_verify is false: the server's certificate is not checked"));
+    static const char *const creds[][2] = {{"api_key", "k"}, {"access_token", "t"}, {"secret", "s"}, {"username", "u"}};
+    for (size_t i = 0; i < sizeof creds / sizeof *creds; i++) {
+        memset(lb.text, 0, sizeof lb.text);
+        c = logged_client(&lb, "http://ingest.example.com", creds[i][0], creds[i][1],
+                          !strcmp(creds[i][0], "username") ? "password" : NULL, "p", NULL);
+        spoor_client_destroy(c);
+        char want[200];
+        snprintf(want, sizeof want, "host: requests with %s go over plain http:// to ingest.example.com, which is not this machine",
+                 creds[i][0]);
+        if (!strstr(lb.text, want)) fail_msg("no warning \"%s\" in:\n%s", want, lb.text);
+        const char *first = strstr(lb.text, "plain http://");
+        assert_null(strstr(first + 1, "plain http://")); /* once */
+    }
+    /* Over https, or to this machine: nothing to say. */
+    static const char *const quiet[] = {"https://ingest.example.com", "http://127.0.0.1:9", "http://localhost:9",
+                                        "http://[::1]:9", "http://127.8.9.10:9"};
+    for (size_t i = 0; i < sizeof quiet / sizeof *quiet; i++) {
+        memset(lb.text, 0, sizeof lb.text);
+        c = logged_client(&lb, quiet[i], "api_key", "k", "secret", "s", NULL);
+        spoor_client_destroy(c);
+        if (strstr(lb.text, "plain http") || strstr(lb.text, "tls_verify"))
+            fail_msg("%s: unexpected warning:\n%s", quiet[i], lb.text);
+    }
 }
 
 static void order_and_keep_alive(void **state) {
@@ -595,16 +886,20 @@ int main(void) {
         cmocka_unit_test(overflow_drops_oldest),
         cmocka_unit_test(retries_5xx_then_delivers),
         cmocka_unit_test(retries_exhausted_report_failure),
+        cmocka_unit_test(delivery_timeout_ends_retries),
+        cmocka_unit_test(retry_defaults_are_bounded_by_time),
         cmocka_unit_test(backoff_grows),
         cmocka_unit_test(honours_retry_after),
         cmocka_unit_test(splits_on_413),
         cmocka_unit_test(client_errors_not_retried),
+        cmocka_unit_test(failure_reasons_say_what_the_server_said),
         cmocka_unit_test(timeout_then_retry),
         cmocka_unit_test(connection_cut_then_retry),
         cmocka_unit_test(network_down_reported),
         cmocka_unit_test(rejected_events_reported),
         cmocka_unit_test(flush_times_out_without_loss),
         cmocka_unit_test(close_times_out_and_aborts),
+        cmocka_unit_test(close_holds_its_deadline),
         cmocka_unit_test(close_delivers_everything),
         cmocka_unit_test(auth_headers_and_user_agent),
         cmocka_unit_test(gzip_and_signature),
@@ -612,6 +907,10 @@ int main(void) {
         cmocka_unit_test(order_and_keep_alive),
         cmocka_unit_test(many_threads),
         cmocka_unit_test(no_flush_inside_callback),
+        cmocka_unit_test(huge_retry_after_waits_the_max),
+        cmocka_unit_test(bad_token_is_never_sent),
+        cmocka_unit_test(host_credentials_and_query_redacted),
+        cmocka_unit_test(insecure_settings_warn_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -55,12 +55,49 @@ static const char *const track_args[] = {
     "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"a\":tru}}",
     "{\"event\":\"e\",\"userId\":\"u\"",
     "{\"event\":\"e\",\"userId\":\"u\"}}",
+    /* UTF-8: valid sequences of every length and at the edges of Unicode's table,
+     * then invalid ones (stray continuation, overlong, surrogate, above U+10FFFF, cut,
+     * F5..FF) in values, keys, names and nested objects: both refuse them alike. */
+    "{\"event\":\"\xc2\x80\xdf\xbf\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80\xf0\x90\x80\x80\xf4\x8f\xbf\xbf\",\"userId\":\"u\"}",
+    "{\"event\":\"e\",\"userId\":\"\xe2\x9c\x93\",\"properties\":{\"\xc3\xa9\":[\"\xf0\x9f\x98\x80\",{\"\xe6\x97\xa5\":\"\xe6\x9c\xac\"}]}}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"a\":\"\x80\"}}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"a\":\"\xc0\x80\"}}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"a\":\"\xc1\xbf\"}}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"a\":\"\xe0\x9f\xbf\"}}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"a\":\"\xed\xa0\x80\"}}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"a\":\"\xf0\x8f\xbf\xbf\"}}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"a\":\"\xf4\x90\x80\x80\"}}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"a\":\"\xf5\x80\x80\x80\"}}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"a\":\"\xe2\x9c\"}}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"a\":\"\xf0\x9f\x98\"}}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"a\":\"ok\xff\"}}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"\xff\":1}}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"a\":[{\"b\":\"\xc3\"}]}}",
+    "{\"event\":\"\xe2\x82\",\"userId\":\"u\"}",
+    "{\"event\":\"e\",\"userId\":\"\xc3\xa9\xc3\"}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"eventId\":\"id\xfe\"}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"timestamp\":\"2026-11-23T10:00:00Z\xc3\"}",
+    /* Keys given twice, at every depth and in any spelling. */
+    "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"a\":1,\"b\":2,\"a\":3}}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"a\":{\"x\":1,\"x\":1}}}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"a\":[1,{\"y\":[{\"z\":1,\"\\u007a\":2}]}]}}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"\\n\":1,\"\\u000a\":2}}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"a\":1,\"A\":2,\"ab\":3,\"a \":4}}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"k0\":0,\"k1\":1,\"k2\":2,\"k3\":3,\"k4\":4,\"k5\":5,\"k6\":6,\"k7\":7,"
+    "\"k8\":8,\"k9\":9,\"k10\":10,\"k11\":11,\"k12\":12,\"k13\":13,\"k14\":14,\"k15\":15,\"k16\":16,\"k17\":17,\"k18\":18,"
+    "\"k19\":19,\"k20\":20,\"k21\":21,\"k22\":22,\"k23\":23,\"k24\":24,\"k25\":25,\"k26\":26,\"k27\":27,\"k28\":28,"
+    "\"k29\":29,\"k30\":30,\"k31\":31,\"k32\":32,\"k33\":33,\"k3\":34}}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{},\"properties\":{}}",
     "{}",
     "[]",
     "null",
     "",
     NULL,
 };
+
+/* Where the UTF-8 arguments start in track_args (checked in the test that uses it). */
+enum { UTF8_FIRST = 35 };
+#define utf8_args (track_args + UTF8_FIRST)
 
 /* Fields for recordEvent: envelope keys lifted from anywhere among them. */
 static const char *const record_args[] = {
@@ -78,6 +115,13 @@ static const char *const record_args[] = {
     "{\"userId\":\"u\",\"timestamp\":-1}",
     "{\"productId\":\"p1\",\"price\":3}",
     "{\"a\\n\":1,\"userId\":\"u\"}",
+    "{\"userId\":\"u\",\"city\":\"K\xc3\xb6ln\",\"\xe2\x9c\x93\":true}",
+    "{\"userId\":\"u\",\"city\":\"K\xc3\"}",
+    "{\"userId\":\"u\xff\",\"a\":1}",
+    "{\"\xed\xbf\xbf\":1,\"userId\":\"u\"}",
+    "{\"a\":1,\"userId\":\"u\",\"a\":2}",
+    "{\"a\":{\"b\":1,\"b\":2},\"userId\":\"u\"}",
+    "{\"userId\":\"u\",\"a\":null,\"a\":null}",
     "{\"a\":1,}",
     "{,\"userId\":\"u\"}",
     "{\"userId\":\"u\",\"a\":1} ",
@@ -102,10 +146,13 @@ static void hand_picked_arguments_agree(void **state) {
     for (size_t i = 0; i < sizeof record_args / sizeof record_args[0]; i++) {
         same_result(&p, FP_RECORD, "purchase", NULL, record_args[i]);
         same_result(&p, FP_RECORD, "a\"b", NULL, record_args[i]);
+        same_result(&p, FP_RECORD, "caf\xc3\xa9", NULL, record_args[i]);
+        same_result(&p, FP_RECORD, "caf\xc3", NULL, record_args[i]);
         same_result(&p, FP_PROFILE, NULL, NULL, record_args[i]); /* the attributes of a profile */
     }
-    const char *ids[] = {"user_123", "", "caf\xc3\xa9", "a\"b", "tab\there", NULL};
-    const char *objects[] = {"{\"plan\":\"pro\",\"seats\":5}", "{}", NULL, "[1]", "{\"a\" :1}", "{\"a\":1", "7"};
+    const char *ids[] = {"user_123", "", "caf\xc3\xa9", "a\"b", "tab\there", "caf\xc3", "\xff", "\xed\xa0\x80", NULL};
+    const char *objects[] = {"{\"plan\":\"pro\",\"seats\":5}", "{}", NULL, "[1]", "{\"a\" :1}", "{\"a\":1", "7",
+                             "{\"plan\":\"\xc3\xa9\"}", "{\"plan\":\"\xc3\"}", "{\"a\":1,\"a\":1}"};
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
         for (size_t j = 0; j < sizeof objects / sizeof objects[0]; j++) {
             same_result(&p, FP_IDENTIFY, ids[i], NULL, objects[j]);
@@ -222,15 +269,16 @@ static void common_arguments_take_the_fast_path(void **state) {
     (void)state;
     spoor_client_t *c = client_with("http://127.0.0.1:9", "flush_at", "100000", "flush_interval", "86400s", NULL);
     spoor_item_t item;
-    const char *fast[] = {purchase, track_args[0], track_args[1], track_args[2], track_args[3], track_args[4]};
+    assert_memory_equal(utf8_args[0], "{\"event\":\"\xc2\x80", 12);
+    const char *fast[] = {purchase, track_args[0], track_args[1], track_args[2], track_args[3], utf8_args[0], utf8_args[1]};
     for (size_t i = 0; i < sizeof fast / sizeof fast[0]; i++) {
         assert_int_equal(spoor__fast_track(c, fast[i], strlen(fast[i]), &item), SPOOR_OK);
         assert_int_equal(strlen(SPOOR_ITEM_ID(&item)), fast[i] == track_args[1] ? 5 : 36); /* given, or a UUID */
         if (fast[i] == track_args[1]) assert_string_equal(SPOOR_ITEM_ID(&item), "evt-1");
         free(item.json);
     }
-    const char *declined[] = {track_args[5], track_args[6], track_args[8], track_args[9], track_args[10],
-                              track_args[11], track_args[13], track_args[16]};
+    const char *declined[] = {track_args[4], track_args[5], track_args[6], track_args[8], track_args[9], track_args[10],
+                              track_args[11], track_args[13], track_args[16], utf8_args[2], utf8_args[3]};
     for (size_t i = 0; i < sizeof declined / sizeof declined[0]; i++)
         assert_int_equal(spoor__fast_track(c, declined[i], strlen(declined[i]), &item), SPOOR__FAST_DECLINED);
     for (size_t i = 0; i < 5; i++) { /* the fields with envelope keys: lifted in one pass */

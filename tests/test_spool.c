@@ -411,7 +411,7 @@ static void retries_run_out_then_resume(void **state) {
     for (int spool = 0; spool <= 1; spool++) {
         char *dir = new_dir();
         mock_server_t *m = mock_start();
-        mock_reply_t fail[] = {{503, -1, 0, 0, NULL}, {503, -1, 0, 0, NULL}};
+        mock_reply_t fail[] = {{.status = 503, .retry_after = -1}, {.status = 503, .retry_after = -1}};
         mock_script(m, fail, 2);
         collector_t col;
         collector_init(&col);
@@ -456,8 +456,272 @@ static void written_before_the_call_returns(void **state) {
     }
 }
 
+/* ---- a spool directory others could have planted things in ---- */
+
+static void write_file(const char *path, const char *text) {
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void read_file(const char *path, char *buf, size_t size) {
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    size_t n = fread(buf, 1, size - 1, f);
+    buf[n] = 0;
+    fclose(f);
+}
+
+/* Open a client on dir; its error text (or "" when it opened) into msg. */
+static spoor_err_t try_open(const char *dir, char *msg, size_t size) {
+    spoor_config_t *conf = spoor_config_new();
+    spoor_config_set(conf, "host", DOWN);
+    spoor_config_set(conf, "spool_dir", dir);
+    spoor_config_set(conf, "log_level", "error");
+    spoor_client_t *c = NULL;
+    spoor_err_t rc = spoor_client_new(&c, conf);
+    snprintf(msg, size, "%s", rc ? spoor_last_error() : "");
+    spoor_config_destroy(conf);
+    spoor_client_destroy(c);
+    return rc;
+}
+
+/* A link planted as the lock, the cursor or a segment is refused, naming it; the
+ * file it points to is left as it was (the lock's pid was written through it). */
+static void planted_links_are_refused(void **state) {
+    (void)state;
+    static const char *const names[] = {"lock", "cursor", "seg-0000000000000001.log", "cursor.tmp"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char *dir = new_dir(), *elsewhere = new_dir();
+        char target[600], link[600], msg[600], text[64];
+        snprintf(target, sizeof target, "%s/precious", elsewhere);
+        snprintf(link, sizeof link, "%s/%s", dir, names[i]);
+        write_file(target, "precious\n");
+        chmod(target, 0644);
+        assert_int_equal(symlink(target, link), 0);
+        spoor_err_t rc;
+        if (!strcmp(names[i], "cursor.tmp")) { /* written when delivered events move the cursor */
+            mock_server_t *m = mock_start();
+            spoor_client_t *c = client_with(mock_url(m), "spool_dir", dir, "log_level", "error", NULL);
+            track_numbered(c, 0, 3);
+            rc = spoor_flush(c, 5000);
+            spoor_client_destroy(c);
+            mock_stop(m);
+        } else {
+            rc = try_open(dir, msg, sizeof msg);
+        }
+        read_file(target, text, sizeof text);
+        struct stat st;
+        assert_int_equal(stat(target, &st), 0);
+        if (strcmp(text, "precious\n") || (st.st_mode & 0777) != 0644)
+            fail_msg("%s: the link's target was changed (now \"%s\", mode %o)", names[i], text, st.st_mode & 0777);
+        if (!strcmp(names[i], "cursor.tmp")) { /* only ever written: replaced, never followed */
+            assert_int_equal(rc, SPOOR_OK);
+            struct stat lst;
+            assert_int_equal(lstat(link, &lst), -1); /* renamed over the cursor, or removed */
+        } else {
+            char want[700];
+            snprintf(want, sizeof want, "spool_dir: %s is not a regular file (a link, a FIFO or a directory); refusing it", link);
+            if (rc != SPOOR_ERR_CONFIG_INVALID || strcmp(msg, want)) fail_msg("%s: rc %d \"%s\"", names[i], rc, msg);
+        }
+        unlink(target);
+        remove_dir(elsewhere);
+        remove_dir(dir);
+    }
+}
+
+/* A FIFO where a file should be fails at once (it hung client creation). */
+static void fifos_do_not_hang(void **state) {
+    (void)state;
+    static const char *const names[] = {"cursor", "lock", "seg-0000000000000001.log"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char *dir = new_dir();
+        char fifo[600], msg[600], want[700];
+        snprintf(fifo, sizeof fifo, "%s/%s", dir, names[i]);
+        assert_int_equal(mkfifo(fifo, 0600), 0);
+        alarm(20); /* a hang ends the test, failed */
+        spoor_err_t rc = try_open(dir, msg, sizeof msg);
+        alarm(0);
+        snprintf(want, sizeof want, "spool_dir: %s is not a regular file (a link, a FIFO or a directory); refusing it", fifo);
+        if (rc != SPOOR_ERR_CONFIG_INVALID || strcmp(msg, want)) fail_msg("%s: rc %d \"%s\"", names[i], rc, msg);
+        remove_dir(dir);
+    }
+}
+
+/* A directory others can write to, or that another user owns, is refused; one
+ * spoor creates is 0700 and its files 0600. */
+static void directory_owner_and_mode(void **state) {
+    (void)state;
+    char *dir = new_dir(), msg[600], want[700];
+    assert_int_equal(chmod(dir, 0777), 0);
+    assert_int_equal(try_open(dir, msg, sizeof msg), SPOOR_ERR_CONFIG_INVALID);
+    snprintf(want, sizeof want, "spool_dir: %s is writable by group or others (mode 0777); make it 0700", dir);
+    assert_string_equal(msg, want);
+    assert_int_equal(chmod(dir, 0730), 0);
+    assert_int_equal(try_open(dir, msg, sizeof msg), SPOOR_ERR_CONFIG_INVALID);
+    assert_int_equal(chmod(dir, 0750), 0); /* readable by the group: allowed */
+    assert_int_equal(try_open(dir, msg, sizeof msg), SPOOR_OK);
+    if (geteuid() == 0) { /* only root can give a directory away */
+        assert_int_equal(chmod(dir, 0700), 0);
+        assert_int_equal(chown(dir, 65534, 65534), 0);
+        assert_int_equal(try_open(dir, msg, sizeof msg), SPOOR_ERR_CONFIG_INVALID);
+        snprintf(want, sizeof want, "spool_dir: %s belongs to uid 65534, not to this process's user (uid 0)", dir);
+        assert_string_equal(msg, want);
+    }
+    remove_dir(dir);
+
+    char parent[300], fresh[400];
+    char *p = new_dir();
+    snprintf(parent, sizeof parent, "%s", p);
+    snprintf(fresh, sizeof fresh, "%s/a/spool", parent);
+    mode_t old = umask(0); /* even with a permissive umask */
+    spoor_client_t *c = client_with(DOWN, "spool_dir", fresh, "retry_limit", "0", "flush_at", "1000", NULL);
+    umask(old);
+    track_numbered(c, 0, 3);
+    struct stat st;
+    assert_int_equal(stat(fresh, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0700);
+    DIR *d = opendir(fresh);
+    struct dirent *e;
+    int files = 0;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        char path[700];
+        snprintf(path, sizeof path, "%s/%s", fresh, e->d_name);
+        assert_int_equal(stat(path, &st), 0);
+        if ((st.st_mode & 0777) != 0600) fail_msg("%s: mode %o, want 600", path, st.st_mode & 0777);
+        files++;
+    }
+    closedir(d);
+    assert_true(files >= 2); /* the lock and a segment */
+    spoor_client_destroy(c);
+    char sub[400];
+    snprintf(sub, sizeof sub, "%s/a", parent);
+    remove_dir(strdup(fresh));
+    rmdir(sub);
+    remove_dir(p);
+}
+
+/* ---- recovery never loses what it cannot read ---- */
+
+/* The child of unreadable_segment_fails_creation: open dir as uid (when root),
+ * print the result: rc, message, the segment's size after. */
+static int open_as_child(const char *uid_text, const char *dir, const char *segment) {
+    uid_t uid = (uid_t)atoi(uid_text);
+    if (geteuid() != uid && (setgid(uid) || setuid(uid))) return 10;
+    char msg[600];
+    spoor_err_t rc = try_open(dir, msg, sizeof msg);
+    struct stat st;
+    long size = stat(segment, &st) ? -1 : (long)st.st_size;
+    printf("%d\n%s\n%ld\n", (int)rc, msg, size);
+    return 0;
+}
+
+static void unreadable_segment_fails_creation(void **state) {
+    (void)state;
+    char *dir = spool_with(10), name[300], segment[700];
+    assert_int_equal(segments(dir, name, sizeof name), 1);
+    snprintf(segment, sizeof segment, "%s/%s", dir, name);
+    struct stat before;
+    assert_int_equal(stat(segment, &before), 0);
+    /* Unreadable to its owner (root reads anything, so the child runs as nobody). */
+    uid_t uid = geteuid() == 0 ? 65534 : geteuid();
+    char uid_text[16], path[700];
+    snprintf(uid_text, sizeof uid_text, "%u", (unsigned)uid);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (strcmp(e->d_name, "..")) assert_int_equal(lchown(path, uid, uid), 0);
+    }
+    closedir(d);
+    assert_int_equal(chmod(segment, 0200), 0); /* write-only: it could be truncated */
+    int out[2];
+    assert_int_equal(pipe(out), 0);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    posix_spawn_file_actions_addclose(&fa, out[0]);
+    char *argv[] = {self_exe, "--open-as", uid_text, dir, segment, NULL};
+    pid_t pid;
+    assert_int_equal(posix_spawn(&pid, self_exe, &fa, NULL, argv, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    close(out[1]);
+    char text[1024] = "";
+    size_t got = 0;
+    ssize_t n;
+    while ((n = read(out[0], text + got, sizeof text - 1 - got)) > 0) got += (size_t)n;
+    text[got] = 0;
+    close(out[0]);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    char want[1600];
+    snprintf(want, sizeof want, "%d\nspool_dir: cannot read %s: Permission denied; nothing in the spool was changed\n%ld\n",
+             (int)SPOOR_ERR_CONFIG_INVALID, segment, (long)before.st_size);
+    if (strcmp(text, want)) fail_msg("got:\n%swant:\n%s", text, want);
+    chmod(segment, 0600);
+    remove_dir(dir);
+}
+
+/* A cursor past every record is not believed: the records are sent again
+ * (at least once), not all skipped as settled. */
+static void cursor_past_every_record_is_clamped(void **state) {
+    (void)state;
+    static const char *const cursors[] = {"999999\n", "18446744073709551615\n", "-5\n", "garbage\n"};
+    for (size_t i = 0; i < sizeof cursors / sizeof *cursors; i++) {
+        char *dir = spool_with(10), path[600];
+        snprintf(path, sizeof path, "%s/cursor", dir);
+        write_file(path, cursors[i]);
+        replay_of_damaged(dir, 10, 10, 0, -1);
+        remove_dir(dir);
+    }
+}
+
+/* A record whose CRC is good but whose text is not a JSON event (or not valid
+ * UTF-8) is skipped and counted, not replayed to fail its whole batch. */
+static void replayed_records_are_parsed(void **state) {
+    (void)state;
+    static const char *const bad[] = {"not json", "{\"eventId\":\"x\",\"type\":\"track\"", "[1,2]",
+                                      "{\"eventId\":\"x\",\"name\":\"\xff\"}", "{\"a\":1,\"a\":2}"};
+    char *dir = spool_with(10), name[300], path[700];
+    assert_int_equal(segments(dir, name, sizeof name), 1);
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "ab");
+    assert_non_null(f);
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        unsigned char rec[256];
+        size_t n = spoor__spool_encode(100 + i, "bad-id", bad[i], strlen(bad[i]), rec);
+        assert_int_equal(fwrite(rec, 1, n, f), n);
+    }
+    fclose(f);
+    mock_server_t *m = mock_start();
+    logbuf_t lb = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    spoor_config_t *conf = spoor_config_new();
+    spoor_config_set(conf, "host", mock_url(m));
+    spoor_config_set(conf, "spool_dir", dir);
+    spoor_config_set_log_cb(conf, logbuf_cb, &lb);
+    spoor_client_t *c;
+    assert_int_equal(spoor_client_new(&c, conf), SPOOR_OK);
+    spoor_config_destroy(conf);
+    assert_int_equal(stats(c).replayed, 10);
+    assert_int_equal(stats(c).spool_corrupt, 5);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    int seen[16] = {0};
+    count_received(m, seen, 16);
+    for (int i = 0; i < 10; i++) assert_int_equal(seen[i], 1);
+    for (size_t r = 0; r < mock_count(m); r++) assert_null(strstr(mock_request(m, r).body, "bad-id"));
+    if (!strstr(lb.text, "spool: record 100 (eventId bad-id) in ") || !strstr(lb.text, "is not a JSON event; skipped"))
+        fail_msg("the bad records are not reported:\n%s", lb.text);
+    spoor_client_destroy(c);
+    mock_stop(m);
+    remove_dir(dir);
+}
+
 int main(int argc, char **argv) {
     if (argc == 4 && !strcmp(argv[1], "--crash-child")) return crash_child(argv[2], argv[3]);
+    if (argc == 5 && !strcmp(argv[1], "--open-as")) return open_as_child(argv[2], argv[3], argv[4]);
     ssize_t n = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
     self_exe[n > 0 ? n : 0] = 0;
     const struct CMUnitTest tests[] = {
@@ -472,6 +736,12 @@ int main(int argc, char **argv) {
         cmocka_unit_test(cap_drops_the_oldest),
         cmocka_unit_test(retries_run_out_then_resume),
         cmocka_unit_test(written_before_the_call_returns),
+        cmocka_unit_test(planted_links_are_refused),
+        cmocka_unit_test(directory_owner_and_mode),
+        cmocka_unit_test(unreadable_segment_fails_creation),
+        cmocka_unit_test(cursor_past_every_record_is_clamped),
+        cmocka_unit_test(replayed_records_are_parsed),
+        cmocka_unit_test(fifos_do_not_hang),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,18 +5,26 @@
  * 2. delivered: N events through to a local HTTP server (tests/support's mock,
  *    libmicrohttpd), batches of 100, until flush() returns;
  * 3. enqueue with a spool, for each spool_sync policy (N/20 calls for "event").
- *   spoor-bench-core N --json SINK_URL MODE
+ *   spoor-bench-core N --json SINK_URL MODE [--event FILE] [--batch-events K] [--batch-bytes B]
  * ci/bench's form (bench/peers): one run, one JSON line, the same columns as the
- * Python and Node runs. MODE run: N timed track() calls to the sink (batches of 100),
- * then flush(); MODE down: N timed calls with the host a closed port. */
+ * Python, Node and Java runs. The event is FILE's JSON text (bench/peers/shapes.py writes
+ * one per shape) with every "{i}" replaced by the call's number: each call gets a new text,
+ * written before its clock starts, as a service formats its own. MODE run: N timed track()
+ * calls to the sink in batches of K (100 unless given; B bytes at most), then flush();
+ * MODE down: N timed calls with the host a closed port; MODE scaling: N calls from one
+ * producer thread, then N from two (N/2 each), into a client that sends nothing meanwhile:
+ * the enqueue rate of each and their ratio. */
+#include <arpa/inet.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <ftw.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <spoor.h>
 
@@ -26,6 +34,56 @@ static const char *purchase =
     "{\"userId\":\"user_123\",\"event\":\"purchase\",\"properties\":{\"revenue\":99.99,\"currency\":\"USD\","
     "\"product_id\":\"prod_456\",\"items\":[{\"item name\":\"item 1\",\"price\":20},{\"item name\":\"item 2\",\"price\":15}]}}";
 
+/* The event as a template: its text split at each "{i}" (the human form's purchase has none). */
+static struct {
+    const char *piece[64];
+    size_t len[64], n, max_bytes;
+} tmpl;
+
+static void tmpl_set(const char *text) {
+    tmpl.n = 0;
+    tmpl.max_bytes = strlen(text) + 64 * 20 + 1;
+    for (const char *p = text;; ) {
+        const char *at = strstr(p, "{i}");
+        if (tmpl.n == 64) {
+            fprintf(stderr, "event template: more than 63 {i}\n");
+            exit(2);
+        }
+        tmpl.piece[tmpl.n] = p;
+        tmpl.len[tmpl.n++] = at ? (size_t)(at - p) : strlen(p);
+        if (!at) break;
+        p = at + 3;
+    }
+}
+
+/* Event i's text into buf (tmpl.max_bytes long). */
+static const char *tmpl_fill(char *buf, long i) {
+    char *w = buf;
+    for (size_t k = 0; k < tmpl.n; k++) {
+        if (k) w += sprintf(w, "%ld", i);
+        memcpy(w, tmpl.piece[k], tmpl.len[k]);
+        w += tmpl.len[k];
+    }
+    *w = 0;
+    return buf;
+}
+
+static char *read_file(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        perror(path);
+        exit(2);
+    }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *text = malloc((size_t)n + 1);
+    if (!text || fread(text, 1, (size_t)n, f) != (size_t)n) exit(2);
+    text[n] = 0;
+    fclose(f);
+    return text;
+}
+
 static double now_s(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -33,6 +91,8 @@ static double now_s(void) {
 }
 
 static const char *spool_dir, *spool_sync; /* set: the clients use a spool */
+static const char *batch_events = "100", *batch_bytes; /* --batch-events, --batch-bytes */
+static const char *timeout;                              /* set: the clients' request timeout */
 
 static spoor_client_t *client(const char *host, long n, const char *flush_at) {
     char qs[32];
@@ -41,7 +101,9 @@ static spoor_client_t *client(const char *host, long n, const char *flush_at) {
     spoor_config_set(conf, "host", host);
     spoor_config_set(conf, "max_queue_size", qs);
     spoor_config_set(conf, "flush_at", flush_at);
-    spoor_config_set(conf, "max_batch_events", "100");
+    spoor_config_set(conf, "max_batch_events", batch_events);
+    if (batch_bytes) spoor_config_set(conf, "max_batch_bytes", batch_bytes);
+    if (timeout) spoor_config_set(conf, "timeout", timeout);
     spoor_config_set(conf, "flush_interval", "1000s");
     spoor_config_set(conf, "log_level", "error");
     if (spool_dir) spoor_config_set(conf, "spool_dir", spool_dir), spoor_config_set(conf, "spool_sync", spool_sync);
@@ -61,24 +123,48 @@ typedef struct {
 
 static void *produce(void *arg) {
     job_t *j = arg;
+    char *buf = malloc(tmpl.max_bytes);
+    if (!buf) exit(1);
     for (long i = 0; i < j->n; i++)
-        if (spoor_track(j->c, purchase) != SPOOR_OK) {
+        if (spoor_track(j->c, tmpl_fill(buf, i)) != SPOOR_OK) {
             fprintf(stderr, "track: %s\n", spoor_last_error());
             exit(1);
         }
+    free(buf);
     return NULL;
 }
 
+/* A local port that listens but never answers: a worker that sends there waits in its first
+ * request (for `timeout`), so it takes no CPU from the producers being timed. */
+static int stalled_port(int *fd) {
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    *fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (*fd < 0 || bind(*fd, (struct sockaddr *)&a, sizeof a) || listen(*fd, 16) ||
+        getsockname(*fd, (struct sockaddr *)&a, &len)) {
+        perror("stalled port");
+        exit(1);
+    }
+    return ntohs(a.sin_port);
+}
+
 static double enqueue_rate(long n, int threads) {
-    spoor_client_t *c = client("http://127.0.0.1:9", n, "100000");
+    int fd;
+    char host[64];
+    snprintf(host, sizeof host, "http://127.0.0.1:%d", stalled_port(&fd));
+    const char *before = timeout;
+    timeout = "600000";
+    spoor_client_t *c = client(host, n, "100000");
+    timeout = before;
     pthread_t th[8];
     job_t job = {c, n / threads};
     double t0 = now_s();
     for (int i = 0; i < threads; i++) pthread_create(&th[i], NULL, produce, &job);
     for (int i = 0; i < threads; i++) pthread_join(th[i], NULL);
     double dt = now_s() - t0;
-    spoor_close(c, 0); /* nothing can be delivered to port 9: reported as aborted */
+    spoor_close(c, 0); /* nothing was delivered to the stalled port: reported as aborted */
     spoor_client_destroy(c);
+    close(fd);
     return (double)(job.n * threads) / dt;
 }
 
@@ -90,13 +176,21 @@ static int cmp_d(const void *a, const void *b) {
 /* One run for ci/bench: every call timed, CPU (all threads) and peak RSS from getrusage. */
 static int json_run(long n, const char *sink, const char *mode) {
     int down = strcmp(mode, "down") == 0;
-    spoor_client_t *c = client(down ? "http://127.0.0.1:9" : sink, n, "100");
+    if (strcmp(mode, "scaling") == 0) {
+        double one = enqueue_rate(n, 1), two = enqueue_rate(n, 2);
+        printf("{\"sdk\":\"spoor-c\",\"mode\":\"scaling\",\"n\":%ld,\"version\":\"%s\",\"enqueue_1t_eps\":%.1f,"
+               "\"enqueue_2t_eps\":%.1f,\"scaling\":%.3f}\n", n, spoor_version(), one, two, two / one);
+        return 0;
+    }
+    spoor_client_t *c = client(down ? "http://127.0.0.1:9" : sink, n, batch_events);
     double *lat = malloc(sizeof(double) * (size_t)n);
-    if (!lat) return 1;
+    char *buf = malloc(tmpl.max_bytes);
+    if (!lat || !buf) return 1;
     double in_calls = 0, t0 = now_s();
     for (long i = 0; i < n; i++) {
+        const char *event = tmpl_fill(buf, i);
         double a = now_s();
-        if (spoor_track(c, purchase) != SPOOR_OK) {
+        if (spoor_track(c, event) != SPOOR_OK) {
             fprintf(stderr, "track: %s\n", spoor_last_error());
             return 1;
         }
@@ -130,6 +224,7 @@ static int json_run(long n, const char *sink, const char *mode) {
     spoor_close(c, 0);
     spoor_client_destroy(c);
     free(lat);
+    free(buf);
     return 0;
 }
 
@@ -154,7 +249,19 @@ static void spool_rates(long n) {
 
 int main(int argc, char **argv) {
     long n = argc > 1 ? atol(argv[1]) : 200000;
-    if (argc > 4 && strcmp(argv[2], "--json") == 0) return json_run(n, argv[3], argv[4]);
+    tmpl_set(purchase);
+    if (argc > 4 && strcmp(argv[2], "--json") == 0) {
+        for (int k = 5; k + 1 < argc; k += 2) {
+            if (strcmp(argv[k], "--event") == 0) tmpl_set(read_file(argv[k + 1]));
+            else if (strcmp(argv[k], "--batch-events") == 0) batch_events = argv[k + 1];
+            else if (strcmp(argv[k], "--batch-bytes") == 0) batch_bytes = argv[k + 1];
+            else {
+                fprintf(stderr, "unknown option %s\n", argv[k]);
+                return 2;
+            }
+        }
+        return json_run(n, argv[3], argv[4]);
+    }
     printf("spoor %s, N = %ld, the seed's purchase event (%zu bytes of arguments)\n", spoor_version(), n,
            (size_t)snprintf(NULL, 0, "%s", purchase));
     printf("enqueue, 1 thread : %10.0f events/s\n", enqueue_rate(n, 1));

@@ -1,9 +1,10 @@
 """Profiles the C core's track() path with callgrind and writes what dominates per event.
 
-    python profile.py --root REPO --n 20000 --out profile.md
+    python profile.py --root REPO --n 20000 --out profile.md [--event SCRATCH/shapes/purchase.txt]
 
 Builds spoor-bench-core with debug info (RelWithDebInfo, build/bench-prof), runs it under
-valgrind --tool=callgrind for N track() calls of the seed's purchase event delivered to the
+valgrind --tool=callgrind for N track() calls of the purchase event (shapes.py's template, a new
+text per call, when --event is given; the seed's constant text otherwise) delivered to the
 benchmark sink, and turns callgrind_annotate's inclusive call tree into markdown: instructions
 per event for spoor_track() and for its biggest callees, and the top functions by self cost.
 Callgrind counts instructions (Ir), not time: syscalls, lock waits and cache misses are not in it.
@@ -35,6 +36,7 @@ def main() -> None:
     p.add_argument("--n", type=int, default=20000)
     p.add_argument("--out", required=True)
     p.add_argument("--callgrind", help="annotate this callgrind.out instead of running")
+    p.add_argument("--event", help="the event's template for spoor-bench-core --event")
     a = p.parse_args()
     root = os.path.abspath(a.root)
     if not shutil.which("valgrind") or not shutil.which("callgrind_annotate"):
@@ -58,7 +60,8 @@ def main() -> None:
             time.sleep(0.05)
         url = "http://127.0.0.1:" + open(portfile).read().strip()
         cg = os.path.join(scratch, "callgrind.out")
-        subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + cg, binary, str(a.n), "--json", url, "run"],
+        subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + cg, binary, str(a.n), "--json", url, "run"]
+                       + (["--event", a.event] if a.event else []),
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     finally:
         sink.terminate()
@@ -94,11 +97,13 @@ def report(a, cg: str) -> None:
 
     out = []
     w = out.append
-    w("### Where spoor's time goes (callgrind, the C core)")
+    w("## Where spoor's time goes (callgrind, the C core)")
     w("")
-    w("`valgrind --tool=callgrind build/bench-prof/bench/core/spoor-bench-core %d --json SINK run` "
-      "(RelWithDebInfo, -O2 -g; %d `spoor_track()` calls of the purchase event, delivered to the sink in "
-      "batches of 100). Instructions (Ir) per event, whole process: **%s**." % (n, n, "{:,.0f}".format(total / n)))
+    w("`valgrind --tool=callgrind build/bench-prof/bench/core/spoor-bench-core %d --json SINK run%s` "
+      "(RelWithDebInfo, -O2 -g; %d `spoor_track()` calls of the purchase event%s, delivered to the sink in "
+      "batches of 100). Instructions (Ir) per event, whole process: **%s**." % (
+          n, " --event purchase.txt" if a.event else "", n, ", a new text per call" if a.event else "",
+          "{:,.0f}".format(total / n)))
     w("")
     # The one-pass build (fastpath.c) takes the purchase event; the general path's
     # spoor__build_event shows only if it is declined.

@@ -1,9 +1,12 @@
 /* client.c: the public operations, the queue's producer side, flush, close and
  * fork handling. Each operation turns its arguments into message objects,
  * builds every event first (all or nothing), then queues them under the lock. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -14,6 +17,8 @@
 #include "json.h"
 #include "timefmt.h"
 #include "transport.h"
+#include "url.h"
+#include "validate.h"
 
 #define BULK_MAX_BYTES (256u * 1024 * 1024)
 
@@ -120,26 +125,57 @@ static spoor_err_t prepare(spoor_client_t *c) {
     c->fixed_time_ms = -1;
     if (k->test_fixed_time) spoor__iso8601_parse(k->test_fixed_time, &c->fixed_time_ms);
 
-    size_t hlen = strlen(k->host);
-    while (hlen && k->host[hlen - 1] == '/') hlen--;
-    c->url = malloc(hlen + sizeof "/v1/batch");
-    c->log_host = spoor__redact_url(k->host);
+    if (k->ca_path) { /* refused now rather than failing every request later */
+        int fd = open(k->ca_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        struct stat st;
+        if (fd < 0) return spoor__error(SPOOR_ERR_CONFIG_INVALID, "ca_path: cannot read %s: %s", k->ca_path, strerror(errno));
+        int file = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+        close(fd);
+        if (!file) return spoor__error(SPOOR_ERR_CONFIG_INVALID, "ca_path: %s is not a file (give a CA bundle, PEM)", k->ca_path);
+    }
+
+    c->url = spoor__url_batch(k->host);
+    c->log_host = spoor__url_redact(k->host, 0);
     if (!c->url || !c->log_host) return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
-    memcpy(c->url, k->host, hlen);
-    memcpy(c->url + hlen, "/v1/batch", sizeof "/v1/batch");
+    if (!(c->log_url = spoor__url_redact(c->url, 0))) return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
 
     c->headers = curl_slist_append(NULL, "Content-Type: application/json");
     c->headers = curl_slist_append(c->headers, "Expect:"); /* no 100-continue round trip */
     if (k->headers_json) {
         cJSON *h = cJSON_Parse(k->headers_json), *v;
-        cJSON_ArrayForEach(v, h) {
-            char line[4096];
-            snprintf(line, sizeof line, "%s: %s", v->string, v->valuestring);
-            c->headers = curl_slist_append(c->headers, line);
+        cJSON_ArrayForEach(v, h) { /* the whole value: its length was checked when it was set */
+            size_t len = strlen(v->string) + strlen(v->valuestring) + 3;
+            char *line = malloc(len);
+            struct curl_slist *next = line ? (snprintf(line, len, "%s: %s", v->string, v->valuestring),
+                                              curl_slist_append(c->headers, line)) : NULL;
+            spoor__wipe_free(line);
+            if (!next) {
+                cJSON_Delete(h);
+                return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
+            }
+            c->headers = next;
         }
         cJSON_Delete(h);
     }
     return SPOOR_OK;
+}
+
+/* Settings that expose what is sent, said once when the client is made. */
+static void warn_insecure(spoor_client_t *c) {
+    const spoor_config_t *k = &c->conf;
+    if (!k->tls_verify)
+        spoor__log(c, SPOOR_LOG_WARN, "tls_verify is false: the server's certificate is not checked, so anyone on the way "
+                                      "can pose as the server and read what is sent");
+    char host[256], what[128] = "";
+    if (!spoor__url_plain_remote(k->host, host, sizeof host)) return;
+    const char *names[] = {k->api_key ? "api_key" : NULL, k->access_token || k->token_cb ? "access_token" : NULL,
+                           k->username ? "username" : NULL, spoor__url_has_userinfo(k->host) ? "the host's user:password" : NULL,
+                           k->secret ? "secret" : NULL};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (names[i]) snprintf(what + strlen(what), sizeof what - strlen(what), "%s%s", *what ? ", " : "", names[i]);
+    if (*what)
+        spoor__log(c, SPOOR_LOG_WARN, "host: requests with %s go over plain http:// to %s, which is not this machine: "
+                                      "anyone on the way can read (or replay) them; use https://", what, host);
 }
 
 static void free_client(spoor_client_t *c) {
@@ -147,10 +183,11 @@ static void free_client(spoor_client_t *c) {
     spoor__queue_clear(&c->queue);
     spoor__queue_clear(&c->dropped);
     spoor__transport_free(c->transport);
-    curl_slist_free_all(c->headers);
+    spoor__wipe_slist(c->headers);
     cJSON_Delete(c->schemas);
     free(c->url);
     free(c->log_host);
+    free(c->log_url);
     spoor__config_clear(&c->conf);
     pthread_mutex_destroy(&c->lock);
     pthread_cond_destroy(&c->wake);
@@ -180,13 +217,14 @@ static spoor_err_t start_worker(spoor_client_t *c) {
 }
 
 /* Open spool_dir and queue what an earlier run left, to be sent at once. */
-static spoor_err_t open_spool(spoor_client_t *c) {
+static spoor_err_t open_spool(spoor_client_t *c, spoor_spool_found_t *out) {
     spoor_spool_found_t found;
     spoor_err_t rc = spoor__spool_open(c->conf.spool_dir, (spoor_sync_t)c->conf.spool_sync, spoor__monotonic_ms(),
                                        &c->queue, &c->next_seq, &found, &c->spool);
     if (rc) return rc;
     c->stats.replayed = found.replayed;
     c->stats.spool_corrupt = found.corrupt;
+    *out = found;
     c->flush_target = c->next_seq - 1;
     spoor__enforce_queue_cap(c);
     return SPOOR_OK;
@@ -213,7 +251,8 @@ spoor_err_t spoor_client_new(spoor_client_t **out, const spoor_config_t *conf) {
     }
     c->next_seq = 1;
     c->pid = getpid();
-    if (c->conf.spool_dir && (rc = open_spool(c)) != SPOOR_OK) {
+    spoor_spool_found_t spool_found = {0};
+    if (c->conf.spool_dir && (rc = open_spool(c, &spool_found)) != SPOOR_OK) {
         free_client(c);
         return rc;
     }
@@ -224,11 +263,17 @@ spoor_err_t spoor_client_new(spoor_client_t **out, const spoor_config_t *conf) {
     pthread_mutex_unlock(&registry_lock);
     spoor__log(c, SPOOR_LOG_INFO, "client ready: %s (spoor %s, binding %s)", c->log_host, SPOOR_VERSION_STRING,
                c->conf.binding ? c->conf.binding : "c");
+    warn_insecure(c);
+    spoor__config_warn(c);
     if (c->spool && (c->stats.replayed || c->stats.spool_corrupt))
         spoor__log(c, c->stats.spool_corrupt ? SPOOR_LOG_WARN : SPOOR_LOG_INFO,
                    "spool %s: %llu events from an earlier run queued again; %llu damaged records skipped",
                    spoor__spool_dir(c->spool), (unsigned long long)c->stats.replayed,
                    (unsigned long long)c->stats.spool_corrupt);
+    for (size_t i = 0; c->spool && i < spool_found.n_bad; i++) spoor__log(c, SPOOR_LOG_WARN, "%s", spool_found.bad[i]);
+    if (c->spool && spool_found.cursor_reset)
+        spoor__log(c, SPOOR_LOG_WARN, "spool %s: its cursor (%llu) is past every record; every record there is sent again",
+                   spoor__spool_dir(c->spool), (unsigned long long)spool_found.cursor_reset);
     if (c->queue.count && start_worker(c) != SPOOR_OK) {
         spoor_client_destroy(c);
         return spoor__error(SPOOR_ERR_SYSTEM, "cannot start the worker thread");
@@ -341,13 +386,31 @@ static spoor_err_t enqueue_built(spoor_client_t *c, spoor_err_t rc, spoor_item_t
     return rc;
 }
 
+/* The text of a message before it is built: UTF-8, each key once (validate.h).
+ * path names msg in the message: "" for a call's own, "batch[3]" in a batch. */
+static spoor_err_t check_text(const char *op, const char *type, const cJSON *msg, const char *path) {
+    char err[512];
+    int bad;
+    if (!*path && !strcmp(type, "record")) /* record_event(collection, event): its fields are named "event" */
+        bad = spoor__check_text(cJSON_GetObjectItemCaseSensitive(msg, "collection"), "collection", op, err, sizeof err) ||
+              spoor__check_text(cJSON_GetObjectItemCaseSensitive(msg, "properties"), "event", op, err, sizeof err);
+    else
+        bad = spoor__check_text(msg, path, op, err, sizeof err);
+    return bad ? spoor__error(SPOOR_ERR_INVALID, "%s", err) : SPOOR_OK;
+}
+
 /* Build and queue one message; takes msg. */
 static spoor_err_t enqueue_one(spoor_client_t *c, const char *op, const char *type, cJSON *msg) {
+    spoor_err_t rc = check_text(op, type, msg, "");
+    if (rc) {
+        cJSON_Delete(msg);
+        return rc;
+    }
     char label[128] = "";
     int debug = c->conf.log_level >= SPOOR_LOG_DEBUG;
     if (debug) queued_label(type, msg, label, sizeof label);
     spoor_item_t item;
-    spoor_err_t rc = spoor__build_event(c, op, type, msg, "", &item);
+    rc = spoor__build_event(c, op, type, msg, "", &item);
     cJSON_Delete(msg);
     if ((rc = enqueue_built(c, rc, &item)) == SPOOR_OK && debug)
         spoor__log(c, SPOOR_LOG_DEBUG, "Event queued: %s", label);
@@ -473,6 +536,12 @@ static spoor_err_t enqueue_all(spoor_client_t *c, const char *op, const char *fi
         if (rc) break;
         char prefix[64];
         snprintf(prefix, sizeof prefix, "%s[%zu].", what, built);
+        if (!fixed_type) { /* a feed's text was checked whole when it was read (feed.c) */
+            prefix[strlen(prefix) - 1] = '\0';
+            rc = check_text(op, "", msg, prefix);
+            strcat(prefix, ".");
+            if (rc) break;
+        }
         char type[16] = "";
         if (fixed_type) {
             snprintf(type, sizeof type, "%s", fixed_type);
@@ -614,6 +683,7 @@ spoor_err_t spoor_close(spoor_client_t *c, int timeout_ms) {
     if (timed_out) {
         __atomic_store_n(&c->aborting, 1, __ATOMIC_RELEASE); /* the worker reports the rest as ABORTED */
         pthread_cond_broadcast(&c->wake);
+        spoor__transport_wake(c->transport); /* a request in flight ends now, not at curl's next tick */
     }
     int running = c->worker_running;
     pthread_mutex_unlock(&c->lock);

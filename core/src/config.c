@@ -6,10 +6,14 @@
 #include <string.h>
 #include <strings.h>
 
+#include <curl/curl.h>
+#include <openssl/crypto.h>
+
 #include "internal.h"
 #include "json.h"
 #include "spool.h"
 #include "timefmt.h"
+#include "url.h"
 #include "validate.h"
 
 #define OFF(f) offsetof(struct spoor_config_s, f)
@@ -21,15 +25,20 @@
 #define E SPOOR_PROP_ENUM
 #define BIG INT64_C(1000000000)
 #define DAY INT64_C(86400000)
+#define MIN INT64_C(60000)
 
 typedef struct {
     spoor_property_t pub;
     size_t offset;
     const char *const *choices; /* an enum's names, indexed by value (gaps NULL) */
     size_t n_choices;
+    /* A duration above this is more likely a value in the wrong unit (5000 seconds
+     * for 5000 ms) than a wish: warned about at client creation, not refused. 0: none. */
+    int64_t plausible_max;
 } prop_t;
-#define CHOICES(names) names, sizeof names / sizeof *names
-#define NONE NULL, 0
+#define CHOICES(names) names, sizeof names / sizeof *names, 0
+#define NONE NULL, 0, 0
+#define PLAUSIBLE_UP_TO(ms) NULL, 0, (ms) /* a duration; see plausible_max */
 
 static const char *const log_levels[] = {[SPOOR_LOG_ERROR] = "error", [SPOOR_LOG_WARN] = "warn",
                                          [SPOOR_LOG_INFO] = "info", [SPOOR_LOG_DEBUG] = "debug"};
@@ -44,17 +53,18 @@ static const prop_t props[] = {
     {{"password", S, "", "Basic-auth password.", 0, 0, 1}, OFF(password), NONE},
     {{"headers", J, "", "Extra request headers, a JSON object of string values.", 0, 0, 0}, OFF(headers_json), NONE},
     {{"flush_at", I, "10", "Send a batch as soon as this many events wait.", 1, 100000, 0}, OFF(flush_at), NONE},
-    {{"flush_interval", D, "10000", "Send what waits once the oldest event has waited this long (ms).", 1, DAY, 0}, OFF(flush_interval_ms), NONE},
+    {{"flush_interval", D, "10000", "Send what waits once the oldest event has waited this long (ms).", 1, DAY, 0}, OFF(flush_interval_ms), PLAUSIBLE_UP_TO(10 * MIN)},
     {{"max_batch_events", I, "10000", "Most events in one request.", 1, 100000, 0}, OFF(max_batch_events), NONE},
     {{"max_batch_bytes", I, "1048576", "Most bytes of events in one request (before gzip); reaching it also triggers a send.", 1024, 64 * 1048576, 0}, OFF(max_batch_bytes), NONE},
     {{"max_event_bytes", I, "32768", "Most bytes one serialised event may take; a bigger one is refused at the call.", 256, 16 * 1048576, 0}, OFF(max_event_bytes), NONE},
     {{"max_queue_size", I, "10000", "Most events waiting to be sent (in memory, and in the spool when one is set); past it the oldest is dropped, counted and reported.", 1, BIG, 0}, OFF(max_queue_size), NONE},
-    {{"timeout", D, "10000", "Total time one HTTP request may take (ms).", 1, DAY, 0}, OFF(timeout_ms), NONE},
-    {{"connect_timeout", D, "5000", "Time to establish a connection (ms).", 1, DAY, 0}, OFF(connect_timeout_ms), NONE},
-    {{"retry_limit", I, "3", "Retries after the first attempt for network errors, timeouts, 5xx and 429.", 0, 1000, 0}, OFF(retry_limit), NONE},
-    {{"retry_backoff", D, "100", "First retry delay (ms); doubles per attempt, with jitter.", 0, DAY, 0}, OFF(retry_backoff_ms), NONE},
-    {{"retry_backoff_max", D, "10000", "Longest retry delay (ms).", 0, DAY, 0}, OFF(retry_backoff_max_ms), NONE},
-    {{"retry_after_max", D, "60000", "Longest Retry-After (ms) honoured from a 429; longer values are capped.", 0, DAY, 0}, OFF(retry_after_max_ms), NONE},
+    {{"timeout", D, "10000", "Total time one HTTP request may take (ms).", 1, DAY, 0}, OFF(timeout_ms), PLAUSIBLE_UP_TO(10 * MIN)},
+    {{"connect_timeout", D, "5000", "Time to establish a connection (ms).", 1, DAY, 0}, OFF(connect_timeout_ms), PLAUSIBLE_UP_TO(10 * MIN)},
+    {{"retry_limit", I, "100", "Most retries after the first attempt for network errors, timeouts, 5xx and 429; by default delivery_timeout ends retries first.", 0, 1000, 0}, OFF(retry_limit), NONE},
+    {{"retry_backoff", D, "100", "First retry delay (ms); doubles per attempt, with jitter.", 0, DAY, 0}, OFF(retry_backoff_ms), PLAUSIBLE_UP_TO(MIN)},
+    {{"retry_backoff_max", D, "5000", "Longest retry delay (ms).", 0, DAY, 0}, OFF(retry_backoff_max_ms), PLAUSIBLE_UP_TO(10 * MIN)},
+    {{"delivery_timeout", D, "60000", "How long a batch is retried after its first attempt (ms); no retry starts later. With the defaults a batch is tried about 20 times over a minute (backoff 0.1 s doubling to 5 s), so the server may be away that long without a loss. For longer outages set spool_dir, which keeps events past it. 0: no time bound (retry_limit alone).", 0, DAY, 0}, OFF(delivery_timeout_ms), PLAUSIBLE_UP_TO(6 * 60 * MIN)},
+    {{"retry_after_max", D, "60000", "Longest Retry-After (ms) honoured from a 429; longer values are capped.", 0, DAY, 0}, OFF(retry_after_max_ms), PLAUSIBLE_UP_TO(60 * MIN)},
     {{"gzip", B, "false", "Compress request bodies with gzip.", 0, 1, 0}, OFF(gzip), NONE},
     {{"secret", S, "", "HMAC-SHA256 signing secret: adds X-Spoor-Timestamp and X-Spoor-Signature.", 0, 0, 1}, OFF(secret), NONE},
     {{"spool_dir", S, "", "Durable on-disk queue: a directory (created if missing) where every accepted event is written before the call returns; a client that opens it later sends what was left. One client at a time; empty (the default) means no spool; a relative path is taken from the working directory.", 0, 0, 0}, OFF(spool_dir), NONE},
@@ -64,7 +74,7 @@ static const prop_t props[] = {
     {{"ca_path", S, "", "CA bundle file for TLS verification (default: the system's).", 0, 0, 0}, OFF(ca_path), NONE},
     {{"tls_verify", B, "true", "Verify the server's TLS certificate and host name.", 0, 1, 0}, OFF(tls_verify), NONE},
     {{"proxy", S, "", "Proxy URL for every request (curl syntax).", 0, 0, 0}, OFF(proxy), NONE},
-    {{"close_timeout", D, "5000", "Deadline for close() without a timeout and for destroy (ms).", 0, DAY, 0}, OFF(close_timeout_ms), NONE},
+    {{"close_timeout", D, "5000", "Deadline for close() without a timeout and for destroy (ms).", 0, DAY, 0}, OFF(close_timeout_ms), PLAUSIBLE_UP_TO(10 * MIN)},
     {{"collection_schemas", J, "", "Field types per recordEvent collection: {\"purchase\": {\"totalprice\": \"number\"}}; types string, number, boolean, timestamp, object, array.", 0, 0, 0}, OFF(schemas_json), NONE},
     {{"binding", S, "c", "The language binding, for User-Agent and context.library.binding (set by bindings).", 0, 0, 0}, OFF(binding), NONE},
     {{"test_fixed_time", S, "", "Test hook: a fixed ISO-8601 wall clock for timestamps, sentAt and signatures.", 0, 0, 0}, OFF(test_fixed_time), NONE},
@@ -83,6 +93,67 @@ static const prop_t *find(const char *key) {
     for (size_t i = 0; key && i < N_PROPS; i++)
         if (!strcmp(props[i].pub.name, key)) return &props[i];
     return NULL;
+}
+
+const char *const *spoor__config_choices(const char *key, size_t *count) {
+    const prop_t *p = find(key);
+    *count = p ? p->n_choices : 0;
+    return p ? p->choices : NULL;
+}
+
+/* key in lower case without '_' and '-' (flushAt, FLUSH_AT, flush-at: flushat);
+ * 0 when it does not fit. */
+static size_t fold_key(const char *key, char *out, size_t size) {
+    size_t n = 0;
+    for (; *key; key++) {
+        if (*key == '_' || *key == '-') continue;
+        if (n + 1 >= size) return 0;
+        out[n++] = (char)(*key >= 'A' && *key <= 'Z' ? *key + 32 : *key);
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* Levenshtein distance of two short strings (each under 64 bytes). */
+static size_t edit_distance(const char *a, size_t na, const char *b, size_t nb) {
+    size_t row[64];
+    for (size_t j = 0; j <= nb; j++) row[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            diag = up;
+            row[j] = best;
+        }
+    }
+    return row[nb];
+}
+
+/* The key a caller most likely meant by an unknown one, for every binding's
+ * "did you mean" : the same letters spelled another way (flushAt, FLUSH_AT), else
+ * the nearest key one edit away (two for longer names). NULL when none is close. */
+static const char *nearest_key(const char *key) {
+    char want[64], have[64];
+    size_t nw = key ? fold_key(key, want, sizeof want) : 0;
+    if (!nw) return NULL;
+    size_t most = nw >= 6 ? 2 : nw >= 3 ? 1 : 0, best_d = most + 1;
+    const char *best = NULL;
+    for (size_t i = 0; i < N_PROPS; i++) {
+        size_t nh = fold_key(props[i].pub.name, have, sizeof have);
+        size_t d = edit_distance(want, nw, have, nh);
+        if (d < best_d) best_d = d, best = props[i].pub.name;
+    }
+    return best;
+}
+
+static spoor_err_t unknown_key(const char *key) {
+    const char *hint = nearest_key(key);
+    if (hint)
+        return spoor__error(SPOOR_ERR_CONFIG_UNKNOWN, "%s: unknown configuration key (did you mean %s?)", key, hint);
+    return spoor__error(SPOOR_ERR_CONFIG_UNKNOWN, "%s: unknown configuration key", key ? key : "(null)");
 }
 
 static int parse_int(const char *v, int64_t *out) {
@@ -118,11 +189,79 @@ static int parse_bool(const char *v, int *out) {
     return 0;
 }
 
-/* Key-specific rules beyond the type's. */
+int spoor__header_value_problem(const char *v, char *why, size_t size) {
+    size_t len = strlen(v);
+    if (len > SPOOR_HEADER_VALUE_MAX) {
+        snprintf(why, size, "%zu bytes is over the limit of %d for a header value", len, SPOOR_HEADER_VALUE_MAX);
+        return -1;
+    }
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+        if ((*p < 0x20 && *p != '\t') || *p == 0x7f) {
+            snprintf(why, size, "must not contain control characters (a header value is one line)");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The settings whose values go into a request header: X-API-Key, Authorization
+ * (Bearer, or Basic from the user name and password), User-Agent (binding). */
+static int becomes_header(const char *key) {
+    static const char *const keys[] = {"api_key", "access_token", "username", "password", "binding"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        if (!strcmp(key, keys[i])) return 1;
+    return 0;
+}
+
+/* RFC 9110's tchar: what a header name is made of. */
+static int is_header_name(const char *name) {
+    if (!*name) return 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') || strchr("!#$%&'*+-.^_`|~", *p)))
+            return 0;
+    return 1;
+}
+
+/* The rules for the headers setting: names are tokens, values one line each. */
+static int check_headers(const cJSON *j, char *err, size_t size) {
+    const cJSON *h;
+    cJSON_ArrayForEach(h, j) {
+        char name[128]; /* as printable text: a control byte would start a new line of the message */
+        size_t i = 0;
+        for (; h->string[i] && i < sizeof name - 1; i++)
+            name[i] = h->string[i] >= 0x20 && h->string[i] < 0x7f ? h->string[i] : '?';
+        name[i] = '\0';
+        char why[128];
+        int bad = 1;
+        if (!is_header_name(h->string)) snprintf(why, sizeof why, "is not a header name (letters, digits and !#$%%&'*+-.^_`|~ only)");
+        else if (!cJSON_IsString(h)) snprintf(why, sizeof why, "must be a string");
+        else bad = spoor__header_value_problem(h->valuestring, why, sizeof why) != 0;
+        if (bad) {
+            snprintf(err, size, "headers.%s: %s", name, why);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Key-specific rules beyond the type's. Messages never show a value: it may be a credential. */
 static spoor_err_t check_value(const char *key, const char *v) {
     char err[512];
     if (!strcmp(key, "host") && *v && strncmp(v, "http://", 7) && strncmp(v, "https://", 8))
         return spoor__error(SPOOR_ERR_CONFIG_INVALID, "host: must be an http:// or https:// URL");
+    if (!strcmp(key, "host") && *v && spoor__url_check(v, err, sizeof err))
+        return spoor__error(SPOOR_ERR_CONFIG_INVALID, "host: is not a valid URL (%s)", err);
+    if (becomes_header(key) && spoor__header_value_problem(v, err, sizeof err))
+        return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s: %s", key, err);
+    if (!strcmp(key, "username") && strchr(v, ':'))
+        return spoor__error(SPOOR_ERR_CONFIG_INVALID, "username: must not contain ':' (Basic auth puts it between user and password)");
+    if (!strcmp(key, "host") && *v) { /* a common slip: the endpoint for the base */
+        size_t n = strlen(v);
+        while (n && v[n - 1] == '/') n--;
+        if (n >= 9 && !strncasecmp(v + n - 9, "/v1/batch", 9))
+            return spoor__error(SPOOR_ERR_CONFIG_INVALID,
+                                "host: must be the server's base URL, without /v1/batch (events go to {host}/v1/batch)");
+    }
     if (!strcmp(key, "test_fixed_time") && *v) {
         int64_t ms;
         if (spoor__iso8601_parse(v, &ms))
@@ -133,22 +272,23 @@ static spoor_err_t check_value(const char *key, const char *v) {
         if (!j) return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s", err);
         int bad = !cJSON_IsObject(j);
         if (bad) snprintf(err, sizeof err, "%s: must be a JSON object", key);
-        if (!bad && !strcmp(key, "headers")) {
-            const cJSON *h;
-            cJSON_ArrayForEach(h, j) {
-                if (!cJSON_IsString(h) || !*h->string || strpbrk(h->string, ":\r\n") ||
-                    strpbrk(h->valuestring, "\r\n")) {
-                    snprintf(err, sizeof err, "headers.%s: must be a header name with a one-line string value", h->string);
-                    bad = 1;
-                    break;
-                }
-            }
-        }
+        if (!bad && !strcmp(key, "headers")) bad = check_headers(j, err, sizeof err) != 0;
         if (!bad && !strcmp(key, "collection_schemas")) bad = spoor__validate_schemas(j, err, sizeof err) != 0;
         cJSON_Delete(j);
         if (bad) return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s", err);
     }
     return SPOOR_OK;
+}
+
+void spoor__wipe_free(char *s) {
+    if (!s) return;
+    OPENSSL_cleanse(s, strlen(s));
+    free(s);
+}
+
+void spoor__wipe_slist(struct curl_slist *list) {
+    for (struct curl_slist *l = list; l; l = l->next) OPENSSL_cleanse(l->data, strlen(l->data));
+    curl_slist_free_all(list);
 }
 
 static spoor_err_t set_prop(spoor_config_t *conf, const prop_t *p, const char *value) {
@@ -163,7 +303,7 @@ static spoor_err_t set_prop(spoor_config_t *conf, const prop_t *p, const char *v
         char **slot = (char **)(base + p->offset);
         char *copy = *v ? strdup(v) : NULL;
         if (*v && !copy) return spoor__error(SPOOR_ERR_NOMEM, "%s: out of memory", key);
-        free(*slot);
+        spoor__wipe_free(*slot);
         *slot = copy;
         return SPOOR_OK;
     }
@@ -209,21 +349,35 @@ static spoor_err_t set_prop(spoor_config_t *conf, const prop_t *p, const char *v
 spoor_err_t spoor_config_set(spoor_config_t *conf, const char *key, const char *value) {
     if (!conf) return spoor__error(SPOOR_ERR_INVALID, "config: NULL handle");
     const prop_t *p = find(key);
-    if (!p) return spoor__error(SPOOR_ERR_CONFIG_UNKNOWN, "%s: unknown configuration key", key ? key : "(null)");
+    if (!p) return unknown_key(key);
     spoor_err_t rc = set_prop(conf, p, value);
     if (rc == SPOOR_OK) spoor__clear_error();
     return rc;
 }
 
+/* The headers setting with every value as "***": any of them may be a credential. */
+static char *masked_headers(const char *json) {
+    cJSON *j = cJSON_Parse(json), *h;
+    cJSON_ArrayForEach(h, j) cJSON_SetValuestring(h, "***");
+    char *out = j ? cJSON_PrintUnformatted(j) : NULL;
+    cJSON_Delete(j);
+    return out;
+}
+
 spoor_err_t spoor_config_get(const spoor_config_t *conf, const char *key, char *buf, size_t size) {
     const prop_t *p = find(key);
-    if (!conf || !p) return spoor__error(SPOOR_ERR_CONFIG_UNKNOWN, "%s: unknown configuration key", key ? key : "(null)");
+    if (!p) return unknown_key(key);
+    if (!conf) return spoor__error(SPOOR_ERR_INVALID, "config: NULL handle");
     const char *base = (const char *)conf;
     switch (p->pub.type) {
     case SPOOR_PROP_STRING:
     case SPOOR_PROP_JSON: {
         const char *s = *(char *const *)(base + p->offset);
-        snprintf(buf, size, "%s", s && p->pub.secret ? "***" : s ? s : "");
+        char *shown = NULL; /* credentials inside the host, the proxy and the headers are masked too */
+        if (s && (!strcmp(key, "host") || !strcmp(key, "proxy"))) shown = spoor__url_redact(s, key[0] == 'p');
+        else if (s && !strcmp(key, "headers")) shown = masked_headers(s);
+        snprintf(buf, size, "%s", s && p->pub.secret ? "***" : shown ? shown : s ? s : "");
+        free(shown);
         break;
     }
     case SPOOR_PROP_INT:
@@ -260,7 +414,7 @@ void spoor__config_clear(spoor_config_t *conf) {
         spoor_prop_type_t t = props[i].pub.type;
         if (t == SPOOR_PROP_STRING || t == SPOOR_PROP_JSON) {
             char **slot = (char **)((char *)conf + props[i].offset);
-            free(*slot);
+            spoor__wipe_free(*slot);
             *slot = NULL;
         }
     }
@@ -312,4 +466,26 @@ void spoor_config_set_clock_cb(spoor_config_t *conf, spoor_clock_cb cb, void *op
 }
 void spoor_config_set_id_cb(spoor_config_t *conf, spoor_id_cb cb, void *opaque) {
     conf->id_cb = cb, conf->id_opaque = opaque;
+}
+
+/* "83.3 minutes": a duration as a person reads it. */
+static void human_duration(int64_t ms, char *buf, size_t size) {
+    if (ms >= 2 * 60 * MIN) snprintf(buf, size, "%.3g hours", (double)ms / (60 * MIN));
+    else if (ms >= 2 * MIN) snprintf(buf, size, "%.3g minutes", (double)ms / MIN);
+    else snprintf(buf, size, "%.3g seconds", (double)ms / 1000);
+}
+
+void spoor__config_warn(const spoor_client_t *c) {
+    for (size_t i = 0; i < N_PROPS; i++) {
+        const prop_t *p = &props[i];
+        if (p->pub.type != SPOOR_PROP_DURATION || !p->plausible_max) continue;
+        int64_t ms = *(const int64_t *)((const char *)&c->conf + p->offset);
+        if (ms <= p->plausible_max) continue;
+        char is[32], limit[32];
+        human_duration(ms, is, sizeof is);
+        human_duration(p->plausible_max, limit, sizeof limit);
+        spoor__log(c, SPOOR_LOG_WARN,
+                   "%s is %lld ms (%s), more than %s: is the unit right? (durations are milliseconds; "
+                   "seconds in Python)", p->pub.name, (long long)ms, is, limit);
+    }
 }

@@ -10,18 +10,52 @@
 #include "fastpath.h"
 #include "json.h"
 #include "timefmt.h"
+#include "utf8.h"
 
-/* A string's bytes the writer copies as they are (all but '"', '\\' and below 0x20). */
-static int plain(unsigned char ch) { return !spoor__json_escape[ch]; }
+/* The bytes a string's scan stops at: those the writer escapes ('"', '\\', below
+ * 0x20) and those that start or continue a multi-byte sequence, which must be
+ * well-formed UTF-8 (utf8.h; else the general path refuses the call). ASCII text
+ * runs through the one table lookup it always took. (A wrong entry makes the two
+ * paths differ: test_fastpath and fuzz_fastpath.) */
+static const unsigned char stop[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
 
-/* A canonical string from its opening quote: plain bytes and the seven two-letter
- * escapes, which the writer spells the same way (\u escapes it would not). Returns
- * the byte after the closing quote, or NULL. *escaped is set when one was seen. */
+/* The well-formed UTF-8 sequence at p (a byte >= 0x80): where it ends, or NULL.
+ * Out of line: the scan's loop over ASCII stays as small as it was. */
+static __attribute__((noinline)) const char *skip_utf8(const char *p, const char *end) {
+    size_t n = spoor__utf8_seq((const unsigned char *)p, (const unsigned char *)end);
+    return n ? p + n : NULL;
+}
+
+/* A canonical string from its opening quote: plain bytes, well-formed UTF-8 and
+ * the seven two-letter escapes, which the writer spells the same way (\u escapes
+ * it would not). Returns the byte after the closing quote, or NULL. *escaped is
+ * set when one was seen. */
 static const char *scan_string(const char *p, const char *end, int *escaped) {
     for (p++;;) {
-        while (p < end && plain((unsigned char)*p)) p++;
+        while (p < end && !stop[(unsigned char)*p]) p++;
         if (p >= end) return NULL;
         if (*p == '"') return p + 1;
+        if ((unsigned char)*p >= 0x80) {
+            if (!(p = skip_utf8(p, end))) return NULL;
+            continue;
+        }
         if (*p != '\\' || end - p < 2) return NULL; /* a raw control byte, or a cut escape */
         switch (p[1]) {
         case '"': case '\\': case 'b': case 'f': case 'n': case 'r': case 't': break;
@@ -64,6 +98,26 @@ static const char *scan_number(const char *p, const char *end) {
     return strlen(text) == n && !memcmp(text, start, n) ? p : NULL;
 }
 
+/* The keys of one object seen so far, as spelled (canonical spellings: equal keys
+ * are equal bytes). A key given twice is the general path's to refuse; so is an
+ * object of more keys than are kept here. */
+#define MAX_KEYS 32
+typedef struct {
+    const char *key[MAX_KEYS];
+    size_t len[MAX_KEYS];
+    int n;
+} keys_seen_t;
+
+/* Add the key spelled k[0..len) (without its quotes); 0 when it repeats or there is no room. */
+static inline int new_key(keys_seen_t *ks, const char *k, size_t len) {
+    int n = ks->n;
+    if (n == MAX_KEYS) return 0;
+    for (int i = 0; i < n; i++)
+        if (ks->len[i] == len && !memcmp(ks->key[i], k, len)) return 0;
+    ks->key[n] = k, ks->len[n] = len, ks->n = n + 1;
+    return 1;
+}
+
 /* A canonical value of any kind, nested at most SPOOR_JSON_MAX_DEPTH levels deep
  * counting the argument's own object as 1 (depth is this value's level). */
 static const char *scan_value(const char *p, const char *end, int depth) {
@@ -77,11 +131,15 @@ static const char *scan_value(const char *p, const char *end, int depth) {
     case '{':
     case '[': {
         char close = *p == '{' ? '}' : ']';
+        keys_seen_t ks;
+        ks.n = 0;
         if (depth > SPOOR_JSON_MAX_DEPTH) return NULL;
         if (++p < end && *p == close) return p + 1;
         for (;;) {
             if (close == '}') {
-                if (p >= end || *p != '"' || !(p = scan_string(p, end, &escaped)) || p >= end || *p != ':')
+                const char *key = p + 1;
+                if (p >= end || *p != '"' || !(p = scan_string(p, end, &escaped)) || p >= end || *p != ':' ||
+                    !new_key(&ks, key, (size_t)(p - 1 - key)))
                     return NULL;
                 p++;
             }
@@ -123,10 +181,17 @@ static int string_within(span_t s, size_t max) {
     return s.p[0] == '"' && s.n >= 3 && s.n - 2 <= max;
 }
 
-/* A C string the writer copies as it is, of 1..max bytes, as a quoted span. */
+/* A C string the writer copies as it is (well-formed UTF-8, nothing it escapes),
+ * of 1..max bytes, as a quoted span. */
 static int clean_string(const char *s, size_t max, span_t *out) {
     size_t n = 0;
-    while (n <= max && plain((unsigned char)s[n])) n++;
+    for (;;) {
+        while (n <= max && !stop[(unsigned char)s[n]]) n++;
+        if (n > max || (unsigned char)s[n] < 0x80) break;
+        const char *next = skip_utf8(s + n, s + n + strlen(s + n));
+        if (!next) return 0;
+        n = (size_t)(next - s);
+    }
     if (n == 0 || n > max || s[n]) return 0;
     *out = (span_t){s, n, 1};
     return 1;
@@ -318,6 +383,8 @@ static int lifted_event(spoor_client_t *c, const char *type, const char *collect
     int record = collection != NULL, n_lifted = 0;
     parts_t pt;
     unsigned seen = 0;
+    keys_seen_t ks; /* every key, the lifted and the rest: none twice */
+    ks.n = 0;
     memset(&pt, 0, sizeof pt);
     /* A collection schema needs the tree; so does an event without an identity
      * (a product payload, or an error). */
@@ -326,7 +393,9 @@ static int lifted_event(spoor_client_t *c, const char *type, const char *collect
     while (*p != '}') {
         member_t m;
         const char *from = p;
-        if (!(p = scan_member(p, end, &m)) || p >= end || (!record && m.value.p[0] == 'n')) return SPOOR__FAST_DECLINED;
+        if (!(p = scan_member(p, end, &m)) || p >= end || (!record && m.value.p[0] == 'n') ||
+            !new_key(&ks, m.key, m.key_len))
+            return SPOOR__FAST_DECLINED;
         int i = m.key_escaped ? -1 : find_key(m.key, m.key_len, N_ENVELOPE_KEYS);
         if (i >= 0) { /* lifted to the top; a repeat would stay behind: not ours */
             if ((seen & (1u << i)) || !take_value(&pt, i, m.value)) return SPOOR__FAST_DECLINED;

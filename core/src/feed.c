@@ -8,12 +8,18 @@
 
 #include "feed.h"
 #include "json.h"
+#include "validate.h"
 
 #define FEED_MAX_BYTES (256u * 1024 * 1024)
 
 static cJSON *json_feed(const char *text, size_t len, char *err, size_t errsize) {
     cJSON *doc = spoor__json_parse(text, len, FEED_MAX_BYTES, SPOOR_JSON_MAX_DEPTH, "feed", err, errsize);
     if (!doc) return NULL;
+    /* The whole text, wrappers included: {"product": a, "product": b} would lose a. */
+    if (spoor__check_text(doc, cJSON_IsArray(doc) ? "products" : "", "feed", err, errsize)) {
+        cJSON_Delete(doc);
+        return NULL;
+    }
     cJSON *list = cJSON_IsArray(doc) ? doc : cJSON_GetObjectItemCaseSensitive(doc, "products");
     if (!cJSON_IsArray(list)) {
         snprintf(err, errsize, "feed.products: must be an array of {\"product\": {...}}");
@@ -116,6 +122,10 @@ static cJSON *xml_feed(const char *text, size_t len, char *err, size_t errsize) 
     cJSON_Delete(s.product);
     free(s.text);
     XML_ParserFree(p);
+    if (s.out && spoor__check_text(s.out, "products", "feed", err, errsize)) { /* expat checks UTF-8 too: a second guard */
+        cJSON_Delete(s.out);
+        s.out = NULL;
+    }
     return s.out;
 }
 

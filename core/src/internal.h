@@ -19,7 +19,7 @@ struct spoor_config_s {
     char *headers_json, *schemas_json;
     int64_t flush_at, max_batch_events, max_batch_bytes, max_event_bytes, max_queue_size;
     int64_t flush_interval_ms, timeout_ms, connect_timeout_ms, close_timeout_ms;
-    int64_t retry_limit, retry_backoff_ms, retry_backoff_max_ms, retry_after_max_ms;
+    int64_t retry_limit, retry_backoff_ms, retry_backoff_max_ms, retry_after_max_ms, delivery_timeout_ms;
     int64_t test_id_seed; /* -1: off */
     int64_t log_level;    /* spoor_log_level_t */
     int64_t spool_sync;   /* spoor_sync_t */
@@ -40,6 +40,7 @@ struct spoor_client_s {
     struct curl_slist *headers;    /* fixed request headers (custom + content type) */
     char *url;                     /* host + "/v1/batch" */
     char *log_host;                /* host with any user:password removed, for logs */
+    char *log_url;                 /* url, redacted the same way, for delivery reasons */
     int64_t fixed_time_ms;         /* test_fixed_time parsed, or -1 */
     char anonymous_id[37];
     uint64_t id_counter;           /* test_id_seed sequence (atomic) */
@@ -77,11 +78,27 @@ void spoor__clear_error(void);
 /* log.c */
 void spoor__log(const spoor_client_t *c, spoor_log_level_t level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-char *spoor__redact_url(const char *url);
+void spoor__excerpt(char *out, size_t size, const char *s, size_t len);
 
 /* config.c */
+/* The longest value spoor puts in one request header (servers commonly take 8
+ * KiB per line); a longer one is refused, never cut. */
+#define SPOOR_HEADER_VALUE_MAX 8192
+/* 0 when v fits in a header value (no control character but tab, at most
+ * SPOOR_HEADER_VALUE_MAX bytes), else -1 with what is wrong with it in why. */
+int spoor__header_value_problem(const char *v, char *why, size_t size);
+/* Free text that may hold a credential, wiped first (OPENSSL_cleanse); NULL is a no-op. */
+void spoor__wipe_free(char *s);
+/* The same for a curl header list. */
+struct curl_slist;
+void spoor__wipe_slist(struct curl_slist *list);
 spoor_err_t spoor__config_copy(spoor_config_t *dst, const spoor_config_t *src);
 void spoor__config_clear(spoor_config_t *conf);
+/* An enum key's names, indexed by value (gaps NULL); NULL and 0 for other keys.
+ * For the generators in core/tools. */
+const char *const *spoor__config_choices(const char *key, size_t *count);
+/* Log a warning for every duration longer than is plausible (a value in the wrong unit). */
+void spoor__config_warn(const spoor_client_t *c);
 
 /* Incremented in every forked child (client.c's atfork handler): per-thread state
  * that must not be shared with a parent, like buffered random bytes, checks it. */

@@ -86,9 +86,10 @@ cJSON *spoor__json_parse(const char *text, size_t len, size_t max_bytes, int max
         snprintf(err, errsize, "%s: not valid JSON (at byte %zu; lone UTF-16 surrogates are refused too)", what, at);
         return NULL;
     }
-    /* Only white space may follow the value. */
-    for (const char *p = end; p && p < text + len && *p; p++) {
-        if (!strchr(" \t\r\n", *p)) {
+    /* Only white space may follow the value: a NUL and anything after it too
+     * would be trailing data that no one validated. */
+    for (const char *p = end; p && p < text + len; p++) {
+        if (!*p || !strchr(" \t\r\n", *p)) {
             cJSON_Delete(v);
             snprintf(err, errsize, "%s: not valid JSON (trailing data at byte %zu)", what,
                      (size_t)(p - text));

@@ -20,13 +20,16 @@
 #include <zlib.h>
 
 #include "internal.h"
+#include "json.h"
 #include "spool.h"
+#include "validate.h"
 
 #define SEGMENT_BYTES (4u * 1024 * 1024) /* start a new segment past this size */
 
 struct spoor_spool_s {
     char *dir;
     spoor_sync_t sync;
+    int dir_fd;            /* every file is opened through it, never through a path */
     int lock_fd, seg_fd;
     pthread_mutex_t mu;    /* guards segs, seg_fd, seg_bytes */
     uint64_t *segs;        /* first seq of every segment, ascending; the last is the active one */
@@ -107,14 +110,12 @@ size_t spoor__spool_scan(const unsigned char *buf, size_t len,
     return bad;
 }
 
-/* ---- files ---- */
-
-static char *path_in(const spoor_spool_t *s, const char *name) {
-    size_t n = strlen(s->dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    if (p) snprintf(p, n, "%s/%s", s->dir, name);
-    return p;
-}
+/* ---- files ----
+ *
+ * The directory is the user's own (checked at open) and every file in it is
+ * opened relative to it with O_NOFOLLOW and O_NONBLOCK, then required to be a
+ * regular file with one link: a link planted as the lock or a segment cannot
+ * redirect a write, nor a FIFO hang the open. */
 
 static void segment_name(uint64_t first, char name[32]) { snprintf(name, 32, "seg-%016" PRIx64 ".log", first); }
 
@@ -132,6 +133,37 @@ static int mkdir_p(const char *dir) {
     return rc;
 }
 
+/* The errno open_in gives for what is not a regular file of one link (a value
+ * no system uses). */
+#define NOT_REGULAR (1 << 20)
+
+/* name in the spool, opened (flags: O_RDONLY, O_RDWR | O_CREAT, ...; never
+ * O_TRUNC, which would act before the checks): the descriptor, or -1 with
+ * errno, NOT_REGULAR for a link, a FIFO, a directory or a file linked elsewhere too. */
+static int open_in(const spoor_spool_t *s, const char *name, int flags) {
+    int fd = openat(s->dir_fd, name, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        if (errno == ELOOP || errno == EISDIR || errno == ENXIO) errno = NOT_REGULAR;
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
+        close(fd);
+        errno = NOT_REGULAR;
+        return -1;
+    }
+    return fd;
+}
+
+/* The error for name that open_in or a read refused (errno e). */
+static spoor_err_t file_error(const spoor_spool_t *s, const char *name, int e) {
+    if (e == NOT_REGULAR)
+        return spoor__error(SPOOR_ERR_CONFIG_INVALID,
+                            "spool_dir: %s/%s is not a regular file (a link, a FIFO or a directory); refusing it", s->dir, name);
+    return spoor__error(SPOOR_ERR_CONFIG_INVALID, "spool_dir: cannot read %s/%s: %s; nothing in the spool was changed",
+                        s->dir, name, strerror(e));
+}
+
 static int write_all(int fd, const unsigned char *p, size_t len) {
     while (len) {
         ssize_t n = write(fd, p, len);
@@ -142,23 +174,36 @@ static int write_all(int fd, const unsigned char *p, size_t len) {
     return 0;
 }
 
-static unsigned char *read_whole(const char *path, size_t *len) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+/* The whole of name into a malloc'd buffer (one byte more, for a NUL); NULL with
+ * errno when it cannot be opened or read (ENOENT: it is not there). */
+static unsigned char *read_whole(const spoor_spool_t *s, const char *name, size_t *len) {
+    int fd = open_in(s, name, O_RDONLY), e = 0;
     struct stat st;
     unsigned char *buf = NULL;
     *len = 0;
     if (fd < 0) return NULL;
-    if (fstat(fd, &st) == 0 && (buf = malloc((size_t)st.st_size + 1))) {
+    if (fstat(fd, &st) || !(buf = malloc((size_t)st.st_size + 1))) {
+        e = errno ? errno : ENOMEM;
+    } else {
         size_t got = 0;
         while (got < (size_t)st.st_size) {
             ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
             if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) break;
+            if (n < 0) {
+                e = errno;
+                break;
+            }
+            if (n == 0) break; /* shorter than it was: what is there */
             got += (size_t)n;
         }
         *len = got;
     }
     close(fd);
+    if (e) {
+        free(buf);
+        errno = e;
+        return NULL;
+    }
     return buf;
 }
 
@@ -184,28 +229,40 @@ static int cmp_u64(const void *a, const void *b) {
 static int open_segment(spoor_spool_t *s) {
     char name[32];
     segment_name(s->next_seq, name);
-    char *path = path_in(s, name);
-    int fd = path ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600) : -1;
-    free(path);
+    int fd = open_in(s, name, O_WRONLY | O_CREAT | O_APPEND);
+    if (fd >= 0 && ftruncate(fd, 0)) close(fd), fd = -1;
     if (fd < 0) return -1;
     if (s->n_segs && s->segs[s->n_segs - 1] == s->next_seq) s->n_segs--; /* reopened by name */
     if (add_segment(s, s->next_seq)) return close(fd), -1;
-    if (s->sync != SPOOR_SYNC_NONE) { /* make the new name durable */
-        int dfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) fsync(dfd), close(dfd);
-    }
+    if (s->sync != SPOOR_SYNC_NONE) fsync(s->dir_fd); /* make the new name durable */
     if (s->seg_fd >= 0) close(s->seg_fd);
     s->seg_fd = fd;
     s->seg_bytes = 0;
     return 0;
 }
 
+/* The directory: a directory of this user's that no one else can write to (else
+ * another user could plant files, or read events). */
+static spoor_err_t open_dir(spoor_spool_t *s) {
+    struct stat st;
+    s->dir_fd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (s->dir_fd < 0 || fstat(s->dir_fd, &st))
+        return spoor__error(SPOOR_ERR_CONFIG_INVALID, "spool_dir: cannot open %s: %s", s->dir, strerror(errno));
+    if (st.st_uid != geteuid())
+        return spoor__error(SPOOR_ERR_CONFIG_INVALID, "spool_dir: %s belongs to uid %u, not to this process's user (uid %u)",
+                            s->dir, (unsigned)st.st_uid, (unsigned)geteuid());
+    if (st.st_mode & (S_IWGRP | S_IWOTH))
+        return spoor__error(SPOOR_ERR_CONFIG_INVALID, "spool_dir: %s is writable by group or others (mode %04o); make it 0700",
+                            s->dir, (unsigned)(st.st_mode & 07777));
+    return SPOOR_OK;
+}
+
 static spoor_err_t take_lock(spoor_spool_t *s) {
-    char *path = path_in(s, "lock");
-    s->lock_fd = path ? open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600) : -1;
-    free(path);
-    if (s->lock_fd < 0)
+    s->lock_fd = open_in(s, "lock", O_RDWR | O_CREAT);
+    if (s->lock_fd < 0) {
+        if (errno == NOT_REGULAR) return file_error(s, "lock", errno);
         return spoor__error(SPOOR_ERR_CONFIG_INVALID, "spool_dir: cannot open %s/lock: %s", s->dir, strerror(errno));
+    }
     if (flock(s->lock_fd, LOCK_EX | LOCK_NB)) {
         int e = errno;
         char holder[32] = "";
@@ -224,16 +281,22 @@ static spoor_err_t take_lock(spoor_spool_t *s) {
     return SPOOR_OK;
 }
 
-static uint64_t read_cursor(const spoor_spool_t *s) {
-    char *path = path_in(s, "cursor");
+/* Past this a cursor is not believed (it would wrap the sequence numbers). */
+#define CURSOR_MAX (UINT64_C(1) << 62)
+
+/* The cursor file: its number, 0 when it is missing or is not a number. */
+static spoor_err_t read_cursor(const spoor_spool_t *s, uint64_t *cursor) {
     size_t len;
-    unsigned char *text = path ? read_whole(path, &len) : NULL;
-    free(path);
-    if (!text) return 0;
+    unsigned char *text = read_whole(s, "cursor", &len);
+    *cursor = 0;
+    if (!text) return errno == ENOENT ? SPOOR_OK : file_error(s, "cursor", errno);
     text[len] = 0;
-    uint64_t cursor = strtoull((char *)text, NULL, 10);
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull((char *)text, &end, 10);
+    if (text[0] >= '0' && text[0] <= '9' && !errno && (*end == '\n' || !*end) && n <= CURSOR_MAX) *cursor = n;
     free(text);
-    return cursor;
+    return SPOOR_OK;
 }
 
 /* ---- open: find the segments and load what is unsettled ---- */
@@ -243,13 +306,33 @@ typedef struct {
     uint64_t cursor, max_seq, last_pushed;
     int64_t now_ms;
     int nomem;
+    const char *segment;       /* the segment being read, for reports */
+    spoor_spool_found_t *found;
 } loader_t;
+
+/* A record's text is an event spoor wrote: a JSON object, UTF-8, each key once.
+ * One that is not (its CRC good all the same) would fail its whole batch. */
+static int is_event(const spoor_spool_record_t *rec) {
+    char err[256];
+    cJSON *v = spoor__json_parse(rec->json, rec->json_len, 0, SPOOR_JSON_MAX_DEPTH, "record", err, sizeof err);
+    int ok = cJSON_IsObject(v) && !spoor__check_text(v, "", "record", err, sizeof err);
+    cJSON_Delete(v);
+    return ok;
+}
 
 static int load_record(const spoor_spool_record_t *rec, void *opaque) {
     loader_t *ld = opaque;
     if (rec->seq > ld->max_seq) ld->max_seq = rec->seq;
     /* Settled, or out of order (cannot happen in a spool this code wrote): skip. */
     if (rec->seq < ld->cursor || (ld->last_pushed && rec->seq <= ld->last_pushed)) return 0;
+    if (!is_event(rec)) { /* skipped, counted and reported */
+        spoor_spool_found_t *f = ld->found;
+        if (f->n_bad < sizeof f->bad / sizeof *f->bad)
+            snprintf(f->bad[f->n_bad++], sizeof f->bad[0], "spool: record %" PRIu64 " (eventId %.64s) in %s/%s is not a JSON event; skipped",
+                     rec->seq, rec->event_id, ld->found->dir, ld->segment);
+        f->corrupt++;
+        return 0;
+    }
     spoor_item_t item = {.len = rec->json_len, .seq = rec->seq, .enqueued_ms = ld->now_ms};
     if (!(item.json = malloc(rec->json_len + 1 + rec->event_id_len + 1))) return ld->nomem = 1;
     memcpy(item.json, rec->json, rec->json_len);
@@ -261,8 +344,13 @@ static int load_record(const spoor_spool_record_t *rec, void *opaque) {
 }
 
 static int list_segments(spoor_spool_t *s) {
-    DIR *d = opendir(s->dir);
-    if (!d) return -1;
+    int fd = dup(s->dir_fd);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        if (fd >= 0) close(fd);
+        return -1;
+    }
+    rewinddir(d);
     struct dirent *e;
     int rc = 0;
     while (!rc && (e = readdir(d))) {
@@ -276,26 +364,42 @@ static int list_segments(spoor_spool_t *s) {
     return rc;
 }
 
+/* Read the segments from the first one holding a record at or past ld->cursor. */
+static spoor_err_t read_segments(spoor_spool_t *s, loader_t *ld) {
+    for (size_t i = 0; i < s->n_segs && !ld->nomem; i++) {
+        if (i + 1 < s->n_segs && s->segs[i + 1] <= ld->cursor) continue; /* all settled: not even read */
+        char name[32];
+        segment_name(s->segs[i], name);
+        size_t len;
+        unsigned char *bytes = read_whole(s, name, &len);
+        if (!bytes) return file_error(s, name, errno); /* never counted as damage and written over */
+        ld->segment = name;
+        ld->found->corrupt += spoor__spool_scan(bytes, len, load_record, ld);
+        free(bytes);
+    }
+    return ld->nomem ? spoor__error(SPOOR_ERR_NOMEM, "spool_dir: out of memory loading %s", s->dir) : SPOOR_OK;
+}
+
 static spoor_err_t load(spoor_spool_t *s, int64_t now_ms, spoor_queue_t *q, spoor_spool_found_t *found) {
     if (list_segments(s))
         return spoor__error(SPOOR_ERR_SYSTEM, "spool_dir: cannot list %s: %s", s->dir, strerror(errno));
-    loader_t ld = {.q = q, .cursor = read_cursor(s), .now_ms = now_ms};
-    for (size_t i = 0; i < s->n_segs && !ld.nomem; i++) {
-        if (i + 1 < s->n_segs && s->segs[i + 1] <= ld.cursor) continue; /* all settled: not even read */
-        char name[32];
-        segment_name(s->segs[i], name);
-        char *path = path_in(s, name);
-        size_t len;
-        unsigned char *bytes = path ? read_whole(path, &len) : NULL;
-        free(path);
-        if (!bytes) {
-            found->corrupt++; /* unreadable: counted like a bad region */
-            continue;
-        }
-        found->corrupt += spoor__spool_scan(bytes, len, load_record, &ld);
-        free(bytes);
+    loader_t ld = {.q = q, .now_ms = now_ms, .found = found};
+    spoor_err_t rc = read_cursor(s, &ld.cursor);
+    if (!rc) rc = read_segments(s, &ld);
+    /* The cursor never passes the records a client wrote (it points at most one
+     * past the last, or at the newest segment's name). One that does was not
+     * written by spoor: it is not believed, and every record present is sent
+     * again (at least once: the eventIds make a resend harmless). */
+    uint64_t limit = ld.max_seq + 1;
+    if (s->n_segs && s->segs[s->n_segs - 1] > limit) limit = s->segs[s->n_segs - 1];
+    if (!rc && s->n_segs && ld.cursor > limit) {
+        found->cursor_reset = ld.cursor;
+        spoor__queue_clear(q);
+        found->corrupt = 0, found->n_bad = 0;
+        ld = (loader_t){.q = q, .now_ms = now_ms, .found = found};
+        rc = read_segments(s, &ld);
     }
-    if (ld.nomem) return spoor__error(SPOOR_ERR_NOMEM, "spool_dir: out of memory loading %s", s->dir);
+    if (rc) return rc;
     found->replayed = q->count;
     s->next_seq = ld.max_seq + 1 > ld.cursor ? ld.max_seq + 1 : ld.cursor;
     /* Never below a segment's name (an empty one, say, with the cursor file lost):
@@ -317,11 +421,13 @@ spoor_err_t spoor__spool_open(const char *dir, spoor_sync_t sync, int64_t now_ms
         return spoor__error(SPOOR_ERR_NOMEM, "spool_dir: out of memory");
     }
     s->sync = sync;
-    s->lock_fd = s->seg_fd = -1;
+    s->dir_fd = s->lock_fd = s->seg_fd = -1;
     pthread_mutex_init(&s->mu, NULL);
+    found->dir = s->dir;
     spoor_err_t rc = SPOOR_OK;
     if (mkdir_p(dir))
         rc = spoor__error(SPOOR_ERR_CONFIG_INVALID, "spool_dir: cannot create %s: %s", dir, strerror(errno));
+    if (!rc) rc = open_dir(s);
     if (!rc) rc = take_lock(s);
     if (!rc) rc = load(s, now_ms, q, found);
     if (!rc && open_segment(s))
@@ -376,18 +482,18 @@ void spoor__spool_sync(spoor_spool_t *s) {
 }
 
 static void write_cursor(spoor_spool_t *s, uint64_t cursor) {
-    char *tmp = path_in(s, "cursor.tmp"), *path = path_in(s, "cursor");
-    int fd = tmp && path ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) : -1;
+    /* A new file each time (whatever had the name is removed, not followed), then
+     * renamed over the cursor (which replaces a link, never writes through it). */
+    unlinkat(s->dir_fd, "cursor.tmp", 0);
+    int fd = openat(s->dir_fd, "cursor.tmp", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd >= 0) {
         char text[32];
         int len = snprintf(text, sizeof text, "%" PRIu64 "\n", cursor);
         int ok = write_all(fd, (unsigned char *)text, (size_t)len) == 0;
         close(fd);
         /* No fsync: a cursor that goes back after a power cut only resends. */
-        if (ok) rename(tmp, path);
+        if (ok) renameat(s->dir_fd, "cursor.tmp", s->dir_fd, "cursor");
     }
-    free(tmp);
-    free(path);
 }
 
 /* Delete the segments before the active one whose records are all below cursor;
@@ -409,9 +515,7 @@ static void delete_settled(spoor_spool_t *s, uint64_t cursor, int all) {
     for (size_t i = 0; i < dead; i++) {
         char name[32];
         segment_name(gone[i], name);
-        char *path = path_in(s, name);
-        if (path) unlink(path);
-        free(path);
+        unlinkat(s->dir_fd, name, 0);
     }
     free(gone);
 }
@@ -434,6 +538,7 @@ void spoor__spool_forget(spoor_spool_t *s) {
     if (!s) return;
     if (s->seg_fd >= 0) close(s->seg_fd);
     if (s->lock_fd >= 0) close(s->lock_fd);
+    if (s->dir_fd >= 0) close(s->dir_fd);
     /* s->mu is not destroyed: in a forked child another thread may have held it. */
     free(s->segs);
     free(s->buf);

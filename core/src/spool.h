@@ -59,8 +59,12 @@ size_t spoor__spool_encode(uint64_t seq, const char *event_id, const char *json,
 
 /* What spoor__spool_open found. */
 typedef struct {
-    uint64_t replayed; /* unsettled events loaded into the queue */
-    uint64_t corrupt;  /* bad regions skipped */
+    uint64_t replayed;     /* unsettled events loaded into the queue */
+    uint64_t corrupt;      /* bad regions skipped, and records that are not JSON events */
+    uint64_t cursor_reset; /* a cursor past every record, not believed (0: none) */
+    const char *dir;       /* the spool's directory (the spool's own copy) */
+    char bad[8][400];      /* a line on each of the first records that were not events */
+    size_t n_bad;
 } spoor_spool_found_t;
 
 /* Open (creating it when missing) the spool in dir and lock it. Every unsettled

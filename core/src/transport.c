@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include <curl/curl.h>
+#include <openssl/crypto.h>
 #include <zlib.h>
 
 #include "sign.h"
@@ -12,14 +13,19 @@
 
 #define MAX_RESPONSE_BYTES (1024 * 1024)
 
+/* One easy handle, driven through a multi handle (which keeps the connection
+ * alive between requests) so that close() can wake a transfer that waits on the
+ * network at once (curl_multi_wakeup) instead of at curl's next progress call,
+ * up to a second later. */
 struct spoor_transport_s {
     CURL *curl;
+    CURLM *multi;
 };
 
 spoor_transport_t *spoor__transport_new(void) {
     spoor_transport_t *t = calloc(1, sizeof *t);
-    if (t && !(t->curl = curl_easy_init())) {
-        free(t);
+    if (t && (!(t->curl = curl_easy_init()) || !(t->multi = curl_multi_init()))) {
+        spoor__transport_free(t);
         return NULL;
     }
     return t;
@@ -27,8 +33,13 @@ spoor_transport_t *spoor__transport_new(void) {
 
 void spoor__transport_free(spoor_transport_t *t) {
     if (!t) return;
-    curl_easy_cleanup(t->curl);
+    if (t->multi) curl_multi_cleanup(t->multi);
+    if (t->curl) curl_easy_cleanup(t->curl);
     free(t);
+}
+
+void spoor__transport_wake(spoor_transport_t *t) {
+    if (t) curl_multi_wakeup(t->multi);
 }
 
 void spoor__response_clear(spoor_response_t *resp) {
@@ -64,7 +75,9 @@ static size_t on_header(char *line, size_t size, size_t n, void *ud) {
         char *end;
         double secs = strtod(v, &end);
         if (end != v && !*end && secs >= 0) {
-            r->retry_after_ms = (int64_t)(secs * 1000);
+            /* Clamped before the conversion: 1e300 or inf does not fit an int64
+             * (undefined behaviour); a day is past any retry_after_max. */
+            r->retry_after_ms = secs < 86400.0 ? (int64_t)(secs * 1000) : INT64_C(86400000);
         } else { /* an HTTP-date */
             time_t when = curl_getdate(v, NULL);
             time_t now = time(NULL);
@@ -72,13 +85,6 @@ static size_t on_header(char *line, size_t size, size_t n, void *ud) {
         }
     }
     return len;
-}
-
-/* Lets close() cancel a transfer that would outlive its deadline. */
-static int on_progress(void *ud, curl_off_t a, curl_off_t b, curl_off_t c_, curl_off_t d) {
-    (void)a, (void)b, (void)c_, (void)d;
-    spoor_client_t *c = ud;
-    return __atomic_load_n(&c->aborting, __ATOMIC_ACQUIRE) ? 1 : 0;
 }
 
 static char *gzip_body(const char *body, size_t len, size_t *out_len) {
@@ -111,19 +117,31 @@ static struct curl_slist *add_header(struct curl_slist *list, const char *name, 
     if (!line) return list;
     snprintf(line, len, "%s: %s%s", name, prefix, value);
     struct curl_slist *next = curl_slist_append(list, line);
-    free(line);
+    spoor__wipe_free(line);
     return next ? next : list;
 }
 
-static struct curl_slist *request_headers(spoor_client_t *c, const char *body, size_t len) {
+/* The request's headers, or NULL with resp->refused set when the token callback
+ * gave a token that cannot be a header value: it is never sent. */
+static struct curl_slist *request_headers(spoor_client_t *c, const char *body, size_t len, spoor_response_t *resp) {
     struct curl_slist *h = NULL;
     for (struct curl_slist *f = c->headers; f; f = f->next) h = curl_slist_append(h, f->data);
     if (c->conf.gzip) h = add_header(h, "Content-Encoding", "", "gzip");
     if (c->conf.api_key) h = add_header(h, "X-API-Key", "", c->conf.api_key);
-    char token[4096];
+    char token[SPOOR_HEADER_VALUE_MAX + 2], why[128]; /* room to see a token one byte too long */
     if (c->conf.token_cb && c->conf.token_cb(token, sizeof token, c->conf.token_opaque) == 0) {
-        token[sizeof token - 1] = '\0';
-        h = add_header(h, "Authorization", "Bearer ", token);
+        int bad = !memchr(token, '\0', sizeof token) ? (snprintf(why, sizeof why, "has no end (no NUL within %zu bytes)", sizeof token), 1)
+                  : spoor__header_value_problem(token, why, sizeof why) != 0;
+        if (!bad) h = add_header(h, "Authorization", "Bearer ", token);
+        OPENSSL_cleanse(token, sizeof token);
+        if (bad) {
+            spoor__wipe_slist(h);
+            resp->refused = 1;
+            /* "must not contain control characters (...)": the reason says what the token holds */
+            if (!strncmp(why, "must not contain control", 24)) snprintf(why, sizeof why, "contains a control character");
+            snprintf(resp->error, sizeof resp->error, "the token callback's token %s; the request was not sent", why);
+            return NULL;
+        }
     } else if (c->conf.access_token) {
         h = add_header(h, "Authorization", "Bearer ", c->conf.access_token);
     }
@@ -136,6 +154,38 @@ static struct curl_slist *request_headers(spoor_client_t *c, const char *body, s
         h = add_header(h, "X-Spoor-Signature", "", sig);
     }
     return h;
+}
+
+/* curl_easy_perform through the multi handle: the same transfer, but a close()
+ * (c->aborting, then spoor__transport_wake) ends the wait in curl_multi_poll at
+ * once. CURLE_ABORTED_BY_CALLBACK when cancelled that way. */
+static CURLcode perform(spoor_transport_t *t, spoor_client_t *c) {
+    CURLMcode mc = curl_multi_add_handle(t->multi, t->curl);
+    if (mc != CURLM_OK) return CURLE_FAILED_INIT;
+    CURLcode rc = CURLE_ABORTED_BY_CALLBACK;
+    for (;;) {
+        int running = 0;
+        mc = curl_multi_perform(t->multi, &running);
+        if (mc != CURLM_OK) {
+            rc = CURLE_FAILED_INIT;
+            break;
+        }
+        if (!running) {
+            int left;
+            CURLMsg *m = curl_multi_info_read(t->multi, &left);
+            rc = m && m->msg == CURLMSG_DONE ? m->data.result : CURLE_FAILED_INIT;
+            break;
+        }
+        if (__atomic_load_n(&c->aborting, __ATOMIC_ACQUIRE)) break;
+        /* Returns on network activity, curl's own timers, or a wake-up from close(). */
+        if (curl_multi_poll(t->multi, NULL, 0, 1000, NULL) != CURLM_OK) {
+            rc = CURLE_FAILED_INIT;
+            break;
+        }
+        if (__atomic_load_n(&c->aborting, __ATOMIC_ACQUIRE)) break;
+    }
+    curl_multi_remove_handle(t->multi, t->curl);
+    return rc;
 }
 
 void spoor__transport_post(spoor_transport_t *t, spoor_client_t *c, const char *body, size_t len,
@@ -153,12 +203,16 @@ void spoor__transport_post(spoor_transport_t *t, spoor_client_t *c, const char *
         }
         payload = zipped;
     }
-    struct curl_slist *headers = request_headers(c, body, len);
+    struct curl_slist *headers = request_headers(c, body, len, resp);
+    if (resp->refused) {
+        free(zipped);
+        return;
+    }
     CURL *h = t->curl;
     char user_agent[96];
     snprintf(user_agent, sizeof user_agent, "spoor-%s/%s", c->conf.binding ? c->conf.binding : "c",
              SPOOR_VERSION_STRING);
-    curl_easy_reset(h); /* keeps the connection cache: that is the keep-alive */
+    curl_easy_reset(h); /* the multi handle keeps the connections: that is the keep-alive */
     curl_easy_setopt(h, CURLOPT_URL, c->url);
     curl_easy_setopt(h, CURLOPT_POST, 1L);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, payload);
@@ -182,11 +236,8 @@ void spoor__transport_post(spoor_transport_t *t, spoor_client_t *c, const char *
     curl_easy_setopt(h, CURLOPT_WRITEDATA, resp);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, resp);
-    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(h, CURLOPT_XFERINFODATA, c);
 
-    CURLcode rc = curl_easy_perform(h);
+    CURLcode rc = perform(t, c);
     if (rc == CURLE_OK) {
         long status = 0;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
@@ -194,9 +245,9 @@ void spoor__transport_post(spoor_transport_t *t, spoor_client_t *c, const char *
         resp->bytes_sent = payload_len;
     } else {
         resp->network_error = 1;
-        resp->aborted = rc == CURLE_ABORTED_BY_CALLBACK;
+        resp->aborted = rc == CURLE_ABORTED_BY_CALLBACK; /* perform()'s word for a close */
         snprintf(resp->error, sizeof resp->error, "%s", curl_easy_strerror(rc));
     }
-    curl_slist_free_all(headers);
+    spoor__wipe_slist(headers);
     free(zipped);
 }

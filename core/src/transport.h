@@ -12,8 +12,9 @@ typedef struct spoor_response_s {
     int http_status;         /* 0 when no response arrived */
     int network_error;       /* 1: connection failed, timed out or was cut */
     int aborted;             /* 1: cancelled because the client is closing */
+    int refused;             /* 1: not sent: a header value was refused (error says which) */
     int64_t retry_after_ms;  /* from Retry-After, -1 when absent */
-    char error[256];         /* curl's message when network_error */
+    char error[256];         /* curl's message when network_error; why when refused */
     char *body;              /* response body, NUL-terminated (owned; may be NULL) */
     size_t body_len;
     size_t bytes_sent;       /* body bytes put on the wire (after gzip) */
@@ -21,6 +22,8 @@ typedef struct spoor_response_s {
 
 spoor_transport_t *spoor__transport_new(void);
 void spoor__transport_free(spoor_transport_t *t);
+/* Wake a transfer in progress so it sees c->aborting now (any thread; t may be NULL). */
+void spoor__transport_wake(spoor_transport_t *t);
 
 /* POST body (exactly these bytes are signed; gzip applies after). */
 void spoor__transport_post(spoor_transport_t *t, spoor_client_t *c, const char *body, size_t len,

@@ -1,8 +1,10 @@
 /* validate.c: the wire-format v1 rules for one event (SPEC.md "Validation"). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "timefmt.h"
+#include "utf8.h"
 #include "validate.h"
 
 const char *const spoor__event_types[] = {"track", "identify", "group", "page", "record",
@@ -165,4 +167,66 @@ int spoor__validate_event(const cJSON *event, const cJSON *schemas, char *err, s
     if (!strcmp(t, "record"))
         return spoor__check_schema(f[F_PROPERTIES], schemas, name->valuestring, "properties.", err, errsize);
     return 0;
+}
+
+/* ---- the text of an argument: UTF-8, and each key once ---- */
+
+static int valid_utf8(const char *s) { size_t n = strlen(s); return spoor__utf8_invalid_at(s, n) == n; }
+
+/* path + ".key" or "[i]" into out (cut to fit). */
+static void path_join(char *out, size_t size, const char *path, const char *key, int index) {
+    if (key) snprintf(out, size, "%s%s%s", path, *path ? "." : "", key);
+    else snprintf(out, size, "%s[%d]", path, index);
+}
+
+static int cmp_keys(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The key of obj that appears twice (the first in sorted order), or NULL. */
+static const char *repeated_key(const cJSON *obj) {
+    size_t n = 0;
+    for (const cJSON *c = obj->child; c; c = c->next) n++;
+    if (n < 2) return NULL;
+    if (n <= 16) { /* the common small object: compare pairs */
+        for (const cJSON *a = obj->child; a; a = a->next)
+            for (const cJSON *b = a->next; b; b = b->next)
+                if (!strcmp(a->string, b->string)) return a->string;
+        return NULL;
+    }
+    const char **keys = malloc(n * sizeof *keys), *found = NULL;
+    if (!keys) return NULL;
+    n = 0;
+    for (const cJSON *c = obj->child; c; c = c->next) keys[n++] = c->string;
+    qsort(keys, n, sizeof *keys, cmp_keys);
+    for (size_t i = 1; i < n && !found; i++)
+        if (!strcmp(keys[i - 1], keys[i])) found = keys[i];
+    free(keys);
+    return found;
+}
+
+static int check_text_at(const cJSON *v, const char *path, const char *top, char *err, size_t errsize) {
+    if (cJSON_IsString(v) && !valid_utf8(v->valuestring)) FAIL("%s: is not valid UTF-8", *path ? path : top);
+    if (!cJSON_IsObject(v) && !cJSON_IsArray(v)) return 0;
+    if (cJSON_IsObject(v)) {
+        for (const cJSON *c = v->child; c; c = c->next)
+            if (!valid_utf8(c->string)) FAIL("%s: a key is not valid UTF-8", *path ? path : top);
+        const char *twice = repeated_key(v);
+        if (twice) {
+            char at[256];
+            path_join(at, sizeof at, path, twice, 0);
+            FAIL("%s: appears twice (a key may be given once)", at);
+        }
+    }
+    int i = 0;
+    for (const cJSON *c = v->child; c; c = c->next, i++) {
+        char at[256];
+        path_join(at, sizeof at, path, cJSON_IsObject(v) ? c->string : NULL, i);
+        if (check_text_at(c, at, top, err, errsize)) return -1;
+    }
+    return 0;
+}
+
+int spoor__check_text(const cJSON *v, const char *path, const char *top, char *err, size_t errsize) {
+    return check_text_at(v, path, top, err, errsize);
 }

@@ -27,4 +27,12 @@ int spoor__check_catalog_product(const cJSON *product, const char *field, char *
 int spoor__check_schema(const cJSON *fields, const cJSON *schemas, const char *collection,
                         const char *prefix, char *err, size_t errsize);
 
+/* The text of an argument, before any rule reads it: every string and key is
+ * well-formed UTF-8 (what goes on the wire must be), and no object gives a key
+ * twice (cJSON keeps both, and which one a reader takes is anyone's guess).
+ * path names v in the message ("properties", "batch[2]", "" for the argument
+ * itself, whose keys then need no prefix); top names the argument when path is
+ * "" ("track"). 0, or -1 with "field: rule" in err. */
+int spoor__check_text(const cJSON *v, const char *path, const char *top, char *err, size_t errsize);
+
 #endif

@@ -4,6 +4,7 @@
  * Lock discipline: c->lock guards the queue and counters and is never held
  * across network I/O or a user callback. */
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,48 @@ static void settle_accepted(spoor_client_t *c, spoor_item_t *items, size_t n, co
     cJSON_Delete(doc);
 }
 
+/* Why a request failed, as its user should read it: where it went (the URL with
+ * credentials redacted), the status and the start of what the server answered,
+ * and for the statuses a setting explains, which setting to check. */
+static void failure_reason(const spoor_client_t *c, const spoor_response_t *resp, char *reason, size_t size) {
+    char url[256], body[256] = "";
+    spoor__excerpt(url, sizeof url, c->log_url, strlen(c->log_url));
+    if (resp->network_error) {
+        snprintf(reason, size, "network error reaching %s: %s", url, resp->error);
+        return;
+    }
+    int status = resp->http_status;
+    spoor__excerpt(body, 200, resp->body, resp->body_len);
+    const char *hint = "";
+    if (status == 401 || status == 403) {
+        const spoor_config_t *k = &c->conf;
+        hint = k->api_key && (k->access_token || k->token_cb) ? " (check api_key and access_token)"
+               : k->api_key                                   ? " (check api_key)"
+               : k->access_token || k->token_cb               ? " (check access_token)"
+               : k->username                                  ? " (check username and password)"
+                                                              : " (no credentials are set: check api_key)";
+    } else if (status == 413) {
+        hint = " (one event is too large for the server)";
+    } else if (status == 404) {
+        hint = " (check host: it is the server's base URL, events go to {host}/v1/batch)";
+    }
+    snprintf(reason, size, "HTTP %d from %s%s%s%s", status, url, *body ? ": " : "", body, hint);
+}
+
+/* What ended a batch's retries (delivery_timeout, or else retry_limit), appended to its reason. */
+static void retries_ended(const spoor_client_t *c, char *reason, size_t size, int attempts, int64_t started,
+                          int by_time) {
+    size_t used = strlen(reason);
+    double secs = (double)(spoor__monotonic_ms() - started) / 1000;
+    const char *s = attempts == 1 ? "" : "s";
+    if (by_time)
+        snprintf(reason + used, size - used, " after %d attempt%s in %.1f s (delivery_timeout %lld ms)", attempts, s,
+                 secs, (long long)c->conf.delivery_timeout_ms);
+    else
+        snprintf(reason + used, size - used, " after %d attempt%s in %.1f s (retry_limit %lld)", attempts, s, secs,
+                 (long long)c->conf.retry_limit);
+}
+
 static void count(spoor_client_t *c, uint64_t *field, uint64_t by) {
     pthread_mutex_lock(&c->lock);
     *field += by;
@@ -131,11 +174,19 @@ static size_t deliver(spoor_client_t *c, spoor_item_t *items, size_t n) {
         spoor__report(c, SPOOR_ERR_NOMEM, 0, "out of memory building the batch", items, n);
         return n;
     }
-    if (!c->transport) c->transport = spoor__transport_new();
+    if (!c->transport) {
+        spoor_transport_t *t = spoor__transport_new();
+        pthread_mutex_lock(&c->lock); /* close() reads it to wake a request in flight */
+        c->transport = t;
+        pthread_mutex_unlock(&c->lock);
+    }
     spoor_response_t resp = {.retry_after_ms = -1};
-    char reason[512];
+    char reason[768];
     spoor_err_t final = SPOOR_ERR_TRANSPORT;
     int split = 0, keep = 0;
+    /* delivery_timeout: no retry starts later than this (the last one goes at it). */
+    int64_t started = spoor__monotonic_ms();
+    int64_t give_up_at = c->conf.delivery_timeout_ms > 0 ? started + c->conf.delivery_timeout_ms : INT64_MAX;
     for (int attempt = 0;; attempt++) {
         if (__atomic_load_n(&c->aborting, __ATOMIC_ACQUIRE)) {
             final = SPOOR_ERR_ABORTED;
@@ -154,6 +205,11 @@ static size_t deliver(spoor_client_t *c, spoor_item_t *items, size_t n) {
             final = SPOOR_OK;
             break;
         }
+        if (resp.refused) { /* never sent, and a retry would be refused alike */
+            final = SPOOR_ERR_INVALID;
+            snprintf(reason, sizeof reason, "%s", resp.error);
+            break;
+        }
         if (resp.aborted) {
             final = SPOOR_ERR_ABORTED;
             snprintf(reason, sizeof reason, "client closed before delivery (close timeout)");
@@ -161,26 +217,36 @@ static size_t deliver(spoor_client_t *c, spoor_item_t *items, size_t n) {
         }
         if (status == 413) {
             if (n > 1) split = 1;
-            else final = SPOOR_ERR_HTTP, snprintf(reason, sizeof reason, "HTTP 413: event too large for the server");
+            else final = SPOOR_ERR_HTTP, failure_reason(c, &resp, reason, sizeof reason);
             break;
         }
         int retryable = resp.network_error || status == 429 || status >= 500;
-        if (resp.network_error) snprintf(reason, sizeof reason, "network error: %s", resp.error);
-        else snprintf(reason, sizeof reason, "HTTP %d", status);
+        failure_reason(c, &resp, reason, sizeof reason);
         final = resp.network_error ? SPOOR_ERR_TRANSPORT : SPOOR_ERR_HTTP;
         if (!retryable || attempt >= c->conf.retry_limit) {
             keep = retryable && c->spool;
-            if (retryable) {
-                size_t used = strlen(reason);
-                snprintf(reason + used, sizeof reason - used, " after %d attempts", attempt + 1);
-            }
+            if (retryable) retries_ended(c, reason, sizeof reason, attempt + 1, started, 0);
             break;
         }
         int64_t wait = backoff_ms(c, attempt);
         if (status == 429 && resp.retry_after_ms >= 0)
             wait = resp.retry_after_ms < c->conf.retry_after_max_ms ? resp.retry_after_ms : c->conf.retry_after_max_ms;
-        spoor__log(c, SPOOR_LOG_WARN, "%s sending %zu events; retry %d of %lld in %lld ms", reason, n,
-                   attempt + 1, (long long)c->conf.retry_limit, (long long)wait);
+        int64_t now = spoor__monotonic_ms();
+        if (now + wait > give_up_at) {
+            /* A backoff is cut to end at the deadline; a Retry-After is the server's
+             * to set, so one that ends past it ends the retries now. */
+            if (now >= give_up_at || (status == 429 && resp.retry_after_ms >= 0)) {
+                keep = c->spool != NULL;
+                retries_ended(c, reason, sizeof reason, attempt + 1, started, 1);
+                break;
+            }
+            wait = give_up_at - now;
+        }
+        char left[48] = "";
+        if (give_up_at != INT64_MAX)
+            snprintf(left, sizeof left, ", %.1f s left of delivery_timeout", (double)(give_up_at - now) / 1000);
+        spoor__log(c, SPOOR_LOG_WARN, "%s sending %zu events; retry %d in %lld ms%s", reason, n, attempt + 1,
+                   (long long)wait, left);
         count(c, &c->stats.retried, 1);
         if (backoff_sleep(c, wait)) {
             final = SPOOR_ERR_ABORTED;

@@ -3,11 +3,13 @@
 // (JSON.stringify; a Date becomes its ISO string), the core validates and queues,
 // and every enqueue call returns an already-settled Promise: resolved once the
 // event is queued, rejected with a ValidationError (naming the field and the rule)
-// when the core refused it. Nothing here waits on the network.
+// when the core refused it; a rejection nobody handles goes to 'error' and the log
+// (lib/rejection.js), never to the process. Nothing here waits on the network.
 const EventEmitter = require('events');
 const native = require('./native');
 const config = require('./config');
 const lifecycle = require('./lifecycle');
+const { rejected, guarded } = require('./rejection');
 const { SpoorError, ValidationError, ConfigError, makeError } = require('./errors');
 
 const RESOLVED = Promise.resolve();
@@ -39,15 +41,6 @@ function timeoutArg(t) {
 }
 
 const isPlainObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-function settle(fn) {
-  try {
-    fn();
-    return RESOLVED;
-  } catch (e) {
-    return Promise.reject(e);
-  }
-}
 
 class Client extends EventEmitter {
   /**
@@ -99,80 +92,85 @@ class Client extends EventEmitter {
 
   /** Intempt's recordEvent: an event of a custom collection. */
   recordEvent(collection, event) {
-    return settle(() => this._native.recordEvent(str('recordEvent', 'collection', collection) ?? '',
+    return this._settle('recordEvent', () => this._native.recordEvent(str('recordEvent', 'collection', collection) ?? '',
       json('recordEvent', 'event', event) ?? 'null'));
   }
 
   /** Intempt's profile({profileId, user_identifier, account_identifier, ...attributes}). */
   profile(attributes) {
-    return settle(() => this._native.profile(json('profile', 'attributes', attributes) ?? 'null'));
+    return this._settle('profile', () => this._native.profile(json('profile', 'attributes', attributes) ?? 'null'));
   }
 
   /** trackConsents([{regulation, purpose, consented}], {profileId} | {userId}). */
   trackConsents(consents, subject = {}) {
     if (typeof subject === 'string') subject = { profileId: subject };
-    return settle(() => this._native.trackConsents(json('trackConsents', 'consents', consents) ?? 'null',
+    return this._settle('trackConsents', () => this._native.trackConsents(json('trackConsents', 'consents', consents) ?? 'null',
       json('trackConsents', 'subject', subject)));
   }
 
   /** track({event, userId, anonymousId, profileId, properties, eventId, timestamp, ...}). */
   track(options) {
-    return settle(() => this._native.track(json('track', 'options', options) ?? 'null'));
+    return this._settle('track', () => this._native.track(json('track', 'options', options) ?? 'null'));
   }
 
   /** identify(userId, traits) or identify({userId, traits}). */
   identify(userId, traits) {
     if (isPlainObject(userId)) ({ userId, traits } = userId);
-    return settle(() => this._native.identify(str('identify', 'userId', userId), json('identify', 'traits', traits)));
+    return this._settle('identify', () => this._native.identify(str('identify', 'userId', userId), json('identify', 'traits', traits)));
   }
 
   /** group(userId, groupId, traits) or group({userId, groupId, traits}). */
   group(userId, groupId, traits) {
     if (isPlainObject(userId)) ({ userId, groupId, traits } = userId);
-    return settle(() => this._native.group(str('group', 'userId', userId), str('group', 'groupId', groupId),
+    return this._settle('group', () => this._native.group(str('group', 'userId', userId), str('group', 'groupId', groupId),
       json('group', 'traits', traits)));
   }
 
   /** page(userId, name, properties) or page({userId, name, properties}). */
   page(userId, name, properties) {
     if (isPlainObject(userId)) ({ userId, name, properties } = userId);
-    return settle(() => this._native.page(str('page', 'userId', userId), str('page', 'name', name),
+    return this._settle('page', () => this._native.page(str('page', 'userId', userId), str('page', 'name', name),
       json('page', 'properties', properties)));
   }
 
   /** product({productId, data}) or a catalog product {id, title, description, url, image_link, ...}. */
   product(product) {
-    return settle(() => this._native.product(json('product', 'product', product) ?? 'null'));
+    return this._settle('product', () => this._native.product(json('product', 'product', product) ?? 'null'));
   }
 
-  /** Ingest a JSON or XML catalog feed (its text, or a file path); resolves with the product count. */
+  /** Ingest a JSON or XML catalog feed (its text, its bytes, or a file path); resolves with the product count. */
   ingestFeed(textOrPath) {
     try {
-      const text = Buffer.isBuffer(textOrPath) ? textOrPath.toString('utf8') : str('ingestFeed', 'textOrPath', textOrPath);
+      // Bytes go down as they are (a Buffer is a Uint8Array): the core refuses invalid
+      // UTF-8, which toString would hide behind U+FFFD.
+      const text = textOrPath instanceof Uint8Array
+        ? Buffer.from(textOrPath.buffer, textOrPath.byteOffset, textOrPath.byteLength)
+        : str('ingestFeed', 'textOrPath', textOrPath);
       return Promise.resolve(this._native.ingestFeed(text ?? ''));
     } catch (e) {
-      return Promise.reject(e);
+      return rejected(e, (err) => this._unheard('ingestFeed', err));
     }
   }
 
   /** batch([{type: 'track', ...}, ...]): all validated first; nothing queued on any error. */
   batch(messages) {
-    return settle(() => this._native.batch(json('batch', 'messages', messages) ?? 'null'));
+    return this._settle('batch', () => this._native.batch(json('batch', 'messages', messages) ?? 'null'));
   }
 
   /** One message with a "type", as in batch(). */
   enqueue(message) {
-    return settle(() => this._native.enqueue(json('enqueue', 'message', message) ?? 'null'));
+    return this._settle('enqueue', () => this._native.enqueue(json('enqueue', 'message', message) ?? 'null'));
   }
 
   // ---- waiting ----
 
   /** Resolves when everything queued before the call is delivered or has finally failed. */
   flush(timeoutMs) {
+    const unheard = (err) => this._unheard('flush', err);
     try {
-      return this._native.flush(timeoutArg(timeoutMs));
+      return guarded(this._native.flush(timeoutArg(timeoutMs)), unheard);
     } catch (e) {
-      return Promise.reject(e);
+      return rejected(e, unheard);
     }
   }
 
@@ -180,10 +178,11 @@ class Client extends EventEmitter {
   close(timeoutMs) {
     if (this._closing) return this._closing;
     lifecycle.unregister(this);
+    const unheard = (err) => this._unheard('close', err);
     try {
-      this._closing = this._native.close(timeoutArg(timeoutMs));
+      this._closing = guarded(this._native.close(timeoutArg(timeoutMs)), unheard);
     } catch (e) {
-      this._closing = Promise.reject(e);
+      this._closing = rejected(e, unheard);
     }
     return this._closing;
   }
@@ -196,6 +195,24 @@ class Client extends EventEmitter {
   stats() { return this._native.stats(); }
 
   get closed() { return this._closing !== null; }
+
+  // ---- refused calls ----
+
+  /** The Promise of an enqueue call: resolved, or rejected with what fn threw. */
+  _settle(op, fn) {
+    try {
+      fn();
+      return RESOLVED;
+    } catch (e) {
+      return rejected(e, (err) => this._unheard(op, err));
+    }
+  }
+
+  /** A rejection nobody awaited or caught: to 'error' listeners and the log, never the process. */
+  _unheard(op, err) {
+    this._log(3, `${op}() failed and its Promise was not awaited or caught: ${err.message}`);
+    if (this.listenerCount('error') > 0) this.emit('error', err);
+  }
 
   // ---- from the native side ----
 

@@ -46,18 +46,13 @@ function toText(option, value, prop) {
     'CONFIG_INVALID');
 }
 
-function suggest(option) {
-  const keys = [...properties().keys(), ...JS_OPTIONS];
-  const s = camel(option);
-  if (s !== option && keys.includes(s)) return ` (did you mean '${s}'?)`;
-  const lower = option.toLowerCase();
-  const hit = keys.find((k) => k.toLowerCase() === lower);
-  return hit ? ` (did you mean '${hit}'?)` : '';
-}
-
 /**
  * Turn the options into {entries, token}: entries are [snake_key, text] pairs for
- * spoor_config_set(); token is the accessToken function when one was given.
+ * spoor_config_set(); token is the accessToken function when one was given. An
+ * unknown option goes to the core as it is, which refuses it and says which key was
+ * meant ("flushAT: unknown configuration key (did you mean flush_at?)", renamed to
+ * flushAt by renameKey), except a core key in snake_case: that names the option
+ * spelled the Node way.
  */
 function toEntries(options) {
   const props = properties();
@@ -66,8 +61,13 @@ function toEntries(options) {
   for (const [option, value] of Object.entries(options)) {
     if (JS_OPTIONS.has(option)) continue;
     const prop = props.get(option);
+    if (!prop && props.has(camel(option))) {
+      throw Object.assign(new ConfigError(`${option}: unknown configuration key (did you mean ${camel(option)}?)`,
+        'CONFIG_UNKNOWN'), { option });
+    }
     if (!prop) {
-      throw Object.assign(new ConfigError(`unknown option '${option}'${suggest(option)}`, 'CONFIG_UNKNOWN'), { option });
+      entries.push([option, '']);
+      continue;
     }
     if (value === undefined || value === null) continue; // the core's default
     if (option === 'accessToken' && typeof value === 'function') { token = value; continue; }

@@ -6,6 +6,7 @@ const { Client } = require('./client');
 const errors = require('./errors');
 const native = require('./native');
 const config = require('./config');
+const { rejected } = require('./rejection');
 const pkg = require('../package.json');
 
 let defaultClient = null;
@@ -24,7 +25,10 @@ function notInitialised() {
 
 function delegate(name) {
   return function (...args) {
-    if (!defaultClient) return Promise.reject(notInitialised());
+    if (!defaultClient) {
+      // No client to tell: an unhandled rejection goes to the console, never ends the process.
+      return rejected(notInitialised(), (err) => console.error(`[spoor] ${name}(): ${err.message}`));
+    }
     return defaultClient[name](...args);
   };
 }

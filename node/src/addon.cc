@@ -98,6 +98,11 @@ struct Bridge {
   int owners = 2;                         // JS thread only: NativeClient + TSFN
   bool inCall = false;                    // JS thread is inside a core call
   std::vector<std::pair<int, std::string>> pendingLogs;  // JS thread only
+  // Log lines and reports from the core's worker while the JS thread waits in
+  // closeSync (process exit): the thread-safe function cannot run then, so they
+  // are handed to JS when closeSync returns.
+  std::mutex syncMu;
+  std::vector<std::unique_ptr<Message>> syncPending;
   std::mutex tokenMu;
   std::string cachedToken;
   bool haveCachedToken = false;
@@ -110,6 +115,17 @@ void DropOwner(Bridge* b) {
 
 // ---- core callbacks --------------------------------------------------------
 
+// A message from the core's worker thread to JS: through the thread-safe function,
+// or, while the JS thread waits in closeSync, kept for closeSync to hand over.
+void Post(Bridge* b, Message* m) {
+  if (b->syncBlocking.load()) {
+    std::lock_guard<std::mutex> lk(b->syncMu);
+    b->syncPending.emplace_back(m);
+    return;
+  }
+  if (b->events.NonBlockingCall(m) != napi_ok) delete m;
+}
+
 void LogCb(spoor_log_level_t level, const char* message, void* opaque) {
   auto* b = static_cast<Bridge*>(opaque);
   if (std::this_thread::get_id() == b->jsThread) {
@@ -121,7 +137,7 @@ void LogCb(spoor_log_level_t level, const char* message, void* opaque) {
   auto* m = new Message(Message::LOG);
   m->level = static_cast<int>(level);
   m->text = message;
-  if (b->events.NonBlockingCall(m) != napi_ok) delete m;
+  Post(b, m);
 }
 
 void DeliveryCb(const spoor_delivery_report_t* r, void* opaque) {
@@ -141,7 +157,7 @@ void DeliveryCb(const spoor_delivery_report_t* r, void* opaque) {
     // The events' texts only for failures: they are what a caller may want to keep.
     if (!ok) m->events.emplace_back(r->events && r->events[i] ? r->events[i] : "");
   }
-  if (b->events.NonBlockingCall(m) != napi_ok) delete m;
+  Post(b, m);
 }
 
 int TokenCb(char* buf, size_t size, void* opaque) {
@@ -426,8 +442,14 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
   // (track) allocates nothing here once buf has grown, and reads the string once.
   // A copy that (nearly) fills buf may have been cut at a character's boundary
   // (up to 3 bytes short): then the length is asked for and it is copied again.
+  // A Buffer is taken as its bytes, unchanged (a feed's text: the core checks its UTF-8).
   static const char* Utf8(Napi::Env env, const Napi::Value& v, std::string& buf) {
     size_t len = 0;
+    if (v.IsBuffer()) {
+      Napi::Buffer<char> b = v.As<Napi::Buffer<char>>();
+      buf.assign(b.Data(), b.Length());
+      return buf.c_str();
+    }
     if (buf.size() < 1024) buf.resize(1024);
     if (napi_get_value_string_utf8(env, v, &buf[0], buf.size() + 1, &len) != napi_ok)
       throw Napi::TypeError::New(env, "expected a string");
@@ -486,6 +508,21 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
     bridge_->inCall = true;
     spoor_err_t rc = spoor_close(client_, t);
     bridge_->inCall = false;
+    // The worker has stopped: what it reported while this thread waited (the events
+    // the deadline aborted, its log lines) reaches JS now, before the close's own lines.
+    std::vector<std::unique_ptr<Message>> worker;
+    {
+      std::lock_guard<std::mutex> lk(bridge_->syncMu);
+      worker.swap(bridge_->syncPending);
+    }
+    for (auto& m : worker) {
+      if (handler_.IsEmpty()) break;
+      try {
+        Dispatch(env, handler_.Value(), bridge_, *m);
+      } catch (const Napi::Error&) {
+        break;  // JS cannot run now
+      }
+    }
     DeliverPendingLogs(env);
     return Napi::String::New(env, spoor_err2name(rc));
   }

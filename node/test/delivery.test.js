@@ -173,6 +173,40 @@ describe('delivery', () => {
     assert.ok(reports.some((r) => r.code === 'ABORTED'), JSON.stringify(reports.map((r) => r.code)));
   });
 
+  it('close() holds its deadline against a server that accepts and never answers', async () => {
+    const net = require('net');
+    const silent = net.createServer(() => {});
+    await new Promise((r) => silent.listen(0, '127.0.0.1', r));
+    const reports = [];
+    const c = new spoor.Client({ host: `http://127.0.0.1:${silent.address().port}`, flushAt: 1,
+      onDelivery: (r) => reports.push(r), ...quiet });
+    await c.track({ userId: 'u', event: 'unanswered' });
+    await new Promise((r) => setTimeout(r, 100)); // the request is in flight
+    const t0 = Date.now();
+    await assert.rejects(c.close(300), TimeoutError);
+    const took = Date.now() - t0;
+    // A correctness bound, with room for a busy machine: it used to be 0.15 to 1 s late.
+    assert.ok(took >= 290 && took < 300 + 300, `close(300) took ${took} ms`);
+    assert.deepEqual(reports.map((r) => [r.code, r.count]), [['ABORTED', 1]]);
+    silent.close();
+  });
+
+  it('a failed delivery says where it went, what the server answered and what to check', async () => {
+    const { startCollector } = require('./helpers');
+    const guarded = await startCollector({ apiKey: 'the-right-key' });
+    try {
+      const reports = [];
+      const c = new spoor.Client({ host: guarded.url, apiKey: 'wrong-key', onDelivery: (r) => reports.push(r), ...quiet });
+      await c.track({ userId: 'u', event: 'refused' });
+      await c.close(5000);
+      assert.deepEqual(reports.map((r) => [r.code, r.httpStatus, r.reason]), [['HTTP', 403,
+        `HTTP 403 from ${guarded.url}/v1/batch: {"error":"credentials refused"} (check api_key)`]]);
+      assert.equal(reports[0].error.message, `1 event(s) not delivered: ${reports[0].reason}`);
+    } finally {
+      await guarded.stop();
+    }
+  });
+
   it('flush() and close() do not block the event loop', async () => {
     await col.fault({ delayMs: 500, count: 1 });
     const c = new spoor.Client(fast(col.url, quiet));

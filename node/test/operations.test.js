@@ -161,7 +161,7 @@ describe('operations', () => {
     assert.equal(ev.data.eventId, undefined);
   });
 
-  it('ingestFeed: JSON text, XML text and a file path', async () => {
+  it('ingestFeed: JSON text, XML text, a file path, and the bytes of a feed (a Buffer or any Uint8Array)', async () => {
     const product = (id) => ({ id, title: `T ${id}`, description: 'd', url: `https://x.example/${id}`, image_link: `https://x.example/${id}.png` });
     const jsonFeed = JSON.stringify({ products: [{ product: product('f1') }, { product: product('f2') }] });
     const xmlFeed = '<catalog><products><product><id>f3</id><title>T f3</title><description>d</description>' +
@@ -173,9 +173,12 @@ describe('operations', () => {
       counts.push(await c.ingestFeed(jsonFeed));
       counts.push(await c.ingestFeed(xmlFeed));
       counts.push(await c.ingestFeed(file));
-    }, 4);
-    assert.deepEqual(counts, [2, 1, 1]);
-    assert.deepEqual(evs.map((e) => e.productId).sort(), ['f1', 'f2', 'f3', 'f4']);
+      counts.push(await c.ingestFeed(Buffer.from(JSON.stringify({ products: [{ product: product('f5') }] }))));
+      const bytes = new TextEncoder().encode(`--${JSON.stringify({ products: [{ product: product('f6') }] })}--`);
+      counts.push(await c.ingestFeed(bytes.subarray(2, bytes.length - 2))); // a view into a larger buffer
+    }, 6);
+    assert.deepEqual(counts, [2, 1, 1, 1, 1]);
+    assert.deepEqual(evs.map((e) => e.productId).sort(), ['f1', 'f2', 'f3', 'f4', 'f5', 'f6']);
   });
 
   it('batch: RetainPixel batch of mixed types', async () => {

@@ -93,15 +93,59 @@ describe('process', () => {
     assert.equal((await col.waitGood(1)).good, 1);
   });
 
-  it('exit is bounded by closeTimeout when the collector hangs', async () => {
+  it('exit against a hanging collector takes closeTimeout once, and reports what it gave up', async () => {
     await col.fault({ delayMs: 20000, count: 5 });
     const r = await runNode(`
       const spoor = require('.');
-      const c = new spoor.Client({ host: process.argv[1], closeTimeout: 500, timeout: 30000, logLevel: 'error' });
+      const t0 = Date.now();
+      const c = new spoor.Client({ host: process.argv[1], closeTimeout: 2000, timeout: 30000, logLevel: 'error' });
+      c.on('error', (e) => console.log('error event:', e.code, e.report.count));
+      process.on('exit', () => console.log('exit after', Date.now() - t0, 'ms'));
+      c.track({ userId: 'child', event: 'stuck' });
       c.track({ userId: 'child', event: 'stuck' });
     `, { args: [col.url] });
     assert.equal(r.code, 0, r.stderr);
-    assert.ok(r.ms < 6000, `exit took ${r.ms} ms`);
+    // Once: it used to flush for closeTimeout at 'beforeExit', then close for closeTimeout again at 'exit'.
+    const took = Number(/exit after (\d+) ms/.exec(r.stdout)[1]);
+    assert.ok(took >= 1900 && took < 2000 + 1000, `exit took ${took} ms`);
+    assert.match(r.stdout, /error event: ABORTED 2/);
+    assert.match(r.stderr, /\[spoor\] 2 events failed \(ABORTED\): client closed before delivery \(close timeout\)/);
+  });
+
+  it('a refused call nobody awaits does not end the process: it goes to \'error\' and the log', async () => {
+    const r = await runNode(`
+      const spoor = require('.');
+      const c = new spoor.Client({ host: 'http://127.0.0.1:9', flushOnExit: false });
+      // An Express handler's style: fire and forget, with a query parameter that was not there.
+      c.track({ userId: undefined, event: 'page_view' });
+      spoor.track({ userId: 'u', event: 'before init' });
+      const heard = [];
+      setTimeout(async () => {
+        c.on('error', (e) => heard.push(e.name + ': ' + e.message));
+        c.identify(42);
+        c.track({ userId: 'u', event: 'queued' }); // accepted; the host is down, so:
+        c.flush(1); // a flush that times out, not awaited either
+        let awaited = null;
+        try { await c.track({ event: 'no identity' }); } catch (e) { awaited = e.name; }
+        const caught = await c.group('u').catch((e) => e.name);
+        setTimeout(async () => {
+          console.log(JSON.stringify({ heard, awaited, caught, alive: true }));
+          await c.close(10).catch(() => {});
+        }, 100);
+      }, 100);
+    `);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.alive, true);
+    assert.equal(out.awaited, 'ValidationError'); // a caller who awaits still gets the rejection
+    assert.equal(out.caught, 'ValidationError');
+    assert.equal(out.heard.length, 2, out.heard.join('\n')); // identify and flush; not the awaited or caught ones
+    assert.match(out.heard[0], /^ValidationError: identify: userId: must be a string/);
+    assert.match(out.heard[1], /^TimeoutError: flush: 1 ms passed/);
+    assert.match(r.stderr, /\[spoor\] track\(\) failed and its Promise was not awaited or caught: userId: one of userId/);
+    assert.match(r.stderr, /\[spoor\] track\(\): spoor.init\(\{...\}\) must be called/);
+    assert.match(r.stderr, /\[spoor\] identify\(\) failed and its Promise was not awaited or caught: identify: userId/);
+    assert.doesNotMatch(r.stderr, /no identity|group\(\)/);
   });
 
   it('testFixedTime and testIdSeed make events deterministic', async () => {

@@ -13,30 +13,42 @@ or, in the seeds' style, a module-level default client:
 from __future__ import annotations
 
 import functools
+import inspect
+import sys
 import threading
-from typing import Any, Callable, Concatenate, Dict, Optional, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 
 from ._client import Client, ConfigProperty, DeliveryReport, config_properties, version
 from ._errors import ClosedError, ConfigError, Error, TimeoutError, ValidationError
+from ._options import ClientOptions
+from ._signals import flush_on_signals
 
-__version__ = "0.1.0"
+if sys.version_info >= (3, 11):
+    from typing import Unpack  # novermin (only on 3.11 and newer, by the check above)
+elif TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+__version__ = version()  # the core's, from spoor/version.h (the one place it is written)
 
 __all__ = [
-    "Client", "DeliveryReport", "ConfigProperty", "config_properties", "version",
+    "Client", "ClientOptions", "DeliveryReport", "ConfigProperty", "config_properties", "version",
     "Error", "ValidationError", "ConfigError", "ClosedError", "TimeoutError",
     "init", "default_client", "record_event", "profile", "track_consents", "track", "identify",
     "group", "page", "product", "ingest_feed", "batch", "flush", "close", "anonymous_id", "stats",
+    "flush_on_signals",
 ]
 
 _default: Optional[Client] = None
 _default_lock = threading.Lock()
 
 
-def init(api_key: Optional[str] = None, **config: Any) -> Client:
+def init(api_key: Optional[str] = None, *, host: Optional[str] = None,
+         on_delivery: Optional[Callable[[DeliveryReport], Any]] = None,
+         **config: Unpack[ClientOptions]) -> Client:
     """Create the module-level client (closing any previous one) and return it.
     Takes the same arguments as :class:`Client`."""
     global _default
-    client = Client(api_key, **config)
+    client = Client(api_key, host=host, on_delivery=on_delivery, **config)
     with _default_lock:
         previous, _default = _default, client
     if previous is not None:
@@ -52,15 +64,22 @@ def default_client() -> Client:
     return client
 
 
-_P = ParamSpec("_P")
+if TYPE_CHECKING:  # typing has these from Python 3.10; only the checker needs them
+    from typing import Concatenate, ParamSpec  # novermin
+    _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
 
 def _on_default(method: Callable[Concatenate[Client, _P], _R]) -> Callable[_P, _R]:
-    """Client.method as a module function acting on the default client."""
+    """Client.method as a module function acting on the default client, with the
+    method's signature less ``self`` (what help() and inspect.signature show)."""
     @functools.wraps(method)
     def call(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         return method(default_client(), *args, **kwargs)
+    signature = inspect.signature(method)
+    call.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=list(signature.parameters.values())[1:])
+    del call.__wrapped__  # inspect would follow it back to the method's signature
     return call
 
 

@@ -3,15 +3,23 @@ from __future__ import annotations
 
 import atexit
 import os
+import sys
 import threading
+import warnings
 import weakref
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Union
 
 from ._convert import PROP_DURATION, PROP_STRING, config_text, to_json, without_none
 from ._errors import ConfigError, Error, error_name, raise_error
 from ._logging import core_level, enable_debug, forward, logger
+from ._options import ClientOptions
 from ._spoor_cffi import ffi, lib
+
+if sys.version_info >= (3, 11):
+    from typing import Unpack  # novermin (only on 3.11 and newer, by the check above)
+elif TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = ["Client", "DeliveryReport", "ConfigProperty", "config_properties", "version"]
 
@@ -30,7 +38,8 @@ class DeliveryReport:
     reason: str
     event_ids: List[str] = field(default_factory=list)
     events: List[str] = field(default_factory=list)
-    """The events as queued (JSON texts), e.g. to keep failed ones aside."""
+    """The failed events as queued (JSON texts), e.g. to keep them aside; empty
+    for delivered ones (their ids say which), as in Node."""
 
     @property
     def ok(self) -> bool:
@@ -79,6 +88,8 @@ def _property_types() -> Dict[str, int]:
 
 # key -> spoor_prop_type_t: drives the conversion of every keyword argument
 _PROPERTY_TYPES = _property_types()
+# the keys the core marks secret: an error about one never shows its value
+_SECRET_KEYS = frozenset(p.name for p in config_properties() if p.secret)
 
 
 # -- callbacks from C (cffi takes the GIL around each) ----------------------
@@ -107,7 +118,11 @@ class _Callbacks:
 
 def _spoor_log_cb(level: int, message: Any, opaque: Any) -> None:
     try:
-        forward(int(level), _text(message))
+        text = _text(message)
+        creating: Optional[List[str]] = getattr(_tls, "creating", None)
+        if creating is not None and level <= 4:  # a warning of spoor_client_new, on this thread
+            creating.append(text)
+        forward(int(level), text)
     except Exception:  # a broken handler must not reach C
         pass
 
@@ -121,7 +136,9 @@ def _spoor_delivery_cb(report: Any, opaque: Any) -> None:
             return
         count = range(report.count)
         ids = [_text(report.event_ids[i]) for i in count]
-        events = [_text(report.events[i]) for i in count] if report.events != ffi.NULL else []
+        # The texts only of failed events: what a caller may want to keep (as in Node).
+        failed = report.err != 0 and report.events != ffi.NULL
+        events = [_text(report.events[i]) for i in count] if failed else []
         error = None if report.err == 0 else error_name(report.err)
         callbacks.on_delivery(DeliveryReport(error, int(report.http_status), _text(report.reason), ids, events))
     except Exception:
@@ -183,7 +200,7 @@ def _cstr(value: Optional[str], name: str) -> Any:
     if value is None:
         return ffi.NULL
     if isinstance(value, str):
-        return value.encode("utf-8")
+        return value.encode("utf-8", "surrogatepass")  # a lone surrogate: the core refuses it, naming the field
     raise TypeError("%s: expected a string, got %s" % (name, type(value).__name__))
 
 
@@ -193,15 +210,33 @@ def _ms(timeout: Optional[float]) -> int:
     return max(0, min(int(timeout * 1000), 2**31 - 1))
 
 
+def _caller_level() -> int:
+    """The stacklevel that makes a warning point at the first caller outside this
+    package (the line with Client(...) or spoor.init(...)), for its caller."""
+    level, frame = 1, sys._getframe(1)
+    while frame.f_back is not None and str(frame.f_globals.get("__name__", "")).partition(".")[0] == "spoor":
+        level, frame = level + 1, frame.f_back
+    return level
+
+
+def _config_seconds(conf: Any, key: str) -> float:
+    """A duration key's value in a config, in seconds."""
+    buf = ffi.new("char[]", 32)
+    lib.spoor_config_get(conf, key.encode("utf-8"), buf, 32)
+    return int(ffi.string(buf) or b"0") / 1000
+
+
 def _set_config(conf: Any, key: str, value: Any) -> None:
     try:
         text = config_text(key, _PROPERTY_TYPES.get(key, PROP_STRING), value)
     except TypeError as exc:
         if key not in _PROPERTY_TYPES:
             text = str(value)  # let the core say that the key is unknown
+        elif key in _SECRET_KEYS:  # the type only: the value may be the secret, whatever its type
+            raise ConfigError("%s: expected a string, got %s" % (key, type(value).__name__), "CONFIG_INVALID") from None
         else:
             raise ConfigError("%s: %s" % (key, exc), "CONFIG_INVALID") from None
-    err = lib.spoor_config_set(conf, key.encode("utf-8"), ffi.NULL if text is None else text.encode("utf-8"))
+    err = lib.spoor_config_set(conf, key.encode("utf-8"), ffi.NULL if text is None else text.encode("utf-8", "surrogatepass"))
     if err:
         try:
             raise_error(err)
@@ -224,7 +259,7 @@ class Client:
 
     def __init__(self, api_key: Optional[str] = None, *, host: Optional[str] = None,
                  on_delivery: Optional[Callable[[DeliveryReport], Any]] = None,
-                 **config: Any) -> None:
+                 **config: Unpack[ClientOptions]) -> None:
         if on_delivery is not None and not callable(on_delivery):
             raise ConfigError("on_delivery: expected a callable", "CONFIG_INVALID")
         settings: Dict[str, Any] = {"binding": "python"}
@@ -257,11 +292,21 @@ class Client:
                 lib.spoor_config_set_delivery_cb(conf, lib._spoor_delivery_cb, handle)
             if token_fn is not None:
                 lib.spoor_config_set_token_cb(conf, lib._spoor_token_cb, handle)
-            err = lib.spoor_client_new(out, conf)
+            self._close_timeout = _config_seconds(conf, "close_timeout")
+            creating: List[str] = []
+            _tls.creating = creating
+            try:
+                err = lib.spoor_client_new(out, conf)
+            finally:
+                _tls.creating = None
             if err:
                 raise_error(err)
         finally:
             lib.spoor_config_destroy(conf)
+        # What the core warns about at creation (a duration in the wrong unit, a
+        # damaged spool) also shows without logging set up, as Python warnings do.
+        for message in creating:
+            warnings.warn(message, UserWarning, stacklevel=_caller_level())
         self._ptr = out[0]
         self._callbacks = callbacks
         self._finalizer = weakref.finalize(self, _destroy, self._ptr, handle)
@@ -353,7 +398,7 @@ class Client:
         path). All are validated first; returns how many were queued."""
         if isinstance(text_or_path, os.PathLike):
             text_or_path = os.fspath(text_or_path)
-        data = text_or_path.encode("utf-8") if isinstance(text_or_path, str) else bytes(text_or_path)
+        data = text_or_path.encode("utf-8", "surrogatepass") if isinstance(text_or_path, str) else bytes(text_or_path)
         count = ffi.new("size_t *")
         err = lib.spoor_ingest_feed(self._ptr, data, count)
         if err:

@@ -90,14 +90,16 @@ def _encode_with_decimals(value: Any) -> str:
 
 
 def to_json(value: Any, field: str) -> bytes:
-    """Encode value as UTF-8 JSON. TypeError / ValueError name the field path."""
+    """Encode value as UTF-8 JSON. TypeError / ValueError name the field path.
+    A lone surrogate is passed through as the bytes it would be (not UTF-8): the
+    core refuses them, naming the field, as it does for any binding."""
     try:
         try:
             text = _FAST(value)
         except _HasDecimal:
             text = _encode_with_decimals(value)
-        return text.encode("utf-8")
-    except (TypeError, ValueError, RecursionError) as exc:  # UnicodeEncodeError is a ValueError
+        return text.encode("utf-8", "surrogatepass")
+    except (TypeError, ValueError, RecursionError) as exc:
         _raise_at(value, field, exc)
 
 
@@ -121,12 +123,6 @@ def _find(value: Any, path: str, seen: Set[int]) -> Optional[Tuple[str, Callable
     if isinstance(value, Decimal):
         if not value.is_finite():
             return path, ValueError, "Decimal(%r) is not a JSON number" % str(value)
-        return None
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return path, ValueError, "not valid Unicode (a lone surrogate)"
         return None
     if isinstance(value, _SCALARS):
         return None

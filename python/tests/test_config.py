@@ -7,6 +7,9 @@ import hashlib
 import hmac
 import logging
 import os
+import textwrap
+import warnings
+from pathlib import Path
 from typing import Any, Callable, Dict, List, Tuple
 
 import pytest
@@ -23,7 +26,7 @@ GOOD: Dict[str, Any] = {
     "password": "p", "headers": {"X-Tenant": "t1"}, "flush_at": 20, "flush_interval": 2.5,
     "max_batch_events": 100, "max_batch_bytes": 65536, "max_event_bytes": 4096,
     "max_queue_size": 500, "timeout": 3, "connect_timeout": 1.5, "retry_limit": 0,
-    "retry_backoff": 0.2, "retry_backoff_max": 2.0, "retry_after_max": 30, "gzip": True,
+    "retry_backoff": 0.2, "retry_backoff_max": 2.0, "delivery_timeout": 30, "retry_after_max": 30, "gzip": True,
     "secret": "s3cr3t", "spool_dir": "<tmp_path>/spool", "spool_sync": "event", "debug": True, "log_level": "info",
     "ca_path": "/etc/ssl/certs/ca-certificates.crt", "tls_verify": False,
     "proxy": "http://127.0.0.1:3128", "close_timeout": 1.0,
@@ -37,7 +40,7 @@ BAD: Dict[str, Any] = {
     "headers": ["X: y"], "flush_at": 0, "flush_interval": -1, "max_batch_events": "ten",
     "max_batch_bytes": 10, "max_event_bytes": 10**12, "max_queue_size": 0, "timeout": "10s!",
     "connect_timeout": float("inf"), "retry_limit": -1, "retry_backoff": -0.5,
-    "retry_backoff_max": True, "retry_after_max": [], "gzip": "yes", "secret": 1.5,
+    "retry_backoff_max": True, "delivery_timeout": "a minute", "retry_after_max": [], "gzip": "yes", "secret": 1.5,
     "spool_dir": 3, "spool_sync": "always", "debug": 1, "log_level": "loud", "ca_path": 7, "tls_verify": "no",
     "proxy": 8, "close_timeout": -2, "collection_schemas": {"purchase": {"totalprice": "money"}},
     "binding": 9, "test_fixed_time": "not a time", "test_id_seed": -5,
@@ -76,9 +79,58 @@ def test_bad_value_names_key(key: str) -> None:
 
 def test_unknown_key() -> None:
     with pytest.raises(spoor.ConfigError) as info:
-        spoor.Client(host="http://127.0.0.1:9", flush_every=3)
-    assert "flush_every" in str(info.value)
+        spoor.Client(host="http://127.0.0.1:9", flush_every=3)  # type: ignore[call-arg]
+    assert str(info.value) == "flush_every: unknown configuration key"
     assert info.value.code == "CONFIG_UNKNOWN"
+
+
+@pytest.mark.parametrize("key,meant", [("flushAT", "flush_at"), ("flushAt", "flush_at"),
+                                       ("flush_intervall", "flush_interval"), ("spoolDir", "spool_dir")])
+def test_unknown_key_says_what_was_meant(key: str, meant: str) -> None:
+    with pytest.raises(spoor.ConfigError) as info:
+        spoor.Client(host="http://127.0.0.1:9", **{key: 5})
+    assert str(info.value) == "%s: unknown configuration key (did you mean %s?)" % (key, meant)
+    assert info.value.code == "CONFIG_UNKNOWN"
+
+
+def test_duration_in_the_wrong_unit_warns() -> None:
+    """flush_interval=5000 (milliseconds by habit) is 83 minutes in seconds: a warning
+    that shows without logging set up, pointing at the caller's line."""
+    with pytest.warns(UserWarning, match=r"^flush_interval is 5000000 ms \(83.3 minutes\), more than 10 minutes: "
+                                         r"is the unit right\?") as record:
+        client = spoor.Client(host="http://127.0.0.1:9", flush_interval=5000)
+    assert record[0].filename == __file__
+    client.close(0)
+    with pytest.warns(UserWarning, match=r"^timeout is 10000000 ms") as record:
+        spoor.init(host="http://127.0.0.1:9", timeout=10000)  # through init, the same line is named
+    assert record[0].filename == __file__
+    spoor.close(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        spoor.Client(host="http://127.0.0.1:9", flush_interval=5).close(0)  # plausible: silent
+
+
+def test_options_typed_from_the_core() -> None:
+    """ClientOptions (generated from the core's table; ctest config_types_python keeps
+    it in step) has every key but the named parameters, so mypy knows them all."""
+    assert set(spoor.ClientOptions.__annotations__) == set(PROPS) - {"api_key", "host"}
+
+
+def test_mypy_catches_a_misspelt_option(tmp_path: Path) -> None:
+    mypy = pytest.importorskip("mypy.api")
+    source = tmp_path / "app.py"
+    source.write_text(textwrap.dedent("""\
+        import spoor
+        spoor.Client(host="http://x", flush_at=5, flush_interval=2.5, spool_sync="batch")
+        spoor.Client(host="http://x", flushAT=5)
+        spoor.init(host="http://x", flush_at="5")
+        spoor.Client(host="http://x", spool_sync="sometimes")
+    """))
+    out, _, status = mypy.run(["--strict", "--no-incremental", str(source)])
+    assert status == 1, out
+    errors = [line.split(": error: ")[0].split(":")[1] for line in out.splitlines() if ": error: " in line]
+    assert errors == ["3", "4", "5"], out
+    assert 'Unexpected keyword argument "flushAT"' in out
 
 
 def test_host_required() -> None:
@@ -219,9 +271,14 @@ def test_max_queue_size_drops_oldest(collector: Collector) -> None:
     assert sorted(dropped) == ["q-0", "q-1"]
 
 
-def test_tls_options_reach_transport(collector: Collector) -> None:
+def test_tls_options_reach_transport(collector: Collector, tmp_path: Any) -> None:
     reports: List[spoor.DeliveryReport] = []
-    client = spoor.Client(host="https://127.0.0.1:1", ca_path="/nonexistent/ca.pem", tls_verify=True,
+    # An unreadable CA bundle is refused when the client is made, naming it.
+    with pytest.raises(spoor.ConfigError, match="^ca_path: cannot read /nonexistent/ca.pem: No such file"):
+        spoor.Client(host="https://127.0.0.1:1", ca_path="/nonexistent/ca.pem")
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("not a certificate\n")
+    client = spoor.Client(host="https://127.0.0.1:1", ca_path=str(bundle), tls_verify=True,
                           retry_limit=0, connect_timeout=0.5, on_delivery=reports.append)
     client.track("tls", user_id="u")
     client.flush(5)
@@ -321,3 +378,25 @@ def test_spool_dir_and_spool_sync(tmp_path: Any, collector: Collector) -> None:
     client.close(5)
     assert client.stats()["delivered"] == 1
     assert [e["eventId"] for e in collector.wait_good(1, eventName="sp")] == ["sp-1"]
+
+
+# A secret setting of the wrong type is named with its type only: its value (the
+# secret, perhaps as bytes) never appears in the error.
+@pytest.mark.parametrize("key", sorted(p.name for p in spoor.config_properties() if p.secret))
+@pytest.mark.parametrize("value", [b"SEKRIT-bytes", bytearray(b"SEKRIT-array"), ["SEKRIT-list"], 12345678])
+def test_secret_errors_show_only_the_type(key: str, value: Any) -> None:
+    with pytest.raises(spoor.ConfigError) as info:
+        spoor.Client(host="http://127.0.0.1:9", **{key: value})
+    assert str(info.value) == "%s: expected a string, got %s" % (key, type(value).__name__)
+    assert "SEKRIT" not in str(info.value) and "12345678" not in str(info.value)
+
+
+# A value that becomes a header cannot carry a second header: the core refuses it.
+@pytest.mark.parametrize("key", ["api_key", "access_token", "username", "password"])
+def test_header_injection_refused(key: str) -> None:
+    config: Dict[str, Any] = {key: "k1\r\nX-Injected: yes"}
+    if key in ("username", "password"):
+        config.update({"username": "u", "password": "p", key: "k1\r\nX-Injected: yes"})
+    with pytest.raises(spoor.ConfigError) as info:
+        spoor.Client(host="http://127.0.0.1:9", **config)
+    assert str(info.value) == "%s: must not contain control characters (a header value is one line)" % key

@@ -3,15 +3,18 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
+import subprocess
 import threading
 import time
-from typing import Callable, List
+from typing import Callable, List, Optional
 
 import pytest
 
 import spoor
 
-from conftest import Collector
+from conftest import Collector, collector_binary
 
 
 def test_retries_5xx_until_delivered(make_client: Callable[..., spoor.Client], collector: Collector) -> None:
@@ -68,6 +71,40 @@ def test_failure_reported_to_on_delivery(make_client: Callable[..., spoor.Client
     assert collector.counts()["total"] == 0
 
 
+def test_failure_reason_quotes_the_server(collector: Collector, caplog: pytest.LogCaptureFixture) -> None:
+    """A wrong key: the URL, the status, the collector's own words, and what to check."""
+    reports: List[spoor.DeliveryReport] = []
+    client = spoor.Client(host=collector.url, api_key="wrong-key", on_delivery=reports.append)
+    with caplog.at_level(logging.ERROR, logger="spoor"):
+        client.track("auth", user_id="u")
+        client.close(10)
+    want = "HTTP 403 from %s/v1/batch: {\"error\":\"credentials refused\"} (check api_key)" % collector.url
+    assert [r.reason for r in reports] == [want]
+    assert "1 events failed (HTTP): " + want in caplog.text
+    # The host must be the base URL: refused when it names the endpoint.
+    with pytest.raises(spoor.ConfigError, match=r"^host: must be the server's base URL, without /v1/batch"):
+        spoor.Client(host=collector.url + "/v1/batch")
+
+
+def test_close_holds_its_deadline_against_a_silent_server() -> None:
+    """A server that accepts and never answers: close(0.3) returns at its deadline
+    (it used to be 0.15 to 1 s late: curl's progress callback, once a second)."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)  # the kernel completes the connection; nobody answers
+        reports: List[spoor.DeliveryReport] = []
+        client = spoor.Client(host="http://127.0.0.1:%d" % silent.getsockname()[1], flush_at=1,
+                              on_delivery=reports.append)
+        client.track("unanswered", user_id="u")
+        time.sleep(0.1)  # the request is in flight
+        start = time.monotonic()
+        with pytest.raises(spoor.TimeoutError):
+            client.close(0.3)
+        took = time.monotonic() - start
+        assert 0.29 <= took < 0.3 + 0.3, took  # a correctness bound, with room for a busy machine
+        assert [(r.error, len(r.event_ids)) for r in reports] == [("ABORTED", 1)]
+
+
 def test_success_reported_to_on_delivery(make_client: Callable[..., spoor.Client]) -> None:
     reports: List[spoor.DeliveryReport] = []
     threads: List[str] = []
@@ -81,6 +118,7 @@ def test_success_reported_to_on_delivery(make_client: Callable[..., spoor.Client
     client.flush(10)
     assert [(r.error, r.http_status, r.event_ids) for r in reports] == [(None, 200, ["ok-1"])]
     assert reports[0].ok
+    assert reports[0].events == []  # ids only for delivered events, as in Node
     assert threads[0] != threading.current_thread().name  # from the worker thread
 
 
@@ -269,3 +307,58 @@ def test_flush_and_close_refused_in_own_callback(make_client: Callable[..., spoo
     assert outcomes[1] == "close: cannot be called from a spoor callback"
     assert outcomes[2] == "tracked"
     assert len(collector.wait_good(1, eventName="from-callback")) == 1
+
+
+def start_collector_on(port: int, db: str, workdir: str) -> "tuple[subprocess.Popen[bytes], int]":
+    """A collector on `port` (0: a free one) storing into the file `db`; it and its port."""
+    port_file = os.path.join(workdir, "port-%d" % time.monotonic_ns())
+    proc = subprocess.Popen([collector_binary(), "--port", str(port), "--port-file", port_file, "--db", db,
+                             "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and proc.poll() is None:
+        if os.path.exists(port_file):
+            with open(port_file) as f:
+                text = f.read().strip()
+            if text:
+                return proc, int(text)
+        time.sleep(0.01)
+    proc.kill()
+    pytest.fail("the collector did not start on port %d" % port)
+
+
+def test_collector_restart_loses_nothing_with_default_settings(tmp_path: "os.PathLike[str]") -> None:
+    """A deploy of the ingestion server: stopped 0.75 s into 3 s of traffic and started
+    again on the same port 1.5 s later. With the default settings (the retries last
+    delivery_timeout, a minute) every event arrives; with the old ones (3 retries from
+    100 ms, 0.7 s in all) 27 to 43 of 100 were lost."""
+    workdir = os.fspath(tmp_path)
+    db = os.path.join(workdir, "store.db")
+    proc: Optional["subprocess.Popen[bytes]"]
+    proc, port = start_collector_on(0, db, workdir)
+    url = "http://127.0.0.1:%d" % port
+    reports: List[spoor.DeliveryReport] = []
+    client = spoor.Client("k", host=url, on_delivery=reports.append)  # nothing else: the defaults
+    n, start = 100, time.monotonic()
+    try:
+        for i in range(n):
+            while time.monotonic() < start + i * 0.03:  # 100 events over 3 s
+                time.sleep(0.002)
+            elapsed = time.monotonic() - start
+            if proc is not None and elapsed >= 0.75:
+                proc.terminate()
+                proc.wait(10)
+                proc = None
+            if proc is None and elapsed >= 2.25:
+                proc, _ = start_collector_on(port, db, workdir)
+            client.track("deploy", user_id="u", event_id="deploy-%d" % i)
+        client.close()  # close_timeout (5 s) is plenty: the restart took 1.5 s
+        stats = client.stats()
+        assert (stats["delivered"], stats["failed"], stats["dropped"]) == (n, 0, 0), stats
+        assert stats["retried"] > 0  # the outage was felt
+        assert all(r.ok for r in reports), [r.reason for r in reports if not r.ok]
+        stored = Collector(url).good()
+        assert sorted(e["eventId"] for e in stored) == sorted("deploy-%d" % i for i in range(n))
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(10)

@@ -1,12 +1,14 @@
 """Threads, fork, atexit and the module-level client."""
 from __future__ import annotations
 
+import inspect
 import os
+import signal
 import subprocess
 import sys
 import textwrap
 import threading
-from typing import Callable, List
+from typing import Callable, List, Tuple
 
 import pytest
 
@@ -192,3 +194,73 @@ def test_forked_child_exiting_normally_flushes_at_exit(collector: Collector) -> 
     assert sorted(e["eventId"] for e in events) == ["c-1", "p-1"]
     counts = collector.counts()
     assert counts["total"] == 2 and counts["duplicates"] == 0
+
+
+def test_module_functions_show_the_methods_signatures() -> None:
+    """help(spoor.track) and inspect show the method's parameters, without self."""
+    for name in ("record_event", "profile", "track_consents", "track", "identify", "group", "page",
+                 "product", "ingest_feed", "batch", "flush", "stats"):
+        method = inspect.signature(getattr(spoor.Client, name))
+        function = inspect.signature(getattr(spoor, name))
+        assert list(method.parameters)[0] == "self"
+        assert list(function.parameters.values()) == list(method.parameters.values())[1:], name
+        assert getattr(spoor, name).__doc__ == getattr(spoor.Client, name).__doc__
+    assert list(inspect.signature(spoor.track).parameters)[:2] == ["event", "user_id"]
+
+
+# A server process of the kind that dies of SIGTERM's default action (no atexit):
+# 5 events queued (flush_interval 60 s), then it waits to be stopped.
+SIGNALLED = """
+    import signal, sys, time
+    import spoor
+    spoor.init(%r, host=%r, secret=%r, flush_interval=60)
+    if "helper" in sys.argv:
+        spoor.flush_on_signals()
+    if "own-handler" in sys.argv:  # the application's own handler, installed first
+        def stop(signum, frame):
+            print("own handler ran", flush=True)
+            sys.exit(3)
+        signal.signal(signal.SIGTERM, stop)
+        spoor.flush_on_signals()
+    for i in range(5):
+        spoor.track("sig", user_id="u", event_id="sig-%%d" %% i)
+    print("ready", flush=True)
+    time.sleep(60)
+"""
+
+
+def run_until_signalled(collector: Collector, signum: int, *flags: str) -> Tuple[int, str]:
+    """Start SIGNALLED, signal it once it has queued its events; exit status and output."""
+    code = textwrap.dedent(SIGNALLED % (API_KEY, collector.url, SECRET))
+    proc = subprocess.Popen([sys.executable, "-c", code, *flags], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    proc.send_signal(signum)
+    out, _ = proc.communicate(timeout=30)
+    return proc.returncode, out
+
+
+def test_sigterm_loses_queued_events_without_the_helper(collector: Collector) -> None:
+    status, _ = run_until_signalled(collector, signal.SIGTERM)
+    assert status == -signal.SIGTERM
+    assert collector.counts()["total"] == 0  # why spoor.flush_on_signals() exists
+
+
+def test_flush_on_signals_delivers_at_sigterm(collector: Collector) -> None:
+    status, out = run_until_signalled(collector, signal.SIGTERM, "helper")
+    assert status == -signal.SIGTERM, out  # still ends as SIGTERM ends a process
+    assert sorted(e["eventId"] for e in collector.wait_good(5)) == ["sig-%d" % i for i in range(5)]
+
+
+def test_flush_on_signals_chains_to_the_previous_handler(collector: Collector) -> None:
+    status, out = run_until_signalled(collector, signal.SIGTERM, "own-handler")
+    assert status == 3 and "own handler ran" in out, out
+    assert sorted(e["eventId"] for e in collector.wait_good(5)) == ["sig-%d" % i for i in range(5)]
+
+
+def test_flush_on_signals_at_sigint(collector: Collector) -> None:
+    status, out = run_until_signalled(collector, signal.SIGINT, "helper")
+    # Python's own SIGINT handler ran after (an uncaught KeyboardInterrupt ends as SIGINT does)
+    assert "KeyboardInterrupt" in out and status == -signal.SIGINT, out
+    assert sorted(e["eventId"] for e in collector.wait_good(5)) == ["sig-%d" % i for i in range(5)]

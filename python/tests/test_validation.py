@@ -99,3 +99,23 @@ def test_circular_reference_names_path(client: spoor.Client) -> None:
     loop["self"] = loop
     with pytest.raises(ValueError, match=r"^properties\.self: circular"):
         client.track("x", user_id="u", properties=loop)
+
+
+# Invalid UTF-8 never reaches the wire: the core refuses it at the call, naming the
+# field, whether it comes as bytes (a feed) or as a str holding a lone surrogate.
+@pytest.mark.parametrize("call, says", [
+    (lambda c: c.track("x", user_id="u", properties={"name": "a\ud800"}), "properties.name: is not valid UTF-8"),
+    (lambda c: c.track("x", user_id="u", properties={"k\udfff": 1}), "properties: a key is not valid UTF-8"),
+    (lambda c: c.identify("u\udc80", {"plan": "pro"}), "userId: is not valid UTF-8"),
+    (lambda c: c.record_event("purchase\ud83d", {"profileId": "p"}), "collection: is not valid UTF-8"),
+    (lambda c: c.ingest_feed(b'{"products":[{"product":{"id":"S1","title":"Caf\xe9","description":"d",'
+                             b'"url":"u","image_link":"i"}}]}'), "products[0].product.title: is not valid UTF-8"),
+    (lambda c: c.ingest_feed(b'{"products":[{"product":{"id":"S1","id":"S2","title":"t","description":"d",'
+                             b'"url":"u","image_link":"i"}}]}'), "products[0].product.id: appears twice"),
+])
+def test_invalid_utf8_refused_by_the_core(client: spoor.Client, call: Callable[[spoor.Client], Any], says: str) -> None:
+    with pytest.raises(spoor.ValidationError) as info:
+        call(client)
+    assert str(info.value).startswith(says), str(info.value)
+    assert info.value.code == "INVALID"
+    assert_nothing_queued(client)

@@ -1,11 +1,52 @@
 /* fuzz_event.c: every operation's validation and event building, fed arbitrary
  * JSON. The first byte picks the operation; the rest is its argument. Nothing is
- * sent: the client never reaches flush_at or flush_interval. */
+ * sent: the client never reaches flush_at or flush_interval.
+ *
+ * The oracle: every event a call queued (and any the overflow dropped) is what
+ * may go on the wire: one JSON object, well-formed UTF-8, no key twice, its
+ * eventId UTF-8 too. It aborts on the first that is not. (An event may be nested
+ * two levels deeper than its argument: recordEvent's fields go under properties.) */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <spoor.h>
+
+#include "internal.h"
+#include "json.h"
+#include "utf8.h"
+#include "validate.h"
+
+static void check_event(const spoor_item_t *item) {
+    char err[512];
+    const char *id = SPOOR_ITEM_ID(item);
+    cJSON *v = spoor__json_parse(item->json, item->len, 0, SPOOR_JSON_MAX_DEPTH + 2, "event", err, sizeof err);
+    if (spoor__utf8_invalid_at(item->json, item->len) != item->len || spoor__utf8_invalid_at(id, strlen(id)) != strlen(id) ||
+        !cJSON_IsObject(v) || spoor__check_text(v, "", "event", err, sizeof err)) {
+        fprintf(stderr, "an event that must not reach the wire was queued (%s):\n%.*s\n", err, (int)item->len, item->json);
+        abort();
+    }
+    cJSON_Delete(v);
+}
+
+/* Every event queued since the last look (seq above *seen), in both queues. */
+static void check_new_events(spoor_client_t *c, uint64_t *seen) {
+    uint64_t top = *seen;
+    pthread_mutex_lock(&c->lock);
+    const spoor_queue_t *queues[] = {&c->queue, &c->dropped};
+    for (int k = 0; k < 2; k++) {
+        const spoor_queue_t *q = queues[k];
+        for (size_t i = 0; i < q->count; i++) {
+            const spoor_item_t *item = &q->ring[(q->head + i) % q->cap];
+            if (item->seq <= *seen) continue;
+            check_event(item);
+            if (item->seq > top) top = item->seq;
+        }
+    }
+    pthread_mutex_unlock(&c->lock);
+    *seen = top;
+}
 
 static spoor_client_t *client(void) {
     static spoor_client_t *c;
@@ -43,6 +84,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     case 9: spoor_enqueue(c, arg); break;
     default: if (arg[0] == '{' || arg[0] == '<' || arg[0] == '[') spoor_ingest_feed(c, arg, NULL); break;
     }
+    static uint64_t seen;
+    check_new_events(c, &seen);
     free(arg);
     return 0;
 }

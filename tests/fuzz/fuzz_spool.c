@@ -23,18 +23,34 @@
  *    damaged every record and 0, with a torn tail all but the last and 1. (Not
  *    checked when the damage puts a magic anywhere but at a record's start.)
  *
+ * 3. A hostile spool directory, opened with spoor__spool_open. The first byte
+ *    says what stands at the lock, the cursor and the first segment (each: a
+ *    regular file, a link to a file outside, a FIFO, a directory, or nothing), the
+ *    second how the cursor reads (the input's digits, a huge or negative number,
+ *    garbage); the rest is the segment's bytes. The open must return at once (a
+ *    FIFO must not block it), never write through a link (the file outside keeps
+ *    its text), refuse what is not a regular file, and queue only events that may
+ *    go on the wire: JSON objects, UTF-8, no key twice.
+ *
  * Buffers end at a PROT_NONE page, so a read past the end faults even inside
  * zlib, which ASan does not instrument. */
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <zlib.h>
 
+#include "internal.h"
+#include "json.h"
 #include "spool.h"
+#include "utf8.h"
+#include "validate.h"
 
 #define HDR SPOOR_SPOOL_HEADER
 #define ID_MAX SPOOR_SPOOL_ID_MAX
@@ -314,8 +330,102 @@ done:
     for (size_t i = 0; i < n; i++) free(recs[i].json);
 }
 
+/* ---- property 3: a hostile directory ---- */
+
+static char spool_dir[64], outside[64];
+
+static void empty_dir(const char *dir) {
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        char path[160];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (unlink(path)) rmdir(path);
+    }
+    if (d) closedir(d);
+}
+
+/* What stands at name: kind 0 a regular file of text, 1 a link to the file
+ * outside, 2 a FIFO, 3 a directory, 4 nothing. */
+static void plant(const char *name, unsigned kind, const void *text, size_t len) {
+    char path[160];
+    snprintf(path, sizeof path, "%s/%s", spool_dir, name);
+    switch (kind % 5) {
+    case 0: {
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fd < 0 || write(fd, text, len) != (ssize_t)len) abort();
+        close(fd);
+        break;
+    }
+    case 1: if (symlink(outside, path)) abort(); break;
+    case 2: if (mkfifo(path, 0600)) abort(); break;
+    case 3: if (mkdir(path, 0700)) abort(); break;
+    default: break;
+    }
+}
+
+static void property_hostile_dir(const uint8_t *data, size_t size) {
+    static const char canary[] = "{\"outside\":\"the spool must never write here\"}\n";
+    if (size < 2) return;
+    if (!*spool_dir) {
+        char tmpl[] = "/tmp/fuzz-spool-XXXXXX";
+        if (!mkdtemp(tmpl)) abort();
+        snprintf(spool_dir, sizeof spool_dir, "%s/s", tmpl);
+        snprintf(outside, sizeof outside, "%s/outside", tmpl);
+        if (mkdir(spool_dir, 0700)) abort();
+    }
+    empty_dir(spool_dir);
+    int fd = open(outside, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0 || write(fd, canary, sizeof canary - 1) != (ssize_t)(sizeof canary - 1)) abort();
+    close(fd);
+
+    unsigned layout = data[0], cursor_kind = data[1];
+    const uint8_t *segment = data + 2;
+    size_t seg_len = size - 2;
+    char cursor[64];
+    switch (cursor_kind % 5) {
+    case 0: snprintf(cursor, sizeof cursor, "%u\n", (unsigned)(cursor_kind >> 3)); break;
+    case 1: snprintf(cursor, sizeof cursor, "18446744073709551615\n"); break;
+    case 2: snprintf(cursor, sizeof cursor, "-%u\n", (unsigned)cursor_kind); break;
+    case 3: snprintf(cursor, sizeof cursor, "%llu", (unsigned long long)1 << (cursor_kind % 64)); break;
+    default: snprintf(cursor, sizeof cursor, "x%c\n", (char)cursor_kind); break;
+    }
+    plant("lock", layout % 5 == 0 ? 4 : layout % 5, "", 0); /* 0: no lock file yet */
+    plant("cursor", (layout / 5) % 5, cursor, strlen(cursor));
+    plant("seg-0000000000000001.log", (layout / 25) % 5, segment, seg_len);
+
+    spoor_queue_t q = {0};
+    uint64_t next_seq = 0;
+    spoor_spool_found_t found;
+    spoor_spool_t *spool = NULL;
+    spoor_err_t rc = spoor__spool_open(spool_dir, SPOOR_SYNC_NONE, 0, &q, &next_seq, &found, &spool);
+    if (rc == SPOOR_OK) {
+        for (size_t i = 0; i < q.count; i++) {
+            const spoor_item_t *item = &q.ring[(q.head + i) % q.cap];
+            char err[256];
+            cJSON *v = spoor__json_parse(item->json, item->len, 0, SPOOR_JSON_MAX_DEPTH + 2, "record", err, sizeof err);
+            if (!cJSON_IsObject(v) || spoor__utf8_invalid_at(item->json, item->len) != item->len ||
+                spoor__check_text(v, "", "record", err, sizeof err) || next_seq <= item->seq)
+                abort(); /* a record that would fail its batch, or a seq that would repeat */
+            cJSON_Delete(v);
+        }
+        spoor__spool_close(spool);
+    }
+    spoor__queue_clear(&q);
+    char text[sizeof canary + 8] = "";
+    fd = open(outside, O_RDONLY);
+    ssize_t n = fd >= 0 ? read(fd, text, sizeof text - 1) : -1;
+    if (fd >= 0) close(fd);
+    if (n != (ssize_t)(sizeof canary - 1) || memcmp(text, canary, sizeof canary - 1)) {
+        fprintf(stderr, "the spool wrote through a link (layout %u)\n", layout);
+        abort();
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     property_scan(data, size);
     property_round_trip(data, size);
+    property_hostile_dir(data, size);
     return 0;
 }

@@ -6,6 +6,7 @@
 
 #include "fastpath_pair.h"
 #include "internal.h"
+#include "utf8.h"
 
 static void quiet(spoor_log_level_t level, const char *message, void *opaque) {
     (void)level, (void)message, (void)opaque;
@@ -76,7 +77,11 @@ int fastpath_pair_call(fastpath_pair_t *p, fastpath_op_t op, const char *a, cons
     /* An accepted call must have queued its event (else the comparison proves nothing). */
     int same = (fast_rc != SPOOR_OK || fast_ev) && fast_rc == general_rc && !strcmp(fast_err, general_err) && !fast_ev == !general_ev &&
                fast_len == general_len && (!fast_ev || !memcmp(fast_ev, general_ev, fast_len));
-    if (!same)
+    /* And what was queued may go on the wire: well-formed UTF-8, id included. */
+    if (same && fast_ev && spoor__utf8_invalid_at(fast_ev, fast_len) != fast_len) {
+        snprintf(why, size, "both queued invalid UTF-8: %s", fast_ev);
+        same = 0;
+    } else if (!same)
         snprintf(why, size, "fast path: %d \"%s\" %s\ngeneral:   %d \"%s\" %s", fast_rc, fast_err,
                  fast_ev ? fast_ev : "(nothing queued)", general_rc, general_err,
                  general_ev ? general_ev : "(nothing queued)");

@@ -84,6 +84,14 @@ static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind, const char
     return MHD_YES;
 }
 
+static enum MHD_Result add_argument(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
+    (void)kind;
+    mock_request_t *r = cls;
+    size_t used = strlen(r->path);
+    snprintf(r->path + used, sizeof r->path - used, "%c%s=%s", strchr(r->path, '?') ? '&' : '?', key, value ? value : "");
+    return MHD_YES;
+}
+
 static size_t batch_size(const char *body, size_t len) {
     cJSON *doc = cJSON_ParseWithLength(body, len);
     size_t n = (size_t)cJSON_GetArraySize(cJSON_GetObjectItem(doc, "batch"));
@@ -93,7 +101,7 @@ static size_t batch_size(const char *body, size_t len) {
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                               const char *version, const char *upload_data, size_t *upload_size, void **state) {
-    (void)url, (void)method, (void)version;
+    (void)method, (void)version;
     mock_server_t *m = cls;
     upload_t *up = *state;
     if (!up) {
@@ -112,6 +120,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     memset(&req, 0, sizeof req);
     req.at_ms = now_ms();
     MHD_get_connection_values(conn, MHD_HEADER_KIND, add_header, &req);
+    snprintf(req.path, sizeof req.path, "%s", url);
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_argument, &req);
     req.raw_len = up->len;
     const char *enc = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Encoding");
     req.gzip = enc && !strcmp(enc, "gzip");
@@ -147,7 +157,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     }
     struct MHD_Response *resp = MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
     MHD_add_response_header(resp, "Content-Type", "application/json");
-    if (reply.retry_after >= 0) {
+    if (reply.retry_after_text) {
+        MHD_add_response_header(resp, "Retry-After", reply.retry_after_text);
+    } else if (reply.retry_after >= 0) {
         char ra[16];
         snprintf(ra, sizeof ra, "%d", reply.retry_after);
         MHD_add_response_header(resp, "Retry-After", ra);

@@ -13,6 +13,7 @@ typedef struct mock_reply_s {
     int delay_ms;        /* wait before answering */
     int cut;             /* 1: close the connection without an answer */
     const char *body;    /* NULL: {"accepted": n, "duplicates": 0, "rejected": []} */
+    const char *retry_after_text; /* a Retry-After header's text as it is (over retry_after) */
 } mock_reply_t;
 
 typedef struct mock_request_s {
@@ -23,6 +24,7 @@ typedef struct mock_request_s {
     int status;          /* what was answered (0 for a cut) */
     long long at_ms;     /* monotonic arrival time */
     char headers[4096];  /* "name: value\n" lines, names lower-cased */
+    char path[512];      /* the path, then ?name=value&... of the query's arguments */
 } mock_request_t;
 
 typedef struct mock_server_s mock_server_t;

@@ -70,6 +70,16 @@ void collector_cb(const spoor_delivery_report_t *r, void *opaque) {
     pthread_mutex_unlock(&col->lock);
 }
 
+void logbuf_cb(spoor_log_level_t level, const char *message, void *opaque) {
+    (void)level;
+    logbuf_t *lb = opaque;
+    pthread_mutex_lock(&lb->lock);
+    size_t used = strlen(lb->text);
+    snprintf(lb->text + used, sizeof lb->text - used, "%s\n", message);
+    lb->lines++;
+    pthread_mutex_unlock(&lb->lock);
+}
+
 long long mono_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -21,7 +21,7 @@ typedef struct {
     size_t delivered, failed, dropped, aborted, rejected;
     spoor_err_t last_err;
     int last_status;
-    char last_reason[512];
+    char last_reason[1024];
     char ids[64][37];   /* event ids of not-delivered events, in order */
     size_t n_ids;
 } collector_t;
@@ -29,6 +29,15 @@ typedef struct {
 void collector_init(collector_t *col);
 void collector_cb(const spoor_delivery_report_t *r, void *opaque);
 spoor_client_t *client_collecting(collector_t *col, const char *host, ...);
+
+/* Collects log lines (thread-safe), one per line, for assertions. */
+typedef struct {
+    pthread_mutex_t lock;
+    char text[65536];
+    size_t lines;
+} logbuf_t;
+
+void logbuf_cb(spoor_log_level_t level, const char *message, void *opaque);
 
 long long mono_ms(void);
 

@@ -107,7 +107,7 @@ public final class Builder {
         return set("connectTimeout", value);
     }
 
-    /** Retries after the first attempt (default 3). */
+    /** Most retries after the first attempt (default 100: deliveryTimeout ends them first). */
     public Builder retryLimit(int value) {
         return set("retryLimit", value);
     }
@@ -120,6 +120,11 @@ public final class Builder {
     /** Longest retry delay, ms. */
     public Builder retryBackoffMax(long value) {
         return set("retryBackoffMax", value);
+    }
+
+    /** How long a batch is retried after its first attempt, ms (default 60000); 0: no time bound. */
+    public Builder deliveryTimeout(long value) {
+        return set("deliveryTimeout", value);
     }
 
     /** Longest Retry-After honoured from a 429, ms. */
