@@ -246,7 +246,7 @@ static int parse_body(app_t *app, const char *body, size_t len, int single, cJSO
                         "escaped, in strings)", (unsigned char)body[at], at), 400;
     size_t bad = spoor__utf8_invalid_at(body, len);
     *utf8_ok = bad == len;
-    *root = spoor__json_parse(body, len, app->max_body, SPOOR_JSON_MAX_DEPTH, "body", msg, msgsize);
+    *root = spoor__json_parse(body, len, app->max_body, SPOOR_JSON_MAX_BODY_DEPTH, "body", msg, msgsize);
     if (!*root) {
         if (!*utf8_ok) snprintf(msg, msgsize, "body: is not valid UTF-8 (at byte %zu)", bad);
         return 400;
@@ -343,7 +343,7 @@ long ingest_count_events(app_t *app, const batch_request_t *rq) {
     buf_t plain;
     buf_init(&plain);
     cJSON *root = decode_body(app, rq, &plain, &body, &len, msg, sizeof msg) ? NULL
-                  : spoor__json_parse(body, len, app->max_body, SPOOR_JSON_MAX_DEPTH, "body", msg, sizeof msg);
+                  : spoor__json_parse(body, len, app->max_body, SPOOR_JSON_MAX_BODY_DEPTH, "body", msg, sizeof msg);
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "batch");
     long n = rq->segment_type ? cJSON_IsObject(root) : cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 0;
     cJSON_Delete(root);
