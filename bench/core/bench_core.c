@@ -201,7 +201,7 @@ static int json_run(long n, const char *sink, const char *mode) {
     spoor_err_t rc = SPOOR_OK;
     if (!down) rc = spoor_flush(c, 300000);
     double e2e = now_s() - t0;
-    spoor_stats_t st;
+    spoor_stats_t st = SPOOR_STATS_INIT;
     spoor_client_stats(c, &st);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
@@ -274,7 +274,7 @@ int main(int argc, char **argv) {
     produce(&job);
     spoor_err_t rc = spoor_flush(c, 120000);
     double dt = now_s() - t0;
-    spoor_stats_t st;
+    spoor_stats_t st = SPOOR_STATS_INIT;
     spoor_client_stats(c, &st);
     printf("delivered (batches of 100, local HTTP): %10.0f events/s  (%llu delivered in %llu requests, %s)\n",
            (double)st.delivered / dt, (unsigned long long)st.delivered, (unsigned long long)st.requests,

@@ -54,7 +54,7 @@ int main(int argc, char **argv) {
         "{\"profileId\": \"user_123\"}"), "track_consents");
 
     bad |= check(spoor_flush(client, 10000), "flush");
-    spoor_stats_t st;
+    spoor_stats_t st = SPOOR_STATS_INIT;
     spoor_client_stats(client, &st);
     printf("accepted %llu, delivered %llu, failed %llu\n", (unsigned long long)st.accepted,
            (unsigned long long)st.delivered, (unsigned long long)st.failed);
