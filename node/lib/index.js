@@ -37,6 +37,7 @@ function delegate(name) {
 function options() {
   return [...config.properties()].map(([name, p]) => ({
     name, key: p.name, type: p.type, default: p.default, description: p.description, secret: p.secret,
+    unstable: p.unstable,
   }));
 }
 

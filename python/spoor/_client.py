@@ -56,6 +56,7 @@ class ConfigProperty(NamedTuple):
     min: int
     max: int
     secret: bool
+    unstable: bool = False  # a test hook, not part of the stable API
 
 
 _TYPE_NAMES = {0: "string", 1: "int", 2: "bool", 3: "duration", 4: "json", 5: "enum"}
@@ -65,14 +66,22 @@ def _text(ptr: Any) -> str:
     return str(ffi.string(ptr).decode("utf-8", "replace")) if ptr != ffi.NULL else ""
 
 
+def _core_properties() -> List[Any]:
+    """The core's property table, entry by entry (spoor_config_property)."""
+    table: List[Any] = []
+    while True:
+        p = lib.spoor_config_property(len(table))
+        if p == ffi.NULL:
+            return table
+        table.append(p)
+
+
 def config_properties() -> List[ConfigProperty]:
     """Every configuration key of the core (Client keyword arguments)."""
-    count = ffi.new("size_t *")
-    table = lib.spoor_config_properties(count)
     return [ConfigProperty(_text(p.name), _TYPE_NAMES.get(int(p.type), "string"),
                            _text(p.default_value), _text(p.description),
-                           int(p.min), int(p.max), bool(p.secret))
-            for p in (table[i] for i in range(count[0]))]
+                           int(p.min), int(p.max), bool(p.secret), bool(p.unstable))
+            for p in _core_properties()]
 
 
 def version() -> str:
@@ -81,13 +90,13 @@ def version() -> str:
 
 
 def _property_types() -> Dict[str, int]:
-    count = ffi.new("size_t *")
-    table = lib.spoor_config_properties(count)
-    return {_text(table[i].name): int(table[i].type) for i in range(count[0])}
+    return {_text(p.name): int(p.type) for p in _core_properties()}
 
 
 # key -> spoor_prop_type_t: drives the conversion of every keyword argument
 _PROPERTY_TYPES = _property_types()
+# the counters of spoor_stats_t (SPOOR_STATS_COUNTERS): every field after its size
+_COUNTERS = [name for name, _ in ffi.typeof("spoor_stats_t").fields if name != "size"]
 # the keys the core marks secret: an error about one never shows its value
 _SECRET_KEYS = frozenset(p.name for p in config_properties() if p.secret)
 
@@ -437,10 +446,11 @@ class Client:
     def stats(self) -> Dict[str, int]:
         """Counters: accepted, queued, delivered, failed, dropped, retried, ..."""
         out = ffi.new("spoor_stats_t *")
+        out.size = ffi.sizeof("spoor_stats_t")  # SPOOR_STATS_INIT
         err = lib.spoor_client_stats(self._ptr, out)
         if err:
             raise_error(err)
-        return {name: int(getattr(out, name)) for name, _ in ffi.typeof("spoor_stats_t").fields}
+        return {name: int(getattr(out, name)) for name in _COUNTERS}
 
     def __enter__(self) -> "Client":
         return self
