@@ -151,7 +151,7 @@ export interface ClientOptions {
   flushOnExit?: boolean | undefined;
 }
 
-/** Datalyr's and RetainPixel's track options. */
+/** track()'s options. */
 export interface TrackOptions {
   event: string;
   userId?: string | undefined;
@@ -169,7 +169,7 @@ export interface IdentifyPayload { userId: string; traits?: JsonObject | undefin
 export interface GroupPayload { userId: string; groupId: string; traits?: JsonObject | undefined }
 export interface PagePayload { userId: string; name?: string | undefined; properties?: JsonObject | undefined }
 
-/** Intempt's profile: identity plus attributes. */
+/** profile(): identity plus attributes. */
 export interface ProfileAttributes extends JsonObject {
   profileId?: string | undefined;
   user_identifier?: string | undefined;
@@ -184,7 +184,7 @@ export interface Consent {
 
 export type ConsentSubject = { profileId: string; userId?: string | undefined } | { userId: string; profileId?: string | undefined };
 
-/** A catalog product (seed 001) or a product-ingestion payload {productId, data}. */
+/** A catalog product or a product-ingestion payload {productId, data}. */
 export type Product =
   | { productId: string; data?: JsonObject | undefined; [key: string]: any }
   | {

@@ -8,7 +8,7 @@
 #include "mock_server.h"
 #include "test_util.h"
 
-/* Checked by hand against SPEC.md; ids from the seeded sequence (seed 7). */
+/* Checked by hand against docs/protocol.md; ids from the seeded sequence (test_id_seed 7). */
 static const char *expected_body =
     "{\"sentAt\":\"2026-11-23T10:00:00.000Z\",\"batch\":[{\"eventId\":\"d45246f9-7655-4467-a123-b634260530d5\",\"type\":\"record\",\"eventName\":\"purchase\",\"profileId\":\"user_123\",\"sessionId\":\"sess_1\",\"timestamp\":\"2026-11-23T10:00:00.000Z\",\"properties\":{\"items\":[{\"item name\":\"item 1\",\"price\":20},{\"item name\":\"item 2\",\"price\":15}],\"totalprice\":35,\"ispaid\":true,\"fixed.name\":\"John Smith\",\"fixed.age\":28},\"context\":{\"library\":{\"name\":\"spoor\",\"version\":\"0.1.0\",\"binding\":\"c\"}}},{\"eventId"
     "\":\"6a9b99a2-f3da-47b7-b8fc-6c6c100c4526\",\"type\":\"profile\",\"profileId\":\"user_123\",\"timestamp\":\"2026-11-23T10:00:00.000Z\",\"traits\":{\"user_identifier\":\"john@example.com\",\"account_identifier\":\"acme\"},\"context\":{\"library\":{\"name\":\"spoor\",\"version\":\"0.1.0\",\"binding\":\"c\"}}},{\"eventId"

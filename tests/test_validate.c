@@ -1,4 +1,4 @@
-/* test_validate.c: every validation rule of SPEC.md, good and bad, through the
+/* test_validate.c: every validation rule of the wire format, good and bad, through the
  * public operations. A bad call returns an error whose message starts with the
  * field and says the rule, and queues nothing. */
 #include <stdio.h>

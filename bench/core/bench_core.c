@@ -1,6 +1,6 @@
 /* bench_core.c: the C core's own numbers, for the closing notes and ci/bench.
  *   spoor-bench-core [N]
- * 1. enqueue: N track() calls of the seed's purchase event, 1 thread and 2 threads
+ * 1. enqueue: N track() calls of a purchase event, 1 thread and 2 threads
  *    (nothing is sent while timing: flush_at and flush_interval are out of reach);
  * 2. delivered: N events through to a local HTTP server (tests/support's mock,
  *    libmicrohttpd), batches of 100, until flush() returns;
@@ -262,7 +262,7 @@ int main(int argc, char **argv) {
         }
         return json_run(n, argv[3], argv[4]);
     }
-    printf("spoor %s, N = %ld, the seed's purchase event (%zu bytes of arguments)\n", spoor_version(), n,
+    printf("spoor %s, N = %ld, a purchase event (%zu bytes of arguments)\n", spoor_version(), n,
            (size_t)snprintf(NULL, 0, "%s", purchase));
     printf("enqueue, 1 thread : %10.0f events/s\n", enqueue_rate(n, 1));
     printf("enqueue, 2 threads: %10.0f events/s\n", enqueue_rate(n, 2));

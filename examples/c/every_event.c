@@ -1,4 +1,4 @@
-/* every_event.c: one event of each of SPEC.md's types (track, identify, group,
+/* every_event.c: one event of each type of the wire format (track, identify, group,
  * page, record, profile, consent, product), sent, flushed and checked.
  *
  *   spoor-every-event HOST [API_KEY [SECRET]]

@@ -91,13 +91,13 @@ class Client extends EventEmitter {
 
   // ---- operations (each returns an already-settled Promise) ----
 
-  /** Intempt's recordEvent: an event of a custom collection. */
+  /** recordEvent: an event of a custom collection. */
   recordEvent(collection, event) {
     return this._settle('recordEvent', () => this._native.recordEvent(str('recordEvent', 'collection', collection) ?? '',
       json('recordEvent', 'event', event) ?? 'null'));
   }
 
-  /** Intempt's profile({profileId, user_identifier, account_identifier, ...attributes}). */
+  /** profile({profileId, user_identifier, account_identifier, ...attributes}). */
   profile(attributes) {
     return this._settle('profile', () => this._native.profile(json('profile', 'attributes', attributes) ?? 'null'));
   }

@@ -325,14 +325,14 @@ class Client:
     # -- operations (each validates in the core and queues, or raises) -------
 
     def record_event(self, collection: str, event: Mapping[str, JSON]) -> None:
-        """Intempt's recordEvent: the collection's fields become "properties"."""
+        """recordEvent: the collection's fields become "properties"."""
         err = lib.spoor_record_event(self._ptr, _cstr(collection, "collection"), to_json(event, "event"))
         if err:
             raise_error(err)
 
     def profile(self, /, profile_id: Optional[str] = None, user_identifier: Optional[str] = None,
                 account_identifier: Optional[str] = None, **attributes: JSON) -> None:
-        """Intempt's profile: identity keys plus any other attributes (traits)."""
+        """profile: identity keys plus any other attributes (traits)."""
         message = without_none({"profileId": profile_id, "user_identifier": user_identifier,
                                 "account_identifier": account_identifier})
         message.update(attributes)
@@ -353,7 +353,7 @@ class Client:
               properties: Optional[Mapping[str, JSON]] = None, event_id: Optional[JSON] = None,
               timestamp: Optional[JSON] = None, session_id: Optional[JSON] = None,
               account_id: Optional[JSON] = None, page_id: Optional[JSON] = None) -> None:
-        """Track an event. `event` is its name, or Datalyr's options object
+        """Track an event. `event` is its name, or the options object
         ({"event", "userId", "properties", ...}) as a dict."""
         if isinstance(event, Mapping):
             options: Mapping[str, JSON] = event
@@ -368,7 +368,7 @@ class Client:
 
     def identify(self, user_id: Union[str, Mapping[str, JSON], None],
                  traits: Optional[Mapping[str, JSON]] = None) -> None:
-        """identify(user_id, traits) or RetainPixel's identify({"userId", "traits"})."""
+        """identify(user_id, traits) or identify({"userId", "traits"})."""
         if isinstance(user_id, Mapping):
             options = user_id
             user_id, traits = options.get("userId"), options.get("traits")
