@@ -192,6 +192,9 @@ static void defaults_and_get(void **state) {
     assert_int_equal(spoor_config_set(conf, "flush_interval", "1.5s"), SPOOR_OK);
     spoor_config_get(conf, "flush_interval", buf, sizeof buf);
     assert_string_equal(buf, "1500");
+    /* A duration with a unit is shown as given, and in ms (Python passes its seconds so). */
+    assert_int_equal(spoor_config_set(conf, "flush_interval", "86401s"), SPOOR_ERR_CONFIG_INVALID);
+    assert_string_equal(spoor_last_error(), "flush_interval: 86401s is 86401000 ms, out of range [1, 86400000] ms");
     /* Secrets never come back out. */
     assert_int_equal(spoor_config_set(conf, "secret", "hunter2"), SPOOR_OK);
     spoor_config_get(conf, "secret", buf, sizeof buf);

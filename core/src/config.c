@@ -370,6 +370,11 @@ static spoor_err_t set_prop(spoor_config_t *conf, const prop_t *p, const char *v
             return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s: \"%s\" is not %s", key, v,
                                 p->pub.type == SPOOR_PROP_INT ? "an integer"
                                                               : "a duration in milliseconds (or with a unit: 250ms, 10s)");
+        /* A duration given with a unit ("90000s", as Python passes its seconds) is shown as given. */
+        int unit = p->pub.type == SPOOR_PROP_DURATION && v[strlen(v) - 1] > '9';
+        if ((n < p->pub.min || n > p->pub.max) && unit)
+            return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s: %s is %lld ms, out of range [%lld, %lld] ms", key, v,
+                                (long long)n, (long long)p->pub.min, (long long)p->pub.max);
         if (n < p->pub.min || n > p->pub.max)
             return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s: %lld is out of range [%lld, %lld]", key,
                                 (long long)n, (long long)p->pub.min, (long long)p->pub.max);

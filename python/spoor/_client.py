@@ -10,7 +10,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Union
 
-from ._convert import PROP_DURATION, PROP_STRING, config_text, to_json, without_none
+from ._convert import PROP_STRING, config_text, to_json, without_none
 from ._errors import ConfigError, Error, error_name, raise_error
 from ._logging import core_level, enable_debug, forward, logger
 from ._options import ClientOptions
@@ -247,13 +247,7 @@ def _set_config(conf: Any, key: str, value: Any) -> None:
             raise ConfigError("%s: %s" % (key, exc), "CONFIG_INVALID") from None
     err = lib.spoor_config_set(conf, key.encode("utf-8"), ffi.NULL if text is None else text.encode("utf-8", "surrogatepass"))
     if err:
-        try:
-            raise_error(err)
-        except ConfigError as exc:
-            if _PROPERTY_TYPES.get(key) != PROP_DURATION:
-                raise
-            # The core counts milliseconds; say what the Python caller wrote.
-            raise ConfigError("%s (%s=%r seconds)" % (exc.message, key, value), exc.code) from None
+        raise_error(err)
 
 
 class Client:
