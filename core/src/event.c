@@ -268,19 +268,28 @@ static spoor_err_t take_product(build_t *b, const char *type, cJSON *msg, parts_
 }
 
 typedef spoor_err_t (*take_fn)(build_t *b, const char *type, cJSON *msg, parts_t *p);
-
-/* ---- wire format v1 ---- */
-
-/* Every type of spoor__event_types, with its builder. */
-static const struct {
+typedef struct {
     const char *type;
     take_fn take;
-} v1_types[] = {
+} type_builder_t;
+
+/* A wire format: its builder per type, and how it writes an event from the parts
+ * (takes the id, the timestamp and the parts). */
+typedef struct {
+    const type_builder_t *types;
+    size_t n_types;
+    spoor_err_t (*write)(build_t *b, const char *type, cJSON *id, cJSON *ts, parts_t *p, spoor_item_t *out);
+} wire_format_t;
+
+/* ---- wire format v1 (docs/protocol.md) ---- */
+
+/* Every type of spoor__event_types, with its builder. */
+static const type_builder_t v1_types[] = {
     {"track", take_track},     {"identify", take_identify}, {"group", take_group},     {"page", take_page},
     {"record", take_record},   {"profile", take_profile},   {"consent", take_consent}, {"product", take_product},
 };
 
-/* The event in v1's key order (docs/protocol.md), serialised; takes the parts. */
+/* The event in v1's key order, serialised; takes the parts. */
 static spoor_err_t v1_write(build_t *b, const char *type, cJSON *id, cJSON *ts, parts_t *p, spoor_item_t *out) {
     cJSON *ev = cJSON_CreateObject();
     if (!ev) {
@@ -304,9 +313,17 @@ static spoor_err_t v1_write(build_t *b, const char *type, cJSON *id, cJSON *ts, 
     return rc;
 }
 
-static take_fn v1_builder(const char *type) {
-    for (size_t i = 0; i < sizeof v1_types / sizeof *v1_types; i++)
-        if (!strcmp(v1_types[i].type, type)) return v1_types[i].take;
+static const wire_format_t v1 = {v1_types, sizeof v1_types / sizeof *v1_types, v1_write};
+
+/* The client's wire format: v1, the one there is (a protocol setting would choose here). */
+static const wire_format_t *format_of(const spoor_client_t *c) {
+    (void)c;
+    return &v1;
+}
+
+static take_fn builder_of(const wire_format_t *f, const char *type) {
+    for (size_t i = 0; i < f->n_types; i++)
+        if (!strcmp(f->types[i].type, type)) return f->types[i].take;
     return NULL;
 }
 
@@ -315,7 +332,8 @@ spoor_err_t spoor__build_event(spoor_client_t *c, const char *op, const char *ty
     build_t b = {.c = c, .prefix = prefix ? prefix : ""};
     if (!cJSON_IsObject(msg)) /* a feed's entry is a product, whatever the operation */
         return fail(&b, "%s%s: %s", strcmp(type, "product") ? op : "product", "must be an object");
-    take_fn take_parts = v1_builder(type);
+    const wire_format_t *format = format_of(c);
+    take_fn take_parts = builder_of(format, type);
     if (!take_parts) {
         char rule[160];
         return fail(&b, "%s%s: %s", "type", spoor__event_type_rule(rule, sizeof rule));
@@ -337,7 +355,7 @@ spoor_err_t spoor__build_event(spoor_client_t *c, const char *op, const char *ty
         rc = timestamp_value(&b, given_ts, &ts);
         cJSON_Delete(given_ts);
     }
-    if (!rc) rc = v1_write(&b, type, id, ts, &p, out);
+    if (!rc) rc = format->write(&b, type, id, ts, &p, out);
     else cJSON_Delete(id);
     parts_free(&p);
     return rc;
