@@ -103,10 +103,7 @@ static void every_type_has_a_builder(void **state) {
 }
 
 int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(every_type_on_the_wire),
-        cmocka_unit_test(exact_numbers_and_catalog_ids),
-        cmocka_unit_test(every_type_has_a_builder),
-    };
+    const struct CMUnitTest tests[] = {cmocka_unit_test(every_type_on_the_wire), cmocka_unit_test(exact_numbers_and_catalog_ids),
+                                       cmocka_unit_test(every_type_has_a_builder)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
