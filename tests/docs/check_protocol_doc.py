@@ -207,7 +207,7 @@ def check_defaults(page: Page, args: List[str], at: int, config_doc: Optional[st
     if not config_doc:
         return ["needs --config-doc (the spoor-config-doc tool)"]
     table = json.loads(subprocess.run([config_doc, "--json"], check=True, capture_output=True).stdout)
-    defaults = {p["name"]: p["default"] for p in table}
+    defaults = {p["name"]: p["default"] for p in table["properties"]}
     problems, rows = [], page.table(at)
     if not rows:
         problems.append("no table after the marker")
@@ -220,10 +220,22 @@ def check_defaults(page: Page, args: List[str], at: int, config_doc: Optional[st
     return problems
 
 
-def c_literals(path: str) -> List[str]:
-    """Every string literal of a C file, adjacent ones joined, escapes read."""
+def c_source(path: str) -> str:
     with open(path, encoding="utf-8") as f:
-        text = re.sub(r"/\*.*?\*/|//[^\n]*", "", f.read(), flags=re.S)
+        return re.sub(r"/\*.*?\*/|//[^\n]*", "", f.read(), flags=re.S)
+
+
+def c_literals(path: str) -> List[str]:
+    """Every string literal of a C file, adjacent ones joined, escapes read; a macro
+    that stands for a string (defined in the file or in internal.h) is read as it."""
+    text = c_source(path)
+    # String macros (a value of literals and other macros), expanded where they are used.
+    defines = c_source(os.path.join(ROOT, "core", "src", "internal.h")) + "\n" + text
+    macros = dict(re.findall(r'^#define\s+([A-Z_][A-Z0-9_]*)\s+((?:"(?:[^"\\\n]|\\.)*"|[A-Z_][A-Z0-9_]*|\s)+)$',
+                             defines, flags=re.M))
+    for _ in range(3):  # a macro of macros
+        for name, value in macros.items():
+            text = re.sub(r"(?<!#define )\b%s\b" % name, lambda _m, v=value: v, text)
     out, pieces, last_end = [], [], None
     for m in re.finditer(r'"((?:[^"\\\n]|\\.)*)"', text):
         if pieces and text[last_end:m.start()].strip():
