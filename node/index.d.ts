@@ -133,6 +133,25 @@ export interface ClientOptions {
    */
   collectionSchemas?: Record<string, Record<string, 'string' | 'number' | 'boolean' | 'timestamp' | 'object' | 'array'>> | undefined;
   /**
+   * A source id of the server's schema registry: its collections are fetched (GET
+   * {host}/v1/sources/{id}/collections) when the client is created and every schemasRefresh, and
+   * recordEvent is checked against them as against collectionSchemas, which then only serves until
+   * the first fetch succeeds. A failed fetch keeps the schemas the client had, is logged and
+   * counted (schema_fetch_failures).
+   */
+  schemasFrom?: string | undefined;
+  /**
+   * How often schemasFrom is fetched again (ms); 0: only when the client is created. Default:
+   * 300000.
+   */
+  schemasRefresh?: number | undefined;
+  /**
+   * How long creating a client with schemasFrom waits for the first fetch (ms); past it the client
+   * is made and the fetch goes on in the background (recordEvent is checked against
+   * collectionSchemas, if any, until it succeeds). 0: do not wait. Default: 2000.
+   */
+  schemasWait?: number | undefined;
+  /**
    * The language binding, for User-Agent and context.library.binding (set by bindings). Default:
    * 'c'.
    */
@@ -230,6 +249,10 @@ export interface Stats {
   replayed: number;
   /** Damaged spool regions (torn or corrupt records) skipped at creation. */
   spoolCorrupt: number;
+  /** Schemas_from fetches that succeeded. */
+  schemaFetches: number;
+  /** Schemas_from fetches that failed (the client kept the schemas it had). */
+  schemaFetchFailures: number;
 }
 // END generated: stats
 
