@@ -155,9 +155,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     mock_reply_t reply = {.status = 200, .retry_after = -1};
     char *route_body = NULL;
     int routed = 0;
+    size_t raw_len = strcspn(req.raw_path, "?"); /* routes are paths as sent, without the query */
     pthread_mutex_lock(&m->lock);
     for (size_t i = 0; i < m->n_routes && !routed; i++) {
-        if (strcmp(m->routes[i].path, url)) continue;
+        if (strlen(m->routes[i].path) != raw_len || strncmp(m->routes[i].path, req.raw_path, raw_len)) continue;
         routed = 1;
         reply = m->routes[i].reply;
         route_body = m->routes[i].body ? strdup(m->routes[i].body) : NULL;
