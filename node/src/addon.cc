@@ -349,6 +349,9 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
       bridge_->hasToken = true;
       bridge_->tokenTimeoutMs = static_cast<int>(ConfigMs(conf, "timeout"));  // a token waits as long as a request
       spoor_config_set_token_cb(conf, TokenCb, bridge_);
+      // schemasFrom's first fetch asks this thread for the token, which cannot answer while
+      // it waits in spoor_client_new: waiting would only run out the clock.
+      spoor_config_set(conf, "schemasWait", "0");
     }
     spoor_config_set_log_cb(conf, LogCb, bridge_);
     spoor_config_set_delivery_cb(conf, DeliveryCb, bridge_);

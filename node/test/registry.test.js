@@ -110,6 +110,21 @@ describe('schema registry', () => {
     assert.equal(good[0].properties.totalprice, 35);
   });
 
+  it('with an accessToken function the constructor does not wait for the first fetch', async () => {
+    // The fetch asks the event loop for the token. Were the constructor to wait, it would hold
+    // the loop until the token request timed out, and the fetch would go without one (a 401).
+    let asked = 0;
+    const client = new Client(fast(col.url, {
+      accessToken: async () => { asked++; return SOURCE_KEY; }, schemasFrom: 'shop-server', schemasWait: 60000,
+    }));
+    assert.equal(client.stats().schemaFetchFailures, 0);
+    await waitFor(() => client.stats().schemaFetches === 1, { what: 'the first fetch' });
+    assert.ok(asked >= 1);
+    await assert.rejects(client.recordEvent('purchase', { profileId: 'p1', totalprice: '35' }),
+      { message: 'event.totalprice: must be of type number (collection purchase)' });
+    await client.close();
+  });
+
   it('the Intempt-style snippets run with only the require line changed', async () => {
     await col.reset();
     // The snippets as the Intempt SDK's documentation gives them; the values it leaves
