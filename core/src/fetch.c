@@ -71,12 +71,11 @@ static spoor_err_t name_arg(const char *field, const char *value) {
     return SPOOR_OK;
 }
 
-/* One Get API call: GET the path made of the literal parts and the names between
- * them (each encoded as one segment), on a transport of its own. */
+/* One Get API call on an open client: GET the path made of the literal parts and
+ * the names between them (each encoded as one segment), on a transport of its own. */
 static spoor_err_t fetch_text(spoor_client_t *c, const char *op, const char *const *parts, const char *const *names,
                               size_t n_names, const char *not_found, char **json_out) {
-    spoor_err_t rc = spoor__check_open(c, op);
-    if (rc) return rc;
+    spoor_err_t rc = SPOOR_OK;
     char *segments[4] = {0}, path[2048];
     size_t used = (size_t)snprintf(path, sizeof path, "%s", parts[0]);
     for (size_t i = 0; i < n_names && !rc; i++) {
