@@ -11,6 +11,10 @@
  *   client = spoor_client_ptr_value(p); delete_spoor_client_ptr(p)
  *   n = new_size_t_ptr(); rc = spoor_ingest_feed(client, feed, n); size_t_ptr_value(n)
  *
+ * The Get APIs' text (char **json_out) is copied out and freed with spoor_free:
+ * Java passes a String[1] that receives it; scripting languages get it appended
+ * to the result (Tcl: the list {code json}).
+ *
  * The callbacks' typed setters (log, delivery, token) are not wrapped: they take
  * C function pointers called from the worker thread. Java gets delivery reports
  * through a JNI bridge below (spoor_java_delivery_listener); every language has
@@ -52,6 +56,32 @@
   %append_output(SWIG_FromCharPtr($1));
 }
 #endif
+
+/* The Get APIs' answer (char **json_out): the library's text, copied into the
+ * language's string, then freed. */
+#if defined(SWIGJAVA)
+%typemap(in) char **json_out (char *out = NULL) "$1 = &out;"
+%typemap(jni) char **json_out "jobjectArray"
+%typemap(jtype) char **json_out "byte[][]"
+%typemap(jstype) char **json_out "String[]"
+%typemap(javain, pre="    byte[][] temp$javainput = new byte[1][];",
+         post="      if ($javainput != null && $javainput.length > 0) $javainput[0] = io.spoor.jni.spoor.fromUtf8(temp$javainput[0]);")
+    char **json_out "temp$javainput"
+%typemap(argout) char **json_out {
+  if (out$argnum) {
+    jsize n = (jsize)strlen(out$argnum);
+    jbyteArray b = (*jenv)->NewByteArray(jenv, n);
+    if (b) {
+      (*jenv)->SetByteArrayRegion(jenv, b, 0, n, (const jbyte *)out$argnum);
+      (*jenv)->SetObjectArrayElement(jenv, $input, 0, b);
+    }
+  }
+}
+#else
+%typemap(in, numinputs=0) char **json_out (char *out = NULL) "$1 = &out;"
+%typemap(argout) char **json_out { %append_output(SWIG_FromCharPtr(out$argnum ? out$argnum : "")); }
+#endif
+%typemap(freearg) char **json_out { spoor_free(out$argnum); }
 
 #if defined(SWIGJAVA)
 /* C enums as Java enums, with the C values as constants. */

@@ -133,6 +133,25 @@ export interface ClientOptions {
    */
   collectionSchemas?: Record<string, Record<string, 'string' | 'number' | 'boolean' | 'timestamp' | 'object' | 'array'>> | undefined;
   /**
+   * A source id of the server's schema registry: its collections are fetched (GET
+   * {host}/v1/sources/{id}/collections) when the client is created and every schemasRefresh, and
+   * recordEvent is checked against them as against collectionSchemas, which then only serves until
+   * the first fetch succeeds. A failed fetch keeps the schemas the client had, is logged and
+   * counted (schema_fetch_failures).
+   */
+  schemasFrom?: string | undefined;
+  /**
+   * How often schemasFrom is fetched again (ms); 0: only when the client is created. Default:
+   * 300000.
+   */
+  schemasRefresh?: number | undefined;
+  /**
+   * How long creating a client with schemasFrom waits for the first fetch (ms); past it the client
+   * is made and the fetch goes on in the background (recordEvent is checked against
+   * collectionSchemas, if any, until it succeeds). 0: do not wait. Default: 2000.
+   */
+  schemasWait?: number | undefined;
+  /**
    * The language binding, for User-Agent and context.library.binding (set by bindings). Default:
    * 'c'.
    */
@@ -230,6 +249,10 @@ export interface Stats {
   replayed: number;
   /** Damaged spool regions (torn or corrupt records) skipped at creation. */
   spoolCorrupt: number;
+  /** Schemas_from fetches that succeeded. */
+  schemaFetches: number;
+  /** Schemas_from fetches that failed (the client kept the schemas it had). */
+  schemaFetchFailures: number;
 }
 // END generated: stats
 
@@ -259,6 +282,16 @@ export class ConfigError extends SpoorError {}
 export class ClosedError extends SpoorError {}
 export class TimeoutError extends SpoorError {}
 
+/** Field types per collection, as collectionSchemas takes them: {purchase: {totalprice: 'number'}}. */
+export type CollectionSchemas = Record<string, Record<string, 'string' | 'number' | 'boolean' | 'timestamp' | 'object' | 'array'>>;
+/** One source of the server's schema registry. */
+export interface Source { id: string; name: string; collections: CollectionSchemas }
+/** fetchSources' answer. */
+export interface SourcesAnswer { org: string; project: string; sources: Source[] }
+/** fetchCollections' answer. */
+export interface CollectionsAnswer { source: string; collections: CollectionSchemas }
+export interface FetchSourcesParams { orgName: string; projectName: string }
+
 /**
  * A spoor client: validates every call at once, queues it, and delivers batches
  * from a native background thread. Enqueue methods return an already-settled
@@ -287,6 +320,12 @@ export class Client {
   flush(timeoutMs?: number): Promise<void>;
   /** Flush within timeoutMs (default closeTimeout), stop the worker, release everything. Later calls reject with ClosedError. */
   close(timeoutMs?: number): Promise<void>;
+
+  /** The project's sources and their collections: one GET off the event loop, bounded by `timeout`. */
+  fetchSources(params: FetchSourcesParams): Promise<SourcesAnswer>;
+  fetchSources(orgName: string, projectName: string): Promise<SourcesAnswer>;
+  /** One source's collections: one GET off the event loop, bounded by `timeout`. */
+  fetchCollections(source: string): Promise<CollectionsAnswer>;
 
   getAnonymousId(): string;
   readonly anonymousId: string;
@@ -324,6 +363,9 @@ export function batch(messages: Message[]): Promise<void>;
 export function enqueue(message: Message): Promise<void>;
 export function flush(timeoutMs?: number): Promise<void>;
 export function close(timeoutMs?: number): Promise<void>;
+export function fetchSources(params: FetchSourcesParams): Promise<SourcesAnswer>;
+export function fetchSources(orgName: string, projectName: string): Promise<SourcesAnswer>;
+export function fetchCollections(source: string): Promise<CollectionsAnswer>;
 export function getAnonymousId(): string;
 export function stats(): Stats;
 /** Every configuration option, from the core's property table. */
@@ -332,6 +374,43 @@ export function options(): OptionInfo[];
 export const version: string;
 /** The linked libspoor's version. */
 export const coreVersion: string;
+
+// ---- the compatibility names (Intempt-style), thin aliases of Client ----
+
+/** Configuration's parameters: basePath (the host), the credentials, headers, and any Client option. */
+export interface ConfigurationParameters extends Partial<Omit<ClientOptions, 'apiKey' | 'accessToken'>> {
+  basePath?: string | undefined;
+  /** A key, or a function of the header's name ('X-API-Key') returning it. */
+  apiKey?: string | ((name: string) => string) | undefined;
+  accessToken?: string | Promise<string> | (() => string | Promise<string>) | undefined;
+}
+export class Configuration {
+  constructor(parameters?: ConfigurationParameters);
+  /** The Client options the parameters make. */
+  readonly options: Readonly<ClientOptions>;
+  readonly basePath: string | undefined;
+}
+/** The Get APIs over a client of the configuration, made on first use. */
+export class SourcesApi {
+  constructor(configuration?: Configuration | ConfigurationParameters);
+  readonly configuration: Configuration;
+  fetchSources(params: FetchSourcesParams): Promise<SourcesAnswer>;
+  fetchSources(orgName: string, projectName: string): Promise<SourcesAnswer>;
+  fetchCollections(source: string | { source: string }): Promise<CollectionsAnswer>;
+  close(): Promise<void>;
+}
+export interface EventBatcherOptions {
+  /** flushAt: send once this many events wait. */
+  maximum?: number | undefined;
+  /** flushInterval in SECONDS: send once the oldest event has waited this long. */
+  interval?: number | undefined;
+}
+export const EventRecorder: {
+  /** A Client of api's configuration that batches by maximum and interval (seconds). */
+  WithEventBatcher(api: SourcesApi | Configuration, options?: EventBatcherOptions): Client;
+};
+export const CDPMetadata: { SourcesApi: typeof SourcesApi };
+export const PushSource: { SourcesApi: typeof SourcesApi };
 
 declare const spoor: {
   Client: typeof Client;
@@ -350,6 +429,8 @@ declare const spoor: {
   enqueue: typeof enqueue;
   flush: typeof flush;
   close: typeof close;
+  fetchSources: typeof fetchSources;
+  fetchCollections: typeof fetchCollections;
   getAnonymousId: typeof getAnonymousId;
   stats: typeof stats;
   options: typeof options;
@@ -360,5 +441,10 @@ declare const spoor: {
   ConfigError: typeof ConfigError;
   ClosedError: typeof ClosedError;
   TimeoutError: typeof TimeoutError;
+  Configuration: typeof Configuration;
+  SourcesApi: typeof SourcesApi;
+  EventRecorder: typeof EventRecorder;
+  CDPMetadata: typeof CDPMetadata;
+  PushSource: typeof PushSource;
 };
 export default spoor;

@@ -40,6 +40,9 @@ static const key_case_t cases[] = {
     {"close_timeout", "3s", "forever", "duration"},
     {"collection_schemas", "{\"purchase\":{\"totalprice\":\"number\"}}", "{\"purchase\":{\"totalprice\":\"money\"}}",
      "collection_schemas.purchase.totalprice"},
+    {"schemas_from", "shop-server", "\xff", "not valid UTF-8"},
+    {"schemas_refresh", "5m", "often", "duration"},
+    {"schemas_wait", "500ms", "2m", "out of range"},
     {"binding", "python", NULL, NULL},
     {"key_style", "snake", "kebab", "not one of snake, camel"},
     {"spool_dir", "/tmp/spoor-spool", NULL, NULL}, /* checked when the client opens it (test_spool) */

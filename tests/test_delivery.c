@@ -747,19 +747,6 @@ static void host_credentials_and_query_redacted(void **state) {
     mock_stop(m);
 }
 
-static spoor_client_t *logged_client(logbuf_t *lb, const char *host, ...) {
-    va_list ap;
-    va_start(ap, host);
-    spoor_config_t *conf = config_with_v(host, ap);
-    va_end(ap);
-    spoor_config_set_log_cb(conf, logbuf_cb, lb);
-    spoor_client_t *c = NULL;
-    spoor_err_t rc = spoor_client_new(&c, conf);
-    if (rc) fail_msg("client_new: %s", spoor_last_error());
-    spoor_config_destroy(conf);
-    return c;
-}
-
 /* Settings that expose what is sent are warned about, once, when the client is
  * made: no TLS verification; credentials or a signing secret over plain http://
  * to a host that is not this machine. */

@@ -145,6 +145,38 @@ void spoor__uuid4(char out[37]); /* core/src/internal.h */
 
 /* Event ids come from a per-thread block of random bytes: a forked child must not
  * hand out the ids its parent hands out next. */
+/* schemas_from in a child: the parent's schemas still check its records, and its
+ * refresh thread, which did not survive the fork, starts again (on its first
+ * record) with a connection of its own. */
+static int child_refreshes(spoor_client_t *c) {
+    int bad = spoor_record_event(c, "purchase", "{\"profileId\":\"p\",\"totalprice\":\"35\"}") != SPOOR_ERR_INVALID;
+    spoor_stats_t st = SPOOR_STATS_INIT;
+    for (int i = 0; i < 1000 && !st.schema_fetches; i++) {
+        usleep(10 * 1000);
+        spoor_client_stats(c, &st);
+    }
+    bad |= st.schema_fetches == 0;
+    spoor_client_destroy(c);
+    return bad;
+}
+
+static void child_fetches_schemas_again(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    mock_reply_t shop = {.status = 200, .retry_after = -1,
+                         .body = "{\"source\":\"shop\",\"collections\":{\"purchase\":{\"totalprice\":\"number\"}}}"};
+    mock_route(m, "/v1/sources/shop/collections", &shop);
+    spoor_client_t *c = client_with(mock_url(m), "schemas_from", "shop", "schemas_refresh", "50", "log_level", "error", NULL);
+    int fds[2];
+    pid_t pid = fork_child(fds);
+    assert_true(pid >= 0);
+    if (pid == 0) child_report(fds, child_refreshes(c));
+    expect_child_ok(pid, fds);
+    assert_int_equal(spoor_record_event(c, "purchase", "{\"profileId\":\"p\",\"totalprice\":\"35\"}"), SPOOR_ERR_INVALID);
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
 static void child_ids_differ_from_parent(void **state) {
     (void)state;
     char first[37], parent_next[37], child_next[37] = "";
@@ -172,6 +204,7 @@ int main(void) {
         cmocka_unit_test(fork_while_sending),
         cmocka_unit_test(child_ids_differ_from_parent),
         cmocka_unit_test(child_leaves_the_spool_to_its_parent),
+        cmocka_unit_test(child_fetches_schemas_again),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

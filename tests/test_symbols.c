@@ -52,6 +52,10 @@ static void every_symbol(void **state) {
     spoor_ingest_feed(c, "{\"products\":[]}", &n);
     spoor_enqueue(c, "{\"type\":\"identify\",\"userId\":\"u\"}");
     spoor_batch(c, "[]");
+    char *json = NULL;
+    assert_int_equal(spoor_fetch_sources(c, "o", "p", &json), SPOOR_ERR_TRANSPORT); /* nothing listens on port 9 */
+    assert_int_equal(spoor_fetch_collections(c, "s", &json), SPOOR_ERR_TRANSPORT);
+    spoor_free(json);
     spoor_stats_t st = SPOOR_STATS_INIT;
     assert_int_equal(spoor_client_stats(c, &st), SPOOR_OK);
     assert_int_equal(spoor_client_stats_json(c, buf, sizeof buf), SPOOR_OK);

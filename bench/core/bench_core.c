@@ -4,7 +4,10 @@
  *    (nothing is sent while timing: flush_at and flush_interval are out of reach);
  * 2. delivered: N events through to a local HTTP server (tests/support's mock,
  *    libmicrohttpd), batches of 100, until flush() returns;
- * 3. enqueue with a spool, for each spool_sync policy (N/20 calls for "event").
+ * 3. enqueue with a spool, for each spool_sync policy (N/20 calls for "event");
+ * 4. recordEvent checked against collection_schemas, then against the same schemas
+ *    fetched with schemas_from (held per call by reference, swapped by a refresh): the
+ *    rates and their ratio, 1 and 2 threads.
  *   spoor-bench-core N --json SINK_URL MODE [--event FILE] [--batch-events K] [--batch-bytes B]
  * ci/bench's form (bench/peers): one run, one JSON line, the same columns as the
  * Python, Node and Java runs. The event is FILE's JSON text (bench/peers/shapes.py writes
@@ -94,6 +97,8 @@ static const char *spool_dir, *spool_sync; /* set: the clients use a spool */
 static const char *batch_events = "100", *batch_bytes; /* --batch-events, --batch-bytes */
 static const char *timeout;                              /* set: the clients' request timeout */
 
+static const char *schemas_key, *schemas_value; /* set: the clients check records so */
+
 static spoor_client_t *client(const char *host, long n, const char *flush_at) {
     char qs[32];
     snprintf(qs, sizeof qs, "%ld", n + 1);
@@ -107,6 +112,7 @@ static spoor_client_t *client(const char *host, long n, const char *flush_at) {
     spoor_config_set(conf, "flush_interval", "1000s");
     spoor_config_set(conf, "log_level", "error");
     if (spool_dir) spoor_config_set(conf, "spool_dir", spool_dir), spoor_config_set(conf, "spool_sync", spool_sync);
+    if (schemas_key) spoor_config_set(conf, schemas_key, schemas_value);
     spoor_client_t *c;
     if (spoor_client_new(&c, conf)) {
         fprintf(stderr, "client: %s\n", spoor_last_error());
@@ -121,15 +127,19 @@ typedef struct {
     long n;
 } job_t;
 
+static const char *record_collection; /* set: produce() records events of this collection */
+
 static void *produce(void *arg) {
     job_t *j = arg;
     char *buf = malloc(tmpl.max_bytes);
     if (!buf) exit(1);
-    for (long i = 0; i < j->n; i++)
-        if (spoor_track(j->c, tmpl_fill(buf, i)) != SPOOR_OK) {
+    for (long i = 0; i < j->n; i++) {
+        const char *text = tmpl_fill(buf, i);
+        if ((record_collection ? spoor_record_event(j->c, record_collection, text) : spoor_track(j->c, text)) != SPOOR_OK) {
             fprintf(stderr, "track: %s\n", spoor_last_error());
             exit(1);
         }
+    }
     free(buf);
     return NULL;
 }
@@ -148,10 +158,13 @@ static int stalled_port(int *fd) {
     return ntohs(a.sin_port);
 }
 
+static const char *host_given;                   /* set: the enqueue clients' host (else a stalled port) */
+
 static double enqueue_rate(long n, int threads) {
-    int fd;
+    int fd = -1;
     char host[64];
-    snprintf(host, sizeof host, "http://127.0.0.1:%d", stalled_port(&fd));
+    if (host_given) snprintf(host, sizeof host, "%s", host_given);
+    else snprintf(host, sizeof host, "http://127.0.0.1:%d", stalled_port(&fd));
     const char *before = timeout;
     timeout = "600000";
     spoor_client_t *c = client(host, n, "100000");
@@ -164,8 +177,43 @@ static double enqueue_rate(long n, int threads) {
     double dt = now_s() - t0;
     spoor_close(c, 0); /* nothing was delivered to the stalled port: reported as aborted */
     spoor_client_destroy(c);
-    close(fd);
+    if (fd >= 0) close(fd);
     return (double)(job.n * threads) / dt;
+}
+
+/* recordEvent against collection_schemas, then against the same collections from
+ * schemas_from (the mock serves them, and would take the batches, which never go). */
+static void schema_rates(long n) {
+    static const char *schemas = "{\"purchase\":{\"totalprice\":\"number\",\"ispaid\":\"boolean\",\"items\":\"array\"}}";
+    char answer[256];
+    snprintf(answer, sizeof answer, "{\"source\":\"shop\",\"collections\":%s}", schemas);
+    mock_server_t *m = mock_start();
+    mock_reply_t reply = {.status = 200, .retry_after = -1, .body = answer};
+    mock_route(m, "/v1/sources/shop/collections", &reply);
+    tmpl_set("{\"profileId\":\"user_{i}\",\"totalprice\":35,\"ispaid\":true,\"items\":[{\"item name\":\"item 1\",\"price\":20}]}");
+    record_collection = "purchase";
+    /* Both clients post to the mock, and no batch is due while timing (under flush_at's
+     * largest value and max_batch_bytes'): a worker sending would take CPU from the producers. */
+    batch_bytes = "67108864";
+    host_given = mock_url(m);
+    long calls = n < 99999 ? n : 99999;
+    for (int threads = 1; threads <= 2; threads++) {
+        /* Each twice, alternating: the first run of a process pays for its heap's growth. */
+        double fixed = 0, fetched = 0;
+        for (int round = 0; round < 2; round++) {
+            schemas_key = "collection_schemas", schemas_value = schemas;
+            double f = enqueue_rate(calls, threads);
+            schemas_key = "schemas_from", schemas_value = "shop";
+            double s = enqueue_rate(calls, threads);
+            if (f > fixed) fixed = f;
+            if (s > fetched) fetched = s;
+        }
+        printf("recordEvent, %d thread%s: collection_schemas %10.0f events/s, schemas_from %10.0f events/s (ratio %.2f)\n",
+               threads, threads == 1 ? " " : "s", fixed, fetched, fetched / fixed);
+    }
+    schemas_key = NULL, record_collection = NULL, batch_bytes = NULL, host_given = NULL;
+    tmpl_set(purchase);
+    mock_stop(m);
 }
 
 static int cmp_d(const void *a, const void *b) {
@@ -283,5 +331,6 @@ int main(int argc, char **argv) {
     printf("server counted %zu events\n", mock_events_accepted(m));
     mock_stop(m);
     spool_rates(n);
+    schema_rates(n);
     return 0;
 }

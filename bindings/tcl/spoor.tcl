@@ -117,6 +117,18 @@ oo::class create spoor::Client {
     method close {{timeoutMs -1}} {
         spoor::check [spoor::spoor_close $handle $timeoutMs]
     }
+    # The Get APIs: the server's answer as JSON text (one GET, the only calls that wait on
+    # the network, bounded by the timeout setting).
+    method fetchSources {orgName projectName} {
+        lassign [spoor::spoor_fetch_sources $handle $orgName $projectName] rc json
+        spoor::check $rc
+        return $json
+    }
+    method fetchCollections {source} {
+        lassign [spoor::spoor_fetch_collections $handle $source] rc json
+        spoor::check $rc
+        return $json
+    }
     method anonymousId {} {
         return [spoor::spoor_anonymous_id $handle]
     }

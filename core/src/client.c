@@ -1,6 +1,7 @@
 /* client.c: making a client from a configuration (the checks that need more than
  * one key, the spool, the worker when the spool holds events) and freeing it.
  * The client's other jobs have their own files: the operations (operations.c),
+ * the schemas and schemas_from (schemas.c), the Get APIs (fetch.c),
  * queueing (enqueue.c), flush and close (flush.c), the counters (stats.c), the
  * request's URL and headers (transport.c) and the fork registry (process.c). */
 #include <errno.h>
@@ -13,6 +14,7 @@
 
 #include "internal.h"
 #include "json.h"
+#include "schemas.h"
 #include "timefmt.h"
 #include "transport.h"
 
@@ -48,6 +50,7 @@ static spoor_err_t prepare(spoor_client_t *c) {
 }
 
 static void free_client(spoor_client_t *c) {
+    spoor__schemas_free(c);
     spoor__spool_close(c->spool);
     spoor__queue_clear(&c->queue);
     spoor__queue_clear(&c->dropped);
@@ -120,6 +123,10 @@ static spoor_err_t client_new(spoor_client_t **out, const spoor_config_t *conf) 
     spoor__request_warn(c);
     spoor__config_warn(c);
     log_spool_found(c, &spool_found);
+    if ((rc = spoor__schemas_start(c)) != SPOOR_OK) {
+        spoor_client_destroy(c);
+        return rc;
+    }
     if (c->queue.count && spoor__start_worker(c) != SPOOR_OK) {
         spoor_client_destroy(c);
         return spoor__error(SPOOR_ERR_SYSTEM, "cannot start the worker thread");

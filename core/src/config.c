@@ -14,6 +14,7 @@
 #include "spool.h"
 #include "timefmt.h"
 #include "url.h"
+#include "utf8.h"
 #include "validate.h"
 
 #define OFF(f) offsetof(struct spoor_config_s, f)
@@ -83,6 +84,9 @@ static const prop_t props[] = {
     {{"proxy", S, "", "Proxy URL for every request (curl syntax).", 0, 0, 0}, OFF(proxy), NONE},
     {{"close_timeout", D, "5000", "Deadline for close() without a timeout and for destroy (ms).", 0, DAY, 0}, OFF(close_timeout_ms), PLAUSIBLE_UP_TO(10 * MIN)},
     {{"collection_schemas", J, "", "Field types per recordEvent collection: {\"purchase\": {\"totalprice\": \"number\"}}; types string, number, boolean, timestamp, object, array.", 0, 0, 0}, OFF(schemas_json), NONE},
+    {{"schemas_from", S, "", "A source id of the server's schema registry: its collections are fetched (GET {host}/v1/sources/{id}/collections) when the client is created and every schemas_refresh, and recordEvent is checked against them as against collection_schemas, which then only serves until the first fetch succeeds. A failed fetch keeps the schemas the client had, is logged and counted (schema_fetch_failures).", 0, 0, 0}, OFF(schemas_from), NONE},
+    {{"schemas_refresh", D, "300000", "How often schemas_from is fetched again (ms); 0: only when the client is created.", 0, DAY, 0}, OFF(schemas_refresh_ms), NONE},
+    {{"schemas_wait", D, "2000", "How long creating a client with schemas_from waits for the first fetch (ms); past it the client is made and the fetch goes on in the background (recordEvent is checked against collection_schemas, if any, until it succeeds). 0: do not wait.", 0, MIN, 0}, OFF(schemas_wait_ms), NONE},
     {{"binding", S, "c", "The language binding, for User-Agent and context.library.binding (set by bindings).", 0, 0, 0}, OFF(binding), NONE},
     {{"key_style", E, "snake", "How keys are spelled, when set and read and in every message: snake (flush_at) or camel (flushAt). A binding whose options are camelCase sets it first.", 0, 0, 0}, OFF(key_style), CHOICES(key_styles)},
     {{"test_fixed_time", S, "", "A fixed ISO-8601 wall clock for timestamps, sentAt and signatures.", 0, 0, 0}, OFF(test_fixed_time), TEST_HOOK},
@@ -315,6 +319,8 @@ static spoor_err_t check_value(const char *key, const char *v) {
             return spoor__error(SPOOR_ERR_CONFIG_INVALID,
                                 "host: must be the server's base URL, without /v1/batch (events go to {host}/v1/batch)");
     }
+    if (!strcmp(key, "schemas_from") && spoor__utf8_invalid_at(v, strlen(v)) != strlen(v))
+        return spoor__error(SPOOR_ERR_CONFIG_INVALID, "schemas_from: is not valid UTF-8");
     if (!strcmp(key, "test_fixed_time") && *v) {
         int64_t ms;
         if (spoor__iso8601_parse(v, &ms))

@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "json.h"
+#include "schemas.h"
 #include "timefmt.h"
 #include "validate.h"
 
@@ -35,6 +36,7 @@ static int in_list(const char *const *list, const char *s) {
 
 typedef struct {
     spoor_client_t *c;
+    const cJSON *schemas; /* the collection schemas held for this build (schemas.h) */
     const char *prefix; /* "batch[3]." or "" */
     char err[512];
 } build_t;
@@ -115,7 +117,7 @@ static spoor_err_t no_unknown_keys(build_t *b, const cJSON *msg, const char *con
 
 static spoor_err_t serialise(build_t *b, cJSON *ev, spoor_item_t *out) {
     spoor_client_t *c = b->c;
-    if (spoor__validate_event(ev, c->schemas, b->err, sizeof b->err))
+    if (spoor__validate_event(ev, b->schemas, b->err, sizeof b->err))
         return spoor__error(SPOOR_ERR_INVALID, "%s%s", b->prefix, b->err);
     /* References, not copies: every string here outlives the event tree. */
     cJSON *ctx = cJSON_CreateObject(), *lib = cJSON_CreateObject();
@@ -216,7 +218,7 @@ static spoor_err_t take_record(build_t *b, const char *type, cJSON *msg, parts_t
     /* The schema sees the fields as the caller gave them, before lifting. */
     char schema_prefix[16];
     snprintf(schema_prefix, sizeof schema_prefix, "%s.", fields);
-    if (spoor__check_schema(p->props, b->c->schemas, p->name->valuestring, schema_prefix, b->err, sizeof b->err))
+    if (spoor__check_schema(p->props, b->schemas, p->name->valuestring, schema_prefix, b->err, sizeof b->err))
         return spoor__error(SPOOR_ERR_INVALID, "%s%s", b->prefix, b->err);
     lift_envelope(msg, p->env);      /* a batch message's own userId, eventId, ... */
     lift_envelope(p->props, p->env); /* then the fields' (recordEvent callers put them there) */
@@ -340,6 +342,8 @@ spoor_err_t spoor__build_event(spoor_client_t *c, const char *op, const char *ty
     }
     parts_t p = {.env = cJSON_CreateObject()};
     if (!p.env) return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
+    spoor_schema_set_t *held;
+    b.schemas = spoor__schemas_hold(c, &held);
     spoor_err_t rc = take_parts(&b, type, msg, &p);
 
     /* eventId: kept when given (it is the dedup key), else a fresh UUID v4. */
@@ -358,5 +362,6 @@ spoor_err_t spoor__build_event(spoor_client_t *c, const char *op, const char *ty
     if (!rc) rc = format->write(&b, type, id, ts, &p, out);
     else cJSON_Delete(id);
     parts_free(&p);
+    spoor__schemas_release(held);
     return rc;
 }

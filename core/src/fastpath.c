@@ -387,9 +387,10 @@ static int lifted_event(spoor_client_t *c, const char *type, const char *collect
     keys_seen_t ks; /* every key, the lifted and the rest: none twice */
     ks.n = 0;
     memset(&pt, 0, sizeof pt);
-    /* A collection schema needs the tree; so does an event without an identity
-     * (a product payload, or an error). */
-    if ((record && (c->schemas || !clean_string(collection, SPOOR_ID_MAX_BYTES, &pt.part[P_NAME]))) || len < 2 || *p++ != '{')
+    /* A collection schema needs the tree (collection_schemas, or schemas_from's,
+     * which a refresh may swap); so does an event without an identity (a product
+     * payload, or an error). */
+    if ((record && (c->schemas || c->fetched || !clean_string(collection, SPOOR_ID_MAX_BYTES, &pt.part[P_NAME]))) || len < 2 || *p++ != '{')
         return SPOOR__FAST_DECLINED;
     while (*p != '}') {
         member_t m;

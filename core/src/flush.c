@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "internal.h"
+#include "schemas.h"
 #include "transport.h"
 
 static int flushed(const spoor_client_t *c, uint64_t target) {
@@ -77,6 +78,9 @@ spoor_err_t spoor_close(spoor_client_t *c, int timeout_ms) {
     __atomic_store_n(&c->closing, 1, __ATOMIC_RELEASE);
     c->flush_target = UINT64_MAX;
     pthread_cond_broadcast(&c->wake);
+    pthread_mutex_unlock(&c->lock);
+    spoor__schemas_stop(c); /* no record is checked any more: schemas_from's fetches end */
+    pthread_mutex_lock(&c->lock);
     int64_t ms = timeout_ms < 0 ? c->conf.close_timeout_ms : timeout_ms;
     int timed_out = c->worker_running && wait_progress(c, spoor__monotonic_ms() + ms, drained, 0) != 0;
     size_t left = c->queue.count + c->inflight_count;

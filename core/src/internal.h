@@ -17,9 +17,10 @@
 struct spoor_config_s {
     char *host, *api_key, *access_token, *username, *password, *secret;
     char *spool_dir, *ca_path, *proxy, *binding, *test_fixed_time;
-    char *headers_json, *schemas_json;
+    char *headers_json, *schemas_json, *schemas_from;
     int64_t flush_at, max_batch_events, max_batch_bytes, max_event_bytes, max_queue_size;
     int64_t flush_interval_ms, timeout_ms, connect_timeout_ms, close_timeout_ms;
+    int64_t schemas_refresh_ms, schemas_wait_ms;
     int64_t retry_limit, retry_backoff_ms, retry_backoff_max_ms, retry_after_max_ms, delivery_timeout_ms;
     int64_t test_id_seed; /* -1: off */
     int64_t log_level;    /* spoor_log_level_t */
@@ -39,7 +40,8 @@ typedef struct spoor_transport_s spoor_transport_t;
 struct spoor_client_s {
     spoor_config_t conf;           /* private copy, immutable after creation */
     cJSON *schemas;                /* parsed collection_schemas, or NULL */
-    struct curl_slist *headers;    /* fixed request headers (custom + content type) */
+    struct spoor_schemas_s *fetched; /* schemas_from's thread and set (schemas.c), or NULL */
+    struct curl_slist *headers;    /* fixed request headers (the headers setting) */
     char *url;                     /* host + "/v1/batch" */
     char *log_host;                /* host with any user:password removed, for logs */
     char *log_url;                 /* url, redacted the same way, for delivery reasons */

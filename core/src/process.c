@@ -8,6 +8,7 @@
 #include <curl/curl.h>
 
 #include "internal.h"
+#include "schemas.h"
 #include "transport.h"
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
@@ -28,11 +29,17 @@ void spoor__init_cond(pthread_cond_t *cond) {
 
 static void before_fork(void) {
     pthread_mutex_lock(&registry_lock);
-    for (spoor_client_t *c = registry; c; c = c->next_live) pthread_mutex_lock(&c->lock);
+    for (spoor_client_t *c = registry; c; c = c->next_live) {
+        pthread_mutex_lock(&c->lock);
+        spoor__schemas_fork(c, SPOOR__FORK_PREPARE);
+    }
 }
 
 static void after_fork_parent(void) {
-    for (spoor_client_t *c = registry; c; c = c->next_live) pthread_mutex_unlock(&c->lock);
+    for (spoor_client_t *c = registry; c; c = c->next_live) {
+        spoor__schemas_fork(c, SPOOR__FORK_PARENT);
+        pthread_mutex_unlock(&c->lock);
+    }
     pthread_mutex_unlock(&registry_lock);
 }
 
@@ -58,6 +65,8 @@ static void reset_in_child(spoor_client_t *c) {
     }
     if (c->transport && n_orphans < sizeof orphans / sizeof *orphans) orphans[n_orphans++] = c->transport;
     c->transport = NULL;
+    spoor_transport_t *schemas_transport = spoor__schemas_fork(c, SPOOR__FORK_CHILD);
+    if (schemas_transport && n_orphans < sizeof orphans / sizeof *orphans) orphans[n_orphans++] = schemas_transport;
     memset(&c->stats, 0, sizeof c->stats);
     c->pid = getpid();
     pthread_mutex_unlock(&c->lock);

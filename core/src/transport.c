@@ -1,6 +1,7 @@
-/* transport.c: the request a client sends: its URL and fixed headers, made once
- * per client, then each libcurl POST with gzip, auth headers, HMAC signature and
- * Retry-After. */
+/* transport.c: the requests a client sends: the batch URL and the fixed headers,
+ * made once per client, then each libcurl request: a batch's POST with gzip, auth
+ * headers, HMAC signature and Retry-After, or a GET of the Get APIs and
+ * schemas_from with the same auth, TLS, proxy and timeouts. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +26,7 @@ spoor_err_t spoor__request_setup(spoor_client_t *c) {
     if (!c->url || !c->log_host) return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
     if (!(c->log_url = spoor__url_redact(c->url, 0))) return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
 
-    c->headers = curl_slist_append(NULL, "Content-Type: application/json");
-    c->headers = curl_slist_append(c->headers, "Expect:"); /* no 100-continue round trip */
+    c->headers = NULL;
     if (k->headers_json) {
         cJSON *h = cJSON_Parse(k->headers_json), *v;
         cJSON_ArrayForEach(v, h) { /* the whole value: its length was checked when it was set */
@@ -111,7 +111,10 @@ void spoor__response_clear(spoor_response_t *resp) {
 static size_t on_body(char *data, size_t size, size_t n, void *ud) {
     spoor_response_t *r = ud;
     size_t len = size * n;
-    if (r->body_len + len > MAX_RESPONSE_BYTES) return len; /* keep the start, drop the rest */
+    if (r->body_len + len > MAX_RESPONSE_BYTES) { /* keep the start, drop the rest */
+        r->truncated = 1;
+        return len;
+    }
     char *grown = realloc(r->body, r->body_len + len + 1);
     if (!grown) return 0;
     r->body = grown;
@@ -181,12 +184,19 @@ static struct curl_slist *add_header(struct curl_slist *list, const char *name, 
     return next ? next : list;
 }
 
-/* The request's headers, or NULL with resp->refused set when the token callback
- * gave a token that cannot be a header value: it is never sent. */
+/* The request's headers (body NULL: a GET, which has no body to describe, zip or
+ * sign), or NULL with resp->refused set when the token callback gave a token that
+ * cannot be a header value: it is never sent. */
 static struct curl_slist *request_headers(spoor_client_t *c, const char *body, size_t len, spoor_response_t *resp) {
     struct curl_slist *h = NULL;
+    if (body) {
+        h = curl_slist_append(h, "Content-Type: application/json");
+        h = curl_slist_append(h, "Expect:"); /* no 100-continue round trip */
+    } else {
+        h = curl_slist_append(h, "Accept: application/json");
+    }
     for (struct curl_slist *f = c->headers; f; f = f->next) h = curl_slist_append(h, f->data);
-    if (c->conf.gzip) h = add_header(h, "Content-Encoding", "", "gzip");
+    if (body && c->conf.gzip) h = add_header(h, "Content-Encoding", "", "gzip");
     if (c->conf.api_key) h = add_header(h, "X-API-Key", "", c->conf.api_key);
     char token[SPOOR_HEADER_VALUE_MAX + 2], why[128]; /* room to see a token one byte too long */
     if (c->conf.token_cb && c->conf.token_cb(token, sizeof token, c->conf.token_opaque) == 0) {
@@ -205,7 +215,7 @@ static struct curl_slist *request_headers(spoor_client_t *c, const char *body, s
     } else if (c->conf.access_token) {
         h = add_header(h, "Authorization", "Bearer ", c->conf.access_token);
     }
-    if (c->conf.secret) {
+    if (body && c->conf.secret) {
         int64_t ts = spoor__client_now_ms(c) / 1000;
         char ts_text[32], sig[68];
         snprintf(ts_text, sizeof ts_text, "%lld", (long long)ts);
@@ -217,9 +227,9 @@ static struct curl_slist *request_headers(spoor_client_t *c, const char *body, s
 }
 
 /* curl_easy_perform through the multi handle: the same transfer, but a close()
- * (c->aborting, then spoor__transport_wake) ends the wait in curl_multi_poll at
+ * (*cancel set, then spoor__transport_wake) ends the wait in curl_multi_poll at
  * once. CURLE_ABORTED_BY_CALLBACK when cancelled that way. */
-static CURLcode perform(spoor_transport_t *t, spoor_client_t *c) {
+static CURLcode perform(spoor_transport_t *t, const int *cancel) {
     CURLMcode mc = curl_multi_add_handle(t->multi, t->curl);
     if (mc != CURLM_OK) return CURLE_FAILED_INIT;
     CURLcode rc = CURLE_ABORTED_BY_CALLBACK;
@@ -236,16 +246,59 @@ static CURLcode perform(spoor_transport_t *t, spoor_client_t *c) {
             rc = m && m->msg == CURLMSG_DONE ? m->data.result : CURLE_FAILED_INIT;
             break;
         }
-        if (__atomic_load_n(&c->aborting, __ATOMIC_ACQUIRE)) break;
+        if (__atomic_load_n(cancel, __ATOMIC_ACQUIRE)) break;
         /* Returns on network activity, curl's own timers, or a wake-up from close(). */
         if (curl_multi_poll(t->multi, NULL, 0, 1000, NULL) != CURLM_OK) {
             rc = CURLE_FAILED_INIT;
             break;
         }
-        if (__atomic_load_n(&c->aborting, __ATOMIC_ACQUIRE)) break;
+        if (__atomic_load_n(cancel, __ATOMIC_ACQUIRE)) break;
     }
     curl_multi_remove_handle(t->multi, t->curl);
     return rc;
+}
+
+/* The transfer's settings but the method and the body: every request alike. */
+static void set_common(CURL *h, spoor_client_t *c, const char *url, struct curl_slist *headers, spoor_response_t *resp) {
+    char user_agent[96];
+    snprintf(user_agent, sizeof user_agent, "spoor-%s/%s", c->conf.binding ? c->conf.binding : "c",
+             SPOOR_VERSION_STRING);
+    curl_easy_reset(h); /* the multi handle keeps the connections: that is the keep-alive */
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, user_agent);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)c->conf.timeout_ms);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)c->conf.connect_timeout_ms);
+    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, c->conf.tls_verify ? 1L : 0L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, c->conf.tls_verify ? 2L : 0L);
+    if (c->conf.ca_path) curl_easy_setopt(h, CURLOPT_CAINFO, c->conf.ca_path);
+    if (c->conf.proxy) curl_easy_setopt(h, CURLOPT_PROXY, c->conf.proxy);
+    if (c->conf.username) {
+        curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+        curl_easy_setopt(h, CURLOPT_USERNAME, c->conf.username);
+        curl_easy_setopt(h, CURLOPT_PASSWORD, c->conf.password ? c->conf.password : "");
+    }
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, resp);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, resp);
+}
+
+/* Run the transfer set up on t and fill resp with its outcome. */
+static void finish(spoor_transport_t *t, const int *cancel, spoor_response_t *resp, size_t sent) {
+    CURLcode rc = perform(t, cancel);
+    if (rc == CURLE_OK) {
+        long status = 0;
+        curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+        resp->http_status = (int)status;
+        resp->bytes_sent = sent;
+    } else {
+        resp->network_error = 1;
+        resp->aborted = rc == CURLE_ABORTED_BY_CALLBACK; /* perform()'s word for a close */
+        snprintf(resp->error, sizeof resp->error, "%s", curl_easy_strerror(rc));
+    }
 }
 
 void spoor__transport_post(spoor_transport_t *t, spoor_client_t *c, const char *body, size_t len,
@@ -268,46 +321,48 @@ void spoor__transport_post(spoor_transport_t *t, spoor_client_t *c, const char *
         free(zipped);
         return;
     }
-    CURL *h = t->curl;
-    char user_agent[96];
-    snprintf(user_agent, sizeof user_agent, "spoor-%s/%s", c->conf.binding ? c->conf.binding : "c",
-             SPOOR_VERSION_STRING);
-    curl_easy_reset(h); /* the multi handle keeps the connections: that is the keep-alive */
-    curl_easy_setopt(h, CURLOPT_URL, c->url);
-    curl_easy_setopt(h, CURLOPT_POST, 1L);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, payload);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)payload_len);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, user_agent);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)c->conf.timeout_ms);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)c->conf.connect_timeout_ms);
-    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, c->conf.tls_verify ? 1L : 0L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, c->conf.tls_verify ? 2L : 0L);
-    if (c->conf.ca_path) curl_easy_setopt(h, CURLOPT_CAINFO, c->conf.ca_path);
-    if (c->conf.proxy) curl_easy_setopt(h, CURLOPT_PROXY, c->conf.proxy);
-    if (c->conf.username) {
-        curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-        curl_easy_setopt(h, CURLOPT_USERNAME, c->conf.username);
-        curl_easy_setopt(h, CURLOPT_PASSWORD, c->conf.password ? c->conf.password : "");
-    }
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, resp);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, resp);
-
-    CURLcode rc = perform(t, c);
-    if (rc == CURLE_OK) {
-        long status = 0;
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-        resp->http_status = (int)status;
-        resp->bytes_sent = payload_len;
-    } else {
-        resp->network_error = 1;
-        resp->aborted = rc == CURLE_ABORTED_BY_CALLBACK; /* perform()'s word for a close */
-        snprintf(resp->error, sizeof resp->error, "%s", curl_easy_strerror(rc));
-    }
+    set_common(t->curl, c, c->url, headers, resp);
+    curl_easy_setopt(t->curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(t->curl, CURLOPT_POSTFIELDS, payload);
+    curl_easy_setopt(t->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)payload_len);
+    finish(t, &c->aborting, resp, payload_len);
     spoor__wipe_slist(headers);
     free(zipped);
+}
+
+void spoor__transport_get(spoor_transport_t *t, spoor_client_t *c, const char *url, const int *cancel,
+                          spoor_response_t *resp) {
+    spoor__response_clear(resp);
+    struct curl_slist *headers = request_headers(c, NULL, 0, resp);
+    if (resp->refused) return;
+    set_common(t->curl, c, url, headers, resp);
+    curl_easy_setopt(t->curl, CURLOPT_HTTPGET, 1L);
+    finish(t, cancel, resp, 0);
+    spoor__wipe_slist(headers);
+}
+
+void spoor__failure_reason(const spoor_client_t *c, const char *log_url, const char *not_found,
+                           const spoor_response_t *resp, char *reason, size_t size) {
+    char url[256], body[256] = "";
+    spoor__excerpt(url, sizeof url, log_url, strlen(log_url));
+    if (resp->network_error) {
+        snprintf(reason, size, "network error reaching %s: %s", url, resp->error);
+        return;
+    }
+    int status = resp->http_status;
+    spoor__excerpt(body, 200, resp->body, resp->body_len);
+    const char *hint = "";
+    if (status == 401 || status == 403) {
+        const spoor_config_t *k = &c->conf;
+        hint = k->api_key && (k->access_token || k->token_cb) ? " (check api_key and access_token)"
+               : k->api_key                                   ? " (check api_key)"
+               : k->access_token || k->token_cb               ? " (check access_token)"
+               : k->username                                  ? " (check username and password)"
+                                                              : " (no credentials are set: check api_key)";
+    } else if (status == 413) {
+        hint = " (one event is too large for the server)";
+    } else if (status == 404) {
+        hint = not_found;
+    }
+    snprintf(reason, size, "HTTP %d from %s%s%s%s", status, url, *body ? ": " : "", body, hint);
 }

@@ -1,6 +1,7 @@
-/* transport.h: the request a client sends (URL and fixed headers, made once per
- * client) and one HTTP POST of a batch body, with libcurl. One handle per
- * client, used only by its worker thread, so connections are kept alive. */
+/* transport.h: the requests a client sends (the batch URL and the fixed headers,
+ * made once per client): one HTTP POST of a batch body, or one GET of the Get
+ * APIs, with libcurl. A handle is used by one thread at a time: the worker's
+ * keeps its connections alive; a Get API call makes its own. */
 #ifndef SPOOR_TRANSPORT_H
 #define SPOOR_TRANSPORT_H
 
@@ -18,11 +19,12 @@ typedef struct spoor_response_s {
     char error[256];         /* curl's message when network_error; why when refused */
     char *body;              /* response body, NUL-terminated (owned; may be NULL) */
     size_t body_len;
+    int truncated;           /* 1: the body was longer than the 1 MiB kept */
     size_t bytes_sent;       /* body bytes put on the wire (after gzip) */
 } spoor_response_t;
 
-/* The batch URL, its redacted forms for logs, and the fixed headers (content type,
- * the headers setting), into c. SPOOR_OK, or NOMEM. */
+/* The batch URL, its redacted forms for logs, and the fixed headers (the headers
+ * setting), into c. SPOOR_OK, or NOMEM. */
 spoor_err_t spoor__request_setup(spoor_client_t *c);
 void spoor__request_free(spoor_client_t *c);
 /* Warn, once, about settings that expose what is sent (tls_verify false, credentials
@@ -37,6 +39,19 @@ void spoor__transport_wake(spoor_transport_t *t);
 /* POST body (exactly these bytes are signed; gzip applies after). */
 void spoor__transport_post(spoor_transport_t *t, spoor_client_t *c, const char *body, size_t len,
                            spoor_response_t *resp);
+/* GET url (the Get APIs, schemas_from): the auth headers, TLS settings, proxy and
+ * timeouts of a POST, with Accept: application/json and nothing about a body (no
+ * Content-Type, gzip or signature). The transfer ends when *cancel becomes
+ * non-zero and spoor__transport_wake(t) is called. */
+void spoor__transport_get(spoor_transport_t *t, spoor_client_t *c, const char *url, const int *cancel,
+                          spoor_response_t *resp);
 void spoor__response_clear(spoor_response_t *resp);
+
+/* Why a request failed, as its user should read it: where it went (log_url, with
+ * credentials redacted), the status and the start of what the server answered
+ * (one line of valid UTF-8), and for the statuses a setting explains, which
+ * setting to check; not_found is the hint a 404 gets (" (check ...)"). */
+void spoor__failure_reason(const spoor_client_t *c, const char *log_url, const char *not_found,
+                           const spoor_response_t *resp, char *reason, size_t size);
 
 #endif

@@ -70,26 +70,34 @@ char *spoor__url_redact(const char *url, int proxy) {
     return out;
 }
 
-char *spoor__url_batch(const char *host) {
+char *spoor__url_endpoint(const char *host, const char *path_tail) {
     CURLU *u = parse(host, 0, NULL, 0);
     if (!u) return NULL;
-    char *path = part(u, CURLUPART_PATH), *out = NULL;
+    char *path = part(u, CURLUPART_PATH), *query = part(u, CURLUPART_QUERY), *base = NULL, *out = NULL;
     size_t len = path ? strlen(path) : 0;
     while (len && path[len - 1] == '/') len--;
-    char *batch_path = malloc(len + sizeof "/v1/batch");
-    if (batch_path) {
-        memcpy(batch_path, path, len);
-        memcpy(batch_path + len, "/v1/batch", sizeof "/v1/batch");
-        if (curl_url_set(u, CURLUPART_PATH, batch_path, 0) == CURLUE_OK &&
-            curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) == CURLUE_OK) {
-            char *url = part(u, CURLUPART_URL);
-            out = url ? strdup(url) : NULL;
-            curl_free(url);
-        }
-        free(batch_path);
+    if (path) path[len] = '\0';
+    /* The tail is appended as it is, not set through curl_url, which rewrites the
+     * case of percent-escapes (%2F becomes %2f in libcurl 7.88). */
+    if (curl_url_set(u, CURLUPART_PATH, len ? path : "/", 0) == CURLUE_OK && curl_url_set(u, CURLUPART_QUERY, NULL, 0) == CURLUE_OK &&
+        curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) == CURLUE_OK)
+        base = part(u, CURLUPART_URL);
+    if (base) {
+        size_t blen = strlen(base);
+        while (blen && base[blen - 1] == '/') blen--;
+        size_t size = blen + strlen(path_tail) + (query ? strlen(query) + 1 : 0) + 1;
+        if ((out = malloc(size))) snprintf(out, size, "%.*s%s%s%s", (int)blen, base, path_tail, query ? "?" : "", query ? query : "");
     }
-    curl_free(path);
+    curl_free(base), curl_free(path), curl_free(query);
     curl_url_cleanup(u);
+    return out;
+}
+
+char *spoor__url_batch(const char *host) { return spoor__url_endpoint(host, "/v1/batch"); }
+
+char *spoor__url_segment(const char *s) {
+    char *escaped = curl_easy_escape(NULL, s, 0), *out = escaped ? strdup(escaped) : NULL;
+    curl_free(escaped);
     return out;
 }
 

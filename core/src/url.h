@@ -18,6 +18,14 @@ char *spoor__url_redact(const char *url, int proxy);
  * does not parse or memory runs out. */
 char *spoor__url_batch(const char *host);
 
+/* The same for any endpoint: host's path without trailing slashes, then
+ * path_tail (already percent-encoded, starting with '/'). */
+char *spoor__url_endpoint(const char *host, const char *path_tail);
+
+/* s percent-encoded as one segment of a path (every byte but A-Z a-z 0-9 - . _ ~),
+ * so a '/' or '?' in a name stays inside its segment. malloc'd; NULL when out of memory. */
+char *spoor__url_segment(const char *s);
+
 /* 1 when url is plain http:// to a host that is not this machine (localhost,
  * 127.0.0.0/8, [::1]), with that host copied into host_out; else 0. */
 int spoor__url_plain_remote(const char *url, char *host_out, size_t size);

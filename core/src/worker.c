@@ -118,33 +118,8 @@ static void settle_accepted(spoor_client_t *c, spoor_item_t *items, size_t n, co
     cJSON_Delete(doc);
 }
 
-/* Why a request failed, as its user should read it: where it went (the URL with
- * credentials redacted), the status and the start of what the server answered,
- * and for the statuses a setting explains, which setting to check. */
-static void failure_reason(const spoor_client_t *c, const spoor_response_t *resp, char *reason, size_t size) {
-    char url[256], body[256] = "";
-    spoor__excerpt(url, sizeof url, c->log_url, strlen(c->log_url));
-    if (resp->network_error) {
-        snprintf(reason, size, "network error reaching %s: %s", url, resp->error);
-        return;
-    }
-    int status = resp->http_status;
-    spoor__excerpt(body, 200, resp->body, resp->body_len);
-    const char *hint = "";
-    if (status == 401 || status == 403) {
-        const spoor_config_t *k = &c->conf;
-        hint = k->api_key && (k->access_token || k->token_cb) ? " (check api_key and access_token)"
-               : k->api_key                                   ? " (check api_key)"
-               : k->access_token || k->token_cb               ? " (check access_token)"
-               : k->username                                  ? " (check username and password)"
-                                                              : " (no credentials are set: check api_key)";
-    } else if (status == 413) {
-        hint = " (one event is too large for the server)";
-    } else if (status == 404) {
-        hint = " (check host: it is the server's base URL, events go to {host}/v1/batch)";
-    }
-    snprintf(reason, size, "HTTP %d from %s%s%s%s", status, url, *body ? ": " : "", body, hint);
-}
+/* The hint a 404 to a batch gets. */
+#define BATCH_NOT_FOUND " (check host: it is the server's base URL, events go to {host}/v1/batch)"
 
 /* What ended a batch's retries (delivery_timeout, or else retry_limit), appended to its reason. */
 static void retries_ended(const spoor_client_t *c, char *reason, size_t size, int attempts, int64_t started,
@@ -220,11 +195,11 @@ static size_t deliver(spoor_client_t *c, spoor_item_t *items, size_t n) {
         }
         if (status == 413) {
             if (n > 1) split = 1;
-            else final = SPOOR_ERR_HTTP, failure_reason(c, &resp, reason, sizeof reason);
+            else final = SPOOR_ERR_HTTP, spoor__failure_reason(c, c->log_url, BATCH_NOT_FOUND, &resp, reason, sizeof reason);
             break;
         }
         int retryable = resp.network_error || status == 429 || status >= 500;
-        failure_reason(c, &resp, reason, sizeof reason);
+        spoor__failure_reason(c, c->log_url, BATCH_NOT_FOUND, &resp, reason, sizeof reason);
         final = resp.network_error ? SPOOR_ERR_TRANSPORT : SPOOR_ERR_HTTP;
         if (!retryable || attempt >= c->conf.retry_limit) {
             keep = retryable && c->spool;

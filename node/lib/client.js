@@ -163,6 +163,34 @@ class Client extends EventEmitter {
     return this._settle('enqueue', () => this._native.enqueue(json('enqueue', 'message', message) ?? 'null'));
   }
 
+  // ---- the Get APIs: the server's schema registry ----
+  // The only calls that wait on the network: one GET on a libuv worker thread (never
+  // the event loop), bounded by `timeout`; they never touch the event queue.
+
+  /**
+   * fetchSources({orgName, projectName}) (or fetchSources(orgName, projectName)): the
+   * project's sources with their collections, {org, project, sources: [{id, name, collections}]}.
+   */
+  fetchSources(params, projectName) {
+    const p = typeof params === 'string' ? { orgName: params, projectName } : (params ?? {});
+    return this._fetch('fetchSources', [['orgName', p.orgName], ['projectName', p.projectName]]);
+  }
+
+  /** fetchCollections(source): {source, collections: {collection: {field: type}}}, what collectionSchemas takes. */
+  fetchCollections(source) {
+    return this._fetch('fetchCollections', [['source', source]]);
+  }
+
+  _fetch(op, args) {
+    const unheard = (err) => this._unheard(op, err);
+    try {
+      const texts = args.map(([field, v]) => str(op, field, v));
+      return guarded(this._native.fetch(...texts).then((text) => JSON.parse(text)), unheard);
+    } catch (e) {
+      return rejected(e, unheard);
+    }
+  }
+
   // ---- waiting ----
 
   /** Resolves when everything queued before the call is delivered or has finally failed. */

@@ -1,11 +1,13 @@
 'use strict';
 // spoor for Node: `const { Client } = require('spoor')`, or the module-level
-// default client: `spoor.init({...})` then `spoor.recordEvent(...)`.
+// default client: `spoor.init({...})` then `spoor.recordEvent(...)`, or the
+// compatibility names (lib/compat.js): Configuration, SourcesApi, EventRecorder.
 const { Client } = require('./client');
 const errors = require('./errors');
 const native = require('./native');
 const config = require('./config');
 const { rejected } = require('./rejection');
+const compat = require('./compat');
 const pkg = require('../package.json');
 
 let defaultClient = null;
@@ -56,6 +58,8 @@ const spoor = {
   batch: delegate('batch'),
   enqueue: delegate('enqueue'),
   flush: delegate('flush'),
+  fetchSources: delegate('fetchSources'),
+  fetchCollections: delegate('fetchCollections'),
   close(timeoutMs) {
     if (!defaultClient) return Promise.resolve();
     const c = defaultClient;
@@ -78,6 +82,7 @@ const spoor = {
   ConfigError: errors.ConfigError,
   ClosedError: errors.ClosedError,
   TimeoutError: errors.TimeoutError,
+  ...compat,
 };
 spoor.default = spoor;
 

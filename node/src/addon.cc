@@ -3,7 +3,8 @@
 // Values go in as the core wants them (JSON texts and strings, built by lib/*.js),
 // errors come out as the core names them (spoor_err2name + spoor_last_error), and
 // the two kinds of work that must not run on the JS thread get their own paths:
-//  - flush/close block, so they run in an AsyncWorker whose Execute() touches no JS;
+//  - flush/close and the Get APIs (fetchSources, fetchCollections) block, so they run
+//    in an AsyncWorker whose Execute() touches no JS;
 //  - log lines and delivery reports come from the core's worker thread, so they
 //    reach JS through a TypedThreadSafeFunction that is Unref'd (it never keeps
 //    the process alive) and Released once the client is closed.
@@ -302,6 +303,7 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
                            InstanceMethod<&NativeClient::Stats>("stats"),
                            InstanceMethod<&NativeClient::CloseTimeout>("closeTimeout"),
                            InstanceMethod<&NativeClient::Interest>("interest"),
+                           InstanceMethod<&NativeClient::Fetch>("fetch"),
                        });
   }
 
@@ -347,6 +349,9 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
       bridge_->hasToken = true;
       bridge_->tokenTimeoutMs = static_cast<int>(ConfigMs(conf, "timeout"));  // a token waits as long as a request
       spoor_config_set_token_cb(conf, TokenCb, bridge_);
+      // schemasFrom's first fetch asks this thread for the token, which cannot answer while
+      // it waits in spoor_client_new: waiting would only run out the clock.
+      spoor_config_set(conf, "schemasWait", "0");
     }
     spoor_config_set_log_cb(conf, LogCb, bridge_);
     spoor_config_set_delivery_cb(conf, DeliveryCb, bridge_);
@@ -380,6 +385,7 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
 
  private:
   friend class OpWorker;
+  friend class FetchWorker;
 
   static void EnvCleanup(void* arg) {
     auto* self = static_cast<NativeClient*>(arg);
@@ -512,6 +518,7 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
 
   Napi::Value Flush(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
+  Napi::Value Fetch(const Napi::CallbackInfo& info);
 
   // closeSync(timeoutMs): for process exit only; the JS thread blocks here.
   Napi::Value CloseSync(const Napi::CallbackInfo& info) {
@@ -658,6 +665,59 @@ class OpWorker : public Napi::AsyncWorker {
   std::string msg_;
   Napi::Promise::Deferred* deferred_;
 };
+
+// The Get APIs off the JS thread: one GET in Execute(), the answer's text (parsed by
+// lib/client.js) or the core's error when it is back.
+class FetchWorker : public Napi::AsyncWorker {
+ public:
+  FetchWorker(Napi::Env env, NativeClient* owner, std::vector<NativeClient::OptStr> args)
+      : Napi::AsyncWorker(env, "spoor.fetch"), owner_(owner), args_(std::move(args)),
+        deferred_(Napi::Promise::Deferred::New(env)) {
+    owner_->Ref();
+    owner_->busy_++;
+  }
+  Napi::Promise Promise() { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override {
+    char* out = nullptr;
+    rc_ = args_.size() == 2 ? spoor_fetch_sources(owner_->client_, args_[0].c(), args_[1].c(), &out)
+                            : spoor_fetch_collections(owner_->client_, args_[0].c(), &out);
+    if (rc_ != SPOOR_OK) msg_ = LastErrorText(rc_);
+    else text_ = out;
+    spoor_free(out);
+  }
+  void OnOK() override {
+    owner_->busy_--;
+    if (rc_ != SPOOR_OK) deferred_.Reject(MakeError(Env(), rc_, msg_).Value());
+    else deferred_.Resolve(Napi::String::New(Env(), text_));
+    owner_->Unref();
+  }
+  void OnError(const Napi::Error& e) override {
+    owner_->busy_--;
+    deferred_.Reject(e.Value());
+    owner_->Unref();
+  }
+
+ private:
+  NativeClient* owner_;
+  std::vector<NativeClient::OptStr> args_;
+  Napi::Promise::Deferred deferred_;
+  spoor_err_t rc_ = SPOOR_OK;
+  std::string msg_, text_;
+};
+
+// fetch(org, project) or fetch(source): a Promise of the answer's text.
+Napi::Value NativeClient::Fetch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (client_ == nullptr) throw MakeError(env, SPOOR_ERR_CLOSED, "client is closed");
+  std::vector<OptStr> args;
+  for (size_t i = 0; i < info.Length() && i < 2; i++) args.emplace_back(info[i]);
+  auto* w = new FetchWorker(env, this, std::move(args));
+  Napi::Promise p = w->Promise();
+  w->Queue();
+  return p;
+}
 
 Napi::Value NativeClient::Flush(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

@@ -41,12 +41,13 @@ async function waitFor(fn, { timeout = 10000, interval = 25, what = 'condition' 
 }
 
 /** A running collector: url, and helpers for its /micro endpoints. */
-async function startCollector({ apiKey, secret } = {}) {
+async function startCollector({ apiKey, secret, args: extra = [] } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spoor-node-test-'));
   const portFile = path.join(dir, 'port');
   const args = ['--port', '0', '--port-file', portFile, '--db', ':memory:', '--admin-key', ADMIN_KEY];
   if (apiKey) args.push('--api-key', apiKey);
   if (secret) args.push('--secret', secret);
+  args.push(...extra);
   const proc = spawn(findCollector(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   proc.stdout.on('data', (d) => { output += d; });

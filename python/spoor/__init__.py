@@ -35,7 +35,7 @@ __all__ = [
     "Error", "ValidationError", "ConfigError", "ClosedError", "TimeoutError",
     "init", "default_client", "record_event", "profile", "track_consents", "track", "identify",
     "group", "page", "product", "ingest_feed", "batch", "flush", "close", "anonymous_id", "stats",
-    "flush_on_signals",
+    "fetch_sources", "fetch_collections", "flush_on_signals",
 ]
 
 _default: Optional[Client] = None
@@ -95,6 +95,8 @@ ingest_feed = _on_default(Client.ingest_feed)
 batch = _on_default(Client.batch)
 flush = _on_default(Client.flush)
 stats = _on_default(Client.stats)
+fetch_sources = _on_default(Client.fetch_sources)
+fetch_collections = _on_default(Client.fetch_collections)
 
 
 def close(timeout: Optional[float] = None) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import sys
 import threading
@@ -414,6 +415,34 @@ class Client:
         err = lib.spoor_batch(self._ptr, to_json(messages, "batch"))
         if err:
             raise_error(err)
+
+    # -- the Get APIs: the server's schema registry ------------------------
+
+    def fetch_sources(self, org_name: str, project_name: str) -> Dict[str, Any]:
+        """A project's sources with their collections, as the server answers
+        ``{"org", "project", "sources": [{"id", "name", "collections"}]}``.
+        Unlike every other call this one waits on the network: one GET (GIL
+        released), bounded by ``timeout``; it never touches the event queue.
+        Raises spoor.Error (code ``"HTTP"`` or ``"TRANSPORT"``) saying why."""
+        return self._fetch(lib.spoor_fetch_sources, _cstr(org_name, "org_name"), _cstr(project_name, "project_name"))
+
+    def fetch_collections(self, source: str) -> Dict[str, Any]:
+        """One source's collections, ``{"source", "collections": {collection:
+        {field: type}}}`` (what ``collection_schemas`` takes); one GET, as
+        :meth:`fetch_sources`."""
+        return self._fetch(lib.spoor_fetch_collections, _cstr(source, "source"))
+
+    def _fetch(self, call: Callable[..., int], *args: Any) -> Dict[str, Any]:
+        out = ffi.new("char **")
+        err = call(self._ptr, *args, out)
+        if err:
+            raise_error(err)
+        try:
+            text = ffi.string(out[0])
+        finally:
+            lib.spoor_free(out[0])
+        answer: Dict[str, Any] = json.loads(text)  # the core checked it is a JSON object
+        return answer
 
     # -- lifecycle ---------------------------------------------------------
 

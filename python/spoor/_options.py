@@ -114,6 +114,22 @@ class ClientOptions(TypedDict, total=False):
     """Field types per recordEvent collection: {"purchase": {"totalprice": "number"}}; types
     string, number, boolean, timestamp, object, array."""
 
+    schemas_from: Optional[str]
+    """A source id of the server's schema registry: its collections are fetched (GET
+    {host}/v1/sources/{id}/collections) when the client is created and every
+    schemas_refresh, and recordEvent is checked against them as against collection_schemas,
+    which then only serves until the first fetch succeeds. A failed fetch keeps the schemas
+    the client had, is logged and counted (schema_fetch_failures)."""
+
+    schemas_refresh: Optional[Union[float, datetime.timedelta]]
+    """How often schemas_from is fetched again (seconds); 0: only when the client is created.
+    Default: 300 s."""
+
+    schemas_wait: Optional[Union[float, datetime.timedelta]]
+    """How long creating a client with schemas_from waits for the first fetch (seconds); past
+    it the client is made and the fetch goes on in the background (recordEvent is checked
+    against collection_schemas, if any, until it succeeds). 0: do not wait. Default: 2 s."""
+
     binding: Optional[str]
     """The language binding, for User-Agent and context.library.binding (set by bindings).
     Default: "c"."""

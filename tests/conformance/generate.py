@@ -20,6 +20,7 @@ import math
 import os
 import re
 import sys
+import urllib.parse
 import xml.etree.ElementTree as ET
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -185,8 +186,25 @@ def type_ok(v: Any, t: str) -> bool:
     return False
 
 
+def valid_schemas(schemas: Any) -> bool:
+    """The collection_schemas rules: {collection: {field: one of FIELD_TYPES}}."""
+    return is_obj(schemas) and all(is_obj(c) and all(t in FIELD_TYPES for t in c.values()) for c in schemas.values())
+
+
+def segment(name: str) -> str:
+    """A name as one segment of a path: every byte but A-Z a-z 0-9 - . _ ~ percent-encoded."""
+    return urllib.parse.quote(name, safe="")
+
+
+# The Get APIs: their operation, the names they take and the path they make.
+FETCHES = {
+    "fetch_sources": (("org", "project"), lambda org, project: "/v1/orgs/%s/projects/%s/sources" % (segment(org), segment(project))),
+    "fetch_collections": (("source",), lambda source: "/v1/sources/%s/collections" % segment(source)),
+}
+
+
 class Model:
-    def __init__(self, config: Dict[str, Any], binding: str) -> None:
+    def __init__(self, config: Dict[str, Any], binding: str, server: Optional[List[Dict[str, Any]]] = None) -> None:
         self.conf = dict(DEFAULTS)
         self.conf.update(config)
         self.binding = binding
@@ -195,9 +213,21 @@ class Model:
         self.n = 0
         self.anonymous_id = self.next_id()
         self.queue: List[str] = []
-        self.requests: List[str] = []
+        self.requests: List[Tuple[str, str, str]] = []  # (method, path, body)
+        self.answers = {(a["method"], a["path"]): a for a in server or []}
         self.schemas = config.get("collection_schemas") or {}
         self.closed = False
+        if config.get("schemas_from"):
+            # Fetched at creation; an answer that fails or breaks the rules keeps collection_schemas.
+            answer = self.get("/v1/sources/%s/collections" % segment(config["schemas_from"]))
+            if answer is not None and valid_schemas(answer.get("collections")):
+                self.schemas = answer["collections"]
+
+    def get(self, path: str) -> Optional[Dict[str, Any]]:
+        """One GET: the server's canned answer when it is a 2xx JSON object, else None."""
+        self.requests.append(("GET", path, ""))
+        a = self.answers.get(("GET", path))
+        return a["body"] if a and 200 <= a["status"] < 300 and is_obj(a["body"]) else None
 
     def next_id(self) -> str:
         i = seeded_id(self.seed, self.n)
@@ -403,6 +433,17 @@ class Model:
             return self.anonymous_id
         if op == "wait_requests":
             return None
+        if op in FETCHES:
+            if self.closed:
+                raise Invalid("CLOSED", "%s: the client is closed" % op)
+            fields, path = FETCHES[op]
+            for f in fields:
+                if not nonempty(c.get(f)):
+                    raise Invalid("INVALID", "%s: must be a non-empty string" % f)
+            answer = self.get(path(*(c[f] for f in fields)))
+            if answer is None:  # its message names the runner's URL: vectors do not hold one
+                raise SystemExit("%s: a failing fetch cannot be a vector (its message holds the server's URL)" % op)
+            return answer
         name = {"record_event": "record_event", "profile": "profile", "track_consents": "track_consents",
                 "track": "track", "identify": "identify", "group": "group", "page": "page",
                 "product": "product", "ingest_feed": "ingest_feed", "batch": "batch"}[op]
@@ -512,14 +553,18 @@ class Model:
             size += n
             take += 1
         batch, self.queue = self.queue[:take], self.queue[take:]
-        self.requests.append('{"sentAt":"%s","batch":[%s]}' % (format_iso(self.now), ",".join(batch)))
+        self.requests.append(("POST", "/v1/batch", '{"sentAt":"%s","batch":[%s]}' % (format_iso(self.now), ",".join(batch))))
 
 
-def headers_for(config: Dict[str, Any]) -> Tuple[Dict[str, str], List[str]]:
-    h = {"content-type": "application/json", "user-agent": "spoor-%s/%s" % (PLACEHOLDER, VERSION)}
+def headers_for(config: Dict[str, Any], method: str = "POST") -> Tuple[Dict[str, str], List[str]]:
+    """A request's headers and the headers it must not have. A GET has no body: no
+    content type, encoding or signature, and asks for JSON."""
+    post = method == "POST"
+    h = {"content-type": "application/json"} if post else {"accept": "application/json"}
+    h["user-agent"] = "spoor-%s/%s" % (PLACEHOLDER, VERSION)
     for k, v in (config.get("headers") or {}).items():
         h[k.lower()] = v
-    if config.get("gzip"):
+    if post and config.get("gzip"):
         h["content-encoding"] = "gzip"
     if config.get("api_key"):
         h["x-api-key"] = config["api_key"]
@@ -528,10 +573,12 @@ def headers_for(config: Dict[str, Any]) -> Tuple[Dict[str, str], List[str]]:
     if config.get("username"):
         cred = "%s:%s" % (config["username"], config.get("password", ""))
         h["authorization"] = "Basic " + base64.b64encode(cred.encode()).decode()
-    if config.get("secret"):
+    if post and config.get("secret"):
         h["x-spoor-timestamp"] = str(parse_iso(config["test_fixed_time"]) // 1000)
     absent = [k for k in ("authorization", "content-encoding", "x-api-key", "x-spoor-signature",
-                          "x-spoor-timestamp") if k not in h and not (k == "x-spoor-signature" and config.get("secret"))]
+                          "x-spoor-timestamp") if k not in h and not (k == "x-spoor-signature" and post and config.get("secret"))]
+    if not post:
+        absent.insert(0, "content-type")
     return h, absent
 
 
@@ -539,10 +586,10 @@ def sign(secret: str, ts: str, body: str) -> str:
     return "v1=" + hmac.new(secret.encode(), (ts + "." + body).encode(), hashlib.sha256).hexdigest()
 
 
-def run_model(vec: Dict[str, Any], binding: str) -> Tuple[List[str], List[Dict[str, Any]], str, Dict[int, str]]:
-    """The requests' bodies, the calls with filled-in values, the anonymous id and the
-    error message of each failing call."""
-    m = Model(vec["config"], binding)
+def run_model(vec: Dict[str, Any], binding: str) -> Tuple[List[Tuple[str, str, str]], List[Dict[str, Any]], str, Dict[int, str]]:
+    """The requests (method, path, body), the calls with filled-in values, the anonymous
+    id and the error message of each failing call."""
+    m = Model(vec["config"], binding, vec.get("server"))
     calls = []
     errors: Dict[int, str] = {}
     for i, c in enumerate(vec["calls"]):
@@ -563,7 +610,7 @@ def run_model(vec: Dict[str, Any], binding: str) -> Tuple[List[str], List[Dict[s
         else:
             if want:
                 raise SystemExit("%s: call %d: the model accepts it, the source expects %s" % (vec["name"], i, want))
-            if c["op"] == "anonymous_id":
+            if c["op"] == "anonymous_id" or c["op"] in FETCHES:
                 c["expect_value"] = got
             if c["op"] == "ingest_feed":
                 c["expect_count"] = got
@@ -583,16 +630,25 @@ def complete(vec: Dict[str, Any]) -> Dict[str, Any]:
         if "{size}" in c.get("expect_error", {}).get("message", ""):
             c["expect_error"]["message_by_binding"] = {b: bodies[b][3][i] for b in BINDINGS}
     config = vec["config"]
-    headers, absent = headers_for(config)
+    if "server" not in vec and (config.get("schemas_from") or any(c["op"] in FETCHES for c in vec["calls"])):
+        raise SystemExit("%s: a vector that reads the registry says what the server answers (\"server\")" % vec["name"])
+    # The vectors of the schema registry say each request's method and path; the others
+    # are all POST /v1/batch, and stay as they were written.
+    registry = "server" in vec
     requests = []
-    for i, body in enumerate(tagged):
+    for i, (method, path, body) in enumerate(tagged):
+        headers, absent = headers_for(config, method)
         sig = None
-        if config.get("secret"):
+        if config.get("secret") and method == "POST":
             ts = headers["x-spoor-timestamp"]
-            sig = {b: sign(config["secret"], ts, bodies[b][0][i]) for b in BINDINGS}
-        requests.append({"headers": headers, "absent_headers": absent, "body": body, "signature": sig})
-    out = {"name": vec["name"], "description": vec["description"], "config": config, "calls": calls,
-           "expect": {"requests": requests, "anonymous_id": anon}}
+            sig = {b: sign(config["secret"], ts, bodies[b][0][i][2]) for b in BINDINGS}
+        request = {"method": method, "path": path} if registry else {}
+        request.update({"headers": headers, "absent_headers": absent, "body": body, "signature": sig})
+        requests.append(request)
+    out = {"name": vec["name"], "description": vec["description"], "config": config}
+    if registry:
+        out["server"] = vec["server"]
+    out.update({"calls": calls, "expect": {"requests": requests, "anonymous_id": anon}})
     for k in ("known_failure", "skip"):
         if k in vec:
             out[k] = vec[k]

@@ -595,5 +595,82 @@ V("page/null_name_and_properties", "null name and properties count as absent",
 V("consents/null_subject_keys", "a subject whose ids are null has no identity",
   [call("track_consents", NO_IDENTITY, consents=[GDPR], subject={"profileId": None, "userId": None})])
 
+# ---------------------------------------------------------------- the schema registry
+# The Get APIs' requests (method, path, headers; a GET has no body to type, zip or sign)
+# and recordEvent checked against a source's collections fetched with schemas_from. The
+# server answers what "server" says (docs/protocol.md, "The schema registry").
+SHOP = {"purchase": {"totalprice": "number", "ispaid": "boolean", "placed": "timestamp"},
+        "refund": {"amount": "number"}}
+SOURCES = {"org": "acme", "project": "web", "sources": [
+    {"id": "shop-server", "name": "Shop server", "collections": SHOP},
+    {"id": "crm", "name": "crm", "collections": {"signup": {"plan": "string"}}}]}
+
+
+def answer(path: str, body: Any, status: int = 200) -> Dict[str, Any]:
+    return {"method": "GET", "path": path, "status": status, "body": body}
+
+
+SHOP_ANSWER = answer("/v1/sources/shop-server/collections", {"source": "shop-server", "collections": SHOP})
+NO_REFRESH = {"schemas_from": "shop-server", "schemas_refresh": 0}
+
+V("registry/fetch_sources", "fetchSources: one GET of the project's sources with the client's headers, answered as the server sent it",
+  [call("fetch_sources", org="acme", project="web")],
+  {"headers": {"X-Team": "growth"}},
+  server=[answer("/v1/orgs/acme/projects/web/sources", SOURCES)])
+V("registry/fetch_collections_encodes_names", "each name is one segment of the path: / ? and space are percent-encoded",
+  [call("fetch_collections", source="shop server/1?"),
+   call("fetch_sources", org="ac me", project="w/eb")],
+  server=[answer("/v1/sources/shop%20server%2F1%3F/collections", {"source": "shop server/1?", "collections": {}}),
+          answer("/v1/orgs/ac%20me/projects/w%2Feb/sources", {"org": "ac me", "project": "w/eb", "sources": []})])
+V("registry/fetch_credentials", "a GET carries the bearer token and no signature, content type or encoding, even with secret and gzip",
+  [call("fetch_collections", source="crm")],
+  {"api_key": None, "access_token": "tok-123", "secret": "s3cret", "gzip": True},
+  server=[answer("/v1/sources/crm/collections", {"source": "crm", "collections": {"signup": {"plan": "string"}}})])
+V("registry/fetch_basic_auth", "a GET with username and password carries Basic auth",
+  [call("fetch_collections", source="crm")],
+  {"api_key": None, "username": "reader", "password": "pw"},
+  server=[answer("/v1/sources/crm/collections", {"source": "crm", "collections": {}})])
+V("registry/fetch_bad_names", "an empty or absent name is refused before any request",
+  [call("fetch_sources", "org: must be a non-empty string", org="", project="web"),
+   call("fetch_sources", "project: must be a non-empty string", org="acme", project=None),
+   call("fetch_collections", "source: must be a non-empty string", source=""),
+   {"op": "close"},
+   call("fetch_collections", "fetch_collections: the client is closed", "CLOSED", source="crm")],
+  server=[])
+V("registry/schemas_from", "schemas_from: the source's collections are fetched at creation and check recordEvent as collection_schemas would",
+  [call("record_event", "event.totalprice: must be of type number (collection purchase)",
+        collection="purchase", event={"profileId": "p1", "totalprice": "35"}),
+   call("record_event", collection="purchase",
+        event={"eventId": "e-ok", "profileId": "p1", "totalprice": 35, "ispaid": True, "placed": "2026-11-23T09:00:00Z"}),
+   call("record_event", "event.placed: must be of type timestamp (collection purchase)",
+        collection="purchase", event={"profileId": "p1", "placed": "yesterday"}),
+   call("batch", "batch[1].properties.amount: must be of type number (collection refund)",
+        messages=[{"type": "record", "collection": "purchase", "userId": "u", "properties": {"ispaid": False}},
+                  {"type": "record", "collection": "refund", "userId": "u", "properties": {"amount": "12"}}]),
+   call("record_event", collection="signup", event={"eventId": "e-free", "profileId": "p1", "plan": 3})],
+  NO_REFRESH, server=[SHOP_ANSWER])
+V("registry/schemas_from_over_collection_schemas", "the fetched collections replace collection_schemas",
+  [call("record_event", "event.totalprice: must be of type number (collection purchase)",
+        collection="purchase", event={"profileId": "p1", "totalprice": "35"}),
+   call("record_event", collection="refund", event={"eventId": "e-1", "profileId": "p1", "amount": 5})],
+  dict(NO_REFRESH, collection_schemas={"purchase": {"totalprice": "string"}, "refund": {"amount": "string"}}),
+  server=[SHOP_ANSWER])
+V("registry/schemas_from_fails", "a fetch that fails keeps collection_schemas, and the client works on",
+  [call("record_event", "event.totalprice: must be of type string (collection purchase)",
+        collection="purchase", event={"profileId": "p1", "totalprice": 35}),
+   call("record_event", collection="purchase", event={"eventId": "e-1", "profileId": "p1", "totalprice": "35"})],
+  dict(NO_REFRESH, collection_schemas={"purchase": {"totalprice": "string"}}),
+  server=[answer("/v1/sources/shop-server/collections", {"error": "down"}, 503)])
+V("registry/schemas_from_bad_answer", "an answer whose collections break the rules is not used: nothing is checked",
+  [call("record_event", collection="purchase", event={"profileId": "p1", "totalprice": "35"})],
+  NO_REFRESH,
+  server=[answer("/v1/sources/shop-server/collections", {"source": "shop-server", "collections": {"purchase": {"totalprice": "money"}}})])
+V("registry/schemas_from_encoded", "the schemas_from id is one segment of the path",
+  [call("record_event", "event.totalprice: must be of type number (collection purchase)",
+        collection="purchase", event={"profileId": "p1", "totalprice": "35"})],
+  {"schemas_from": "shop/server 2", "schemas_refresh": 0},
+  server=[answer("/v1/sources/shop%2Fserver%202/collections", {"source": "shop/server 2", "collections": SHOP})])
+
+
 def vectors() -> List[Dict[str, Any]]:
     return _vectors

@@ -5,7 +5,8 @@ An HTML comment `<!-- check: KIND ARGS -->` before a fenced block (or a table) m
 the block must agree with:
 
   request VECTOR        an HTTP request (request line, headers, body): the vector's first
-                        request as the C binding sends it, header for header, signature
+                        request as the C binding sends it (POST /v1/batch, or the method
+                        and path a registry vector gives), header for header, signature
                         included, byte for byte in the body
   event VECTOR N        one event (any layout): exactly the bytes of the N-th event of the
                         vector's first request body
@@ -15,7 +16,8 @@ the block must agree with:
                         (spoor-config-doc --json)
   reasons               a table whose last column quotes the client's failure reasons: every
                         `code span` there must be text of a string literal of the worker, the
-                        transport or the URL code, or a whole reason those literals make
+                        transport, the URL code or the Get APIs (fetch.c, schemas.c), or a
+                        whole reason those literals make
   answer FLAGS...       an HTTP request block, then the answer block: a spoor-collector
                         started with FLAGS must give that status and exactly that body
 
@@ -45,7 +47,7 @@ from typing import Any, Dict, List, Optional, Tuple
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DOC = os.path.join(ROOT, "docs", "protocol.md")
 VECTORS = os.path.join(ROOT, "tests", "conformance", "vectors")
-REASON_SOURCES = [os.path.join(ROOT, "core", "src", f) for f in ("worker.c", "transport.c", "url.c")]
+REASON_SOURCES = [os.path.join(ROOT, "core", "src", f) for f in ("worker.c", "transport.c", "url.c", "fetch.c", "schemas.c")]
 BINDING = "c"
 EVENT_TYPES = {"record", "profile", "consent", "track", "identify", "group", "page", "product"}
 # Headers libcurl adds by itself: not in the vectors, allowed in a request example.
@@ -92,7 +94,8 @@ def vector(name: str) -> Dict[str, Any]:
 
 def first_request(name: str) -> Dict[str, Any]:
     req = vector(name)["expect"]["requests"][0]
-    return {"headers": {k: v.replace("{binding}", BINDING) for k, v in req["headers"].items()},
+    return {"line": "%s %s HTTP/1.1" % (req.get("method", "POST"), req.get("path", "/v1/batch")),
+            "headers": {k: v.replace("{binding}", BINDING) for k, v in req["headers"].items()},
             "absent": req["absent_headers"], "body": req["body"].replace("{binding}", BINDING),
             "signature": (req["signature"] or {}).get(BINDING)}
 
@@ -115,8 +118,8 @@ def check_request(page: Page, args: List[str], at: int) -> List[str]:
     text, _ = page.block(at)
     start, headers, body = http_message(text)
     problems = []
-    if start != "POST /v1/batch HTTP/1.1":
-        problems.append("request line %r, not 'POST /v1/batch HTTP/1.1'" % start)
+    if start != want["line"]:
+        problems.append("request line %r, not %r" % (start, want["line"]))
     got = {n.lower(): v for n, v in headers}
     if len(got) != len(headers):
         problems.append("a header is given twice")
@@ -279,7 +282,7 @@ def check_reasons(page: Page, args: List[str], at: int) -> List[str]:
                 continue
             if any(f.fullmatch(span.strip()) for f in formats):
                 continue
-            problems.append("%r: no string literal of core/src/worker.c, transport.c or url.c says it" % span)
+            problems.append("%r: no string literal of core/src/worker.c, transport.c, url.c, fetch.c or schemas.c says it" % span)
     if not spans:
         problems.append("no quoted reasons in the table")
     return problems

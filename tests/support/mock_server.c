@@ -15,6 +15,12 @@
 
 #define MAX_REQUESTS 4096
 #define MAX_SCRIPT 256
+#define MAX_ROUTES 16
+
+typedef struct {
+    char *path, *body;
+    mock_reply_t reply;
+} route_t;
 
 struct mock_server_s {
     struct MHD_Daemon *daemon;
@@ -27,12 +33,23 @@ struct mock_server_s {
     size_t n_requests;
     size_t events_accepted;
     size_t connections;
+    route_t routes[MAX_ROUTES];
+    size_t n_routes;
 };
 
 typedef struct {
     char *data;
     size_t len;
+    char *raw_uri; /* as the client sent it (MHD decodes the url it hands to handle) */
+    int started;
 } upload_t;
+
+static void *uri_log(void *cls, const char *uri, struct MHD_Connection *conn) {
+    (void)cls, (void)conn;
+    upload_t *up = calloc(1, sizeof *up);
+    if (up) up->raw_uri = strdup(uri);
+    return up;
+}
 
 static long long now_ms(void) {
     struct timespec ts;
@@ -101,11 +118,12 @@ static size_t batch_size(const char *body, size_t len) {
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                               const char *version, const char *upload_data, size_t *upload_size, void **state) {
-    (void)method, (void)version;
+    (void)version;
     mock_server_t *m = cls;
     upload_t *up = *state;
-    if (!up) {
-        *state = calloc(1, sizeof(upload_t));
+    if (!up) return MHD_NO;
+    if (!up->started) {
+        up->started = 1;
         return MHD_YES;
     }
     if (*upload_size) {
@@ -121,6 +139,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     req.at_ms = now_ms();
     MHD_get_connection_values(conn, MHD_HEADER_KIND, add_header, &req);
     snprintf(req.path, sizeof req.path, "%s", url);
+    snprintf(req.method, sizeof req.method, "%s", method);
+    snprintf(req.raw_path, sizeof req.raw_path, "%s", up->raw_uri ? up->raw_uri : "");
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_argument, &req);
     req.raw_len = up->len;
     const char *enc = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Encoding");
@@ -133,8 +153,18 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         up->data = NULL;
     }
     mock_reply_t reply = {.status = 200, .retry_after = -1};
+    char *route_body = NULL;
+    int routed = 0;
+    size_t raw_len = strcspn(req.raw_path, "?"); /* routes are paths as sent, without the query */
     pthread_mutex_lock(&m->lock);
-    if (m->script_pos < m->script_len) reply = m->script[m->script_pos++];
+    for (size_t i = 0; i < m->n_routes && !routed; i++) {
+        if (strlen(m->routes[i].path) != raw_len || strncmp(m->routes[i].path, req.raw_path, raw_len)) continue;
+        routed = 1;
+        reply = m->routes[i].reply;
+        route_body = m->routes[i].body ? strdup(m->routes[i].body) : NULL;
+        reply.body = route_body;
+    }
+    if (!routed && m->script_pos < m->script_len) reply = m->script[m->script_pos++];
     pthread_mutex_unlock(&m->lock);
     if (!reply.status) reply.status = 200;
     if (reply.delay_ms) usleep((useconds_t)reply.delay_ms * 1000);
@@ -147,7 +177,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     if (req.status >= 200 && req.status < 300) m->events_accepted += events;
     pthread_cond_broadcast(&m->arrived);
     pthread_mutex_unlock(&m->lock);
-    if (reply.cut) return MHD_NO;
+    if (reply.cut) {
+        free(route_body);
+        return MHD_NO;
+    }
 
     char text[256];
     const char *body = reply.body;
@@ -166,6 +199,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     }
     enum MHD_Result rc = MHD_queue_response(conn, (unsigned)reply.status, resp);
     MHD_destroy_response(resp);
+    free(route_body);
     return rc;
 }
 
@@ -174,6 +208,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **state, enum
     upload_t *up = *state;
     if (up) {
         free(up->data);
+        free(up->raw_uri);
         free(up);
     }
     *state = NULL;
@@ -203,6 +238,7 @@ mock_server_t *mock_start(void) {
     m->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, NULL, NULL,
                                  handle, m, MHD_OPTION_NOTIFY_COMPLETED, completed, m,
                                  MHD_OPTION_NOTIFY_CONNECTION, on_connection, m,
+                                 MHD_OPTION_URI_LOG_CALLBACK, uri_log, m,
                                  MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
     if (!m->daemon) {
         free(m);
@@ -217,6 +253,7 @@ void mock_stop(mock_server_t *m) {
     if (!m) return;
     MHD_stop_daemon(m->daemon);
     for (size_t i = 0; i < m->n_requests; i++) free(m->requests[i].body);
+    for (size_t i = 0; i < m->n_routes; i++) free(m->routes[i].path), free(m->routes[i].body);
     pthread_mutex_destroy(&m->lock);
     pthread_cond_destroy(&m->arrived);
     free(m);
@@ -229,6 +266,20 @@ void mock_script(mock_server_t *m, const mock_reply_t *replies, size_t n) {
     memcpy(m->script, replies, n * sizeof *replies);
     m->script_len = n;
     m->script_pos = 0;
+    pthread_mutex_unlock(&m->lock);
+}
+
+void mock_route(mock_server_t *m, const char *path, const mock_reply_t *reply) {
+    pthread_mutex_lock(&m->lock);
+    size_t i = 0;
+    while (i < m->n_routes && strcmp(m->routes[i].path, path)) i++;
+    if (i == m->n_routes && i < MAX_ROUTES) m->routes[m->n_routes++].path = strdup(path);
+    if (i < m->n_routes) {
+        free(m->routes[i].body);
+        m->routes[i].reply = *reply;
+        m->routes[i].body = reply->body ? strdup(reply->body) : NULL;
+        m->routes[i].reply.body = NULL;
+    }
     pthread_mutex_unlock(&m->lock);
 }
 

@@ -1,7 +1,8 @@
 /* mock_server.h: a scriptable HTTP server on 127.0.0.1 for the C tests
  * (libmicrohttpd, one thread per connection). Each request to any path is
- * recorded (headers, body gunzipped) and answered by the next scripted reply, or
- * 200 {"accepted": n} when the script is empty. */
+ * recorded (method, headers, body gunzipped) and answered by its path's route
+ * (mock_route), else by the next scripted reply, or 200 {"accepted": n} when the
+ * script is empty. */
 #ifndef SPOOR_MOCK_SERVER_H
 #define SPOOR_MOCK_SERVER_H
 
@@ -25,6 +26,8 @@ typedef struct mock_request_s {
     long long at_ms;     /* monotonic arrival time */
     char headers[4096];  /* "name: value\n" lines, names lower-cased */
     char path[512];      /* the path, then ?name=value&... of the query's arguments */
+    char method[16];     /* GET, POST, ... */
+    char raw_path[512];  /* the path and query as sent, before any decoding */
 } mock_request_t;
 
 typedef struct mock_server_s mock_server_t;
@@ -33,6 +36,10 @@ mock_server_t *mock_start(void);
 void mock_stop(mock_server_t *m);
 const char *mock_url(mock_server_t *m);          /* "http://127.0.0.1:PORT" */
 void mock_script(mock_server_t *m, const mock_reply_t *replies, size_t n);
+/* Answer every request for path (as received, before any decoding; no query) with
+ * reply, whatever the method, from now on; a second route for a path replaces it.
+ * reply->body is copied. */
+void mock_route(mock_server_t *m, const char *path, const mock_reply_t *reply);
 size_t mock_count(mock_server_t *m);             /* requests received */
 int mock_wait(mock_server_t *m, size_t n, int timeout_ms); /* 0 once n requests arrived */
 mock_request_t mock_request(mock_server_t *m, size_t i);   /* a copy; body owned by the server */

@@ -80,6 +80,15 @@ void logbuf_cb(spoor_log_level_t level, const char *message, void *opaque) {
     pthread_mutex_unlock(&lb->lock);
 }
 
+spoor_client_t *logged_client(logbuf_t *lb, const char *host, ...) {
+    va_list ap;
+    va_start(ap, host);
+    spoor_config_t *conf = config_with_v(host, ap);
+    va_end(ap);
+    spoor_config_set_log_cb(conf, logbuf_cb, lb);
+    return finish(conf);
+}
+
 long long mono_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -38,6 +38,8 @@ typedef struct {
 } logbuf_t;
 
 void logbuf_cb(spoor_log_level_t level, const char *message, void *opaque);
+/* A client (as client_with) whose log lines go to lb. */
+spoor_client_t *logged_client(logbuf_t *lb, const char *host, ...);
 
 long long mono_ms(void);
 

@@ -95,6 +95,34 @@ SPOOR_API spoor_err_t spoor_flush(spoor_client_t *client, int timeout_ms);
  *  SPOOR_ERR_CLOSED. */
 SPOOR_API spoor_err_t spoor_close(spoor_client_t *client, int timeout_ms);
 
+/** The Get APIs read the server's schema registry (docs/protocol.md, "The schema
+ *  registry"). They are the only calls that wait on the network: one GET on the
+ *  calling thread through the client's transport (its credentials, headers, TLS
+ *  settings and proxy; bounded by timeout and connect_timeout; not retried), and
+ *  they never touch the event queue.
+ *
+ *  On success *json_out is the server's answer, a JSON object as text, which the
+ *  caller owns and frees with spoor_free(). On failure *json_out is NULL and
+ *  spoor_last_error() says why: SPOOR_ERR_HTTP (the status, the URL and the start
+ *  of the server's answer, with a hint for 401, 403 and 404; or an answer that is
+ *  not a JSON object), SPOOR_ERR_TRANSPORT (no answer), SPOOR_ERR_INVALID (a bad
+ *  argument), SPOOR_ERR_CLOSED (after close), SPOOR_ERR_ABORTED (close gave up on
+ *  the request). Safe from any thread, concurrently with every other call. */
+
+/** A project's sources with their collections:
+ *  GET {host}/v1/orgs/{org}/projects/{project}/sources, answered
+ *  {"org", "project", "sources": [{"id", "name", "collections": {...}}]}. */
+SPOOR_API spoor_err_t spoor_fetch_sources(spoor_client_t *client, const char *org, const char *project,
+                                          char **json_out);
+
+/** One source's collections: GET {host}/v1/sources/{source}/collections, answered
+ *  {"source", "collections": {collection: {field: type}}}, the collections in the
+ *  form of the collection_schemas setting. */
+SPOOR_API spoor_err_t spoor_fetch_collections(spoor_client_t *client, const char *source, char **json_out);
+
+/** Free a text the library handed to the caller (json_out of the Get APIs). NULL is allowed. */
+SPOOR_API void spoor_free(void *ptr);
+
 /** The client's anonymous id, stable for its life. Owned by the client. */
 SPOOR_API const char *spoor_anonymous_id(spoor_client_t *client);
 
@@ -116,7 +144,9 @@ SPOOR_API const char *spoor_anonymous_id(spoor_client_t *client);
     X(requests, "requests attempted") \
     X(bytes_sent, "body bytes sent (after gzip)") \
     X(replayed, "events a spool held from an earlier run, loaded at creation") \
-    X(spool_corrupt, "damaged spool regions (torn or corrupt records) skipped at creation")
+    X(spool_corrupt, "damaged spool regions (torn or corrupt records) skipped at creation") \
+    X(schema_fetches, "schemas_from fetches that succeeded") \
+    X(schema_fetch_failures, "schemas_from fetches that failed (the client kept the schemas it had)")
 
 /** Counters since the client was created (or, in a forked child, since the fork).
  *  Declare it with SPOOR_STATS_INIT, which records the size this program was

@@ -29,9 +29,10 @@ typedef enum spoor_err_e {
     SPOOR_ERR_NOMEM = -7,
     /** Delivery report: the event was dropped because the queue was full (the oldest goes first). */
     SPOOR_ERR_QUEUE_FULL = -8,
-    /** Delivery report: network error or timeout, retries exhausted. */
+    /** Delivery report: network error or timeout, retries exhausted. A Get API call: no answer. */
     SPOOR_ERR_TRANSPORT = -9,
-    /** Delivery report: the server answered with an HTTP error status (see http_status). */
+    /** Delivery report: the server answered with an HTTP error status (see http_status).
+     *  A Get API call: an HTTP error status, or an answer that is not a JSON object. */
     SPOOR_ERR_HTTP = -10,
     /** Delivery report: the server accepted the batch but rejected this event (see reason). */
     SPOOR_ERR_REJECTED = -11,
@@ -39,7 +40,8 @@ typedef enum spoor_err_e {
     SPOOR_ERR_NOT_SUPPORTED = -12,
     /** A system call failed (thread creation, file access). */
     SPOOR_ERR_SYSTEM = -13,
-    /** Delivery report: the client was closed before the event could be delivered. */
+    /** Delivery report: the client was closed before the event could be delivered.
+     *  A Get API call: close() gave up on the request. */
     SPOOR_ERR_ABORTED = -14
 } spoor_err_t;
 

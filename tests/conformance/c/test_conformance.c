@@ -179,6 +179,12 @@ static spoor_err_t do_call(spoor_client_t *c, mock_server_t *m, const cJSON *cal
         rc = spoor_close(c, -1);
     } else if (!strcmp(op, "anonymous_id")) {
         *value = strdup(spoor_anonymous_id(c));
+    } else if (!strcmp(op, "fetch_sources") || !strcmp(op, "fetch_collections")) {
+        char *json = NULL;
+        rc = op[6] == 's' ? spoor_fetch_sources(c, arg_str(call, "org"), arg_str(call, "project"), &json)
+                          : spoor_fetch_collections(c, arg_str(call, "source"), &json);
+        if (json) *value = strdup(json);
+        spoor_free(json);
     } else if (!strcmp(op, "wait_requests")) {
         int n = cJSON_GetObjectItemCaseSensitive(call, "count")->valueint;
         if (mock_wait(m, (size_t)n, 10000)) *value = strdup("timeout");
@@ -206,6 +212,14 @@ static char *check(const cJSON *vec) {
     mock_server_t *m = mock_start();
     if (!m) return problem("cannot start the mock server");
     char *why = NULL;
+    const cJSON *answer; /* what the server answers the registry's requests */
+    cJSON_ArrayForEach(answer, cJSON_GetObjectItemCaseSensitive(vec, "server")) {
+        char *body = arg_json(answer, "body");
+        mock_reply_t reply = {.status = cJSON_GetObjectItemCaseSensitive(answer, "status")->valueint, .retry_after = -1,
+                              .body = body};
+        mock_route(m, cJSON_GetObjectItemCaseSensitive(answer, "path")->valuestring, &reply);
+        free(body);
+    }
     spoor_config_t *conf = spoor_config_new();
     spoor_config_set(conf, "host", mock_url(m));
     spoor_config_set(conf, "log_level", "error");
@@ -254,8 +268,13 @@ static char *check(const cJSON *vec) {
             if (value && !strcmp(op, "wait_requests"))
                 why = problem("call %d: waited 10 s for %d requests, got %zu", i,
                               cJSON_GetObjectItemCaseSensitive(call, "count")->valueint, mock_count(m));
-            else if (ev && (!value || strcmp(value, ev->valuestring)))
+            else if (cJSON_IsString(ev) && (!value || strcmp(value, ev->valuestring)))
                 why = problem("call %d (%s): got %s, want %s", i, op, value ? value : "(null)", ev->valuestring);
+            else if (ev && !cJSON_IsString(ev)) { /* an answer: the same JSON value, however it is spelled */
+                cJSON *got = value ? cJSON_Parse(value) : NULL;
+                if (!cJSON_Compare(got, ev, 1)) why = problem("call %d (%s): got %s", i, op, value ? value : "(null)");
+                cJSON_Delete(got);
+            }
             else if (ec && (double)count != ec->valuedouble)
                 why = problem("call %d (%s): count %zu, want %g", i, op, count, ec->valuedouble);
         }
@@ -277,6 +296,10 @@ static char *check(const cJSON *vec) {
     cJSON_ArrayForEach(w, reqs) {
         if (why) break;
         mock_request_t got = mock_request(m, r);
+        const char *method = arg_str(w, "method"), *path = arg_str(w, "path"); /* the registry's vectors say them */
+        if (method && strcmp(got.method, method)) why = problem("request %zu: method %s, want %s", r, got.method, method);
+        if (!why && path && strcmp(got.raw_path, path)) why = problem("request %zu: path %s, want %s", r, got.raw_path, path);
+        if (why) break;
         char *body = sub(cJSON_GetObjectItemCaseSensitive(w, "body")->valuestring);
         if (got.len != strlen(body) || memcmp(got.body, body, got.len))
             why = problem("request %zu body:\n  got  %.*s\n  want %s", r, (int)got.len, got.body, body);

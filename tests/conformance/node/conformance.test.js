@@ -64,6 +64,8 @@ async function run(client, c) {
     case 'close': return client.close();
     case 'anonymous_id': return client.getAnonymousId();
     case 'wait_requests': return waitRequests(c.count);
+    case 'fetch_sources': return client.fetchSources({ orgName: c.org, projectName: c.project });
+    case 'fetch_collections': return client.fetchCollections(c.source);
     default: throw new Error(`unknown op ${c.op}`);
   }
 }
@@ -72,6 +74,7 @@ const sub = (s) => s.split('{binding}').join(BINDING);
 
 async function check(vec) {
   await fetch(`${base}/_reset`, { method: 'POST' });
+  await fetch(`${base}/_answers`, { method: 'POST', body: JSON.stringify(vec.server || []) });
   const options = { host: base, logLevel: 'error', flushOnExit: false };
   for (const [k, v] of Object.entries(vec.config)) options[camel(k)] = v;
   const client = new Client(options);
@@ -87,7 +90,7 @@ async function check(vec) {
         continue;
       }
       const got = await run(client, c);
-      if ('expect_value' in c) assert.equal(got, c.expect_value, where);
+      if ('expect_value' in c) assert.deepStrictEqual(got, c.expect_value, where);
       if ('expect_count' in c) assert.equal(got, c.expect_count, where);
     }
     assert.equal(client.getAnonymousId(), vec.expect.anonymous_id);
@@ -105,7 +108,7 @@ async function check(vec) {
     for (const [name, value] of Object.entries(w.headers)) assert.equal(g.headers[name], sub(value), `request ${i} header ${name}`);
     for (const name of w.absent_headers) assert.ok(!(name in g.headers), `request ${i} has header ${name}`);
     if (w.signature) assert.equal(g.headers['x-spoor-signature'], w.signature[BINDING], `request ${i} signature`);
-    assert.equal(g.path, '/v1/batch');
+    assert.deepEqual([g.method, g.path], [w.method ?? 'POST', w.path ?? '/v1/batch'], `request ${i}`);
   });
 }
 

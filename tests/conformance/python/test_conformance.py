@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 VECTORS = sorted((ROOT / "vectors").rglob("*.json"))
 DURATIONS = {"flush_interval", "timeout", "connect_timeout", "retry_backoff", "retry_backoff_max",
-             "retry_after_max", "close_timeout"}
+             "retry_after_max", "close_timeout", "schemas_refresh", "schemas_wait"}
 
 
 def load(path: Path) -> Dict[str, Any]:
@@ -50,13 +50,17 @@ class Server:
         assert self.proc.stdout is not None
         self.url = "http://127.0.0.1:%d" % int(self.proc.stdout.readline())
 
-    def _req(self, method: str, path: str) -> Any:
-        req = urllib.request.Request(self.url + path, method=method, data=b"" if method == "POST" else None)
+    def _req(self, method: str, path: str, body: Any = None) -> Any:
+        data = json.dumps(body).encode() if body is not None else b"" if method == "POST" else None
+        req = urllib.request.Request(self.url + path, method=method, data=data)
         with urllib.request.urlopen(req, timeout=10) as r:
             return json.loads(r.read())
 
     def reset(self) -> None:
         self._req("POST", "/_reset")
+
+    def answer(self, answers: List[Dict[str, Any]]) -> None:
+        self._req("POST", "/_answers", answers)
 
     def captured(self) -> List[Dict[str, Any]]:
         return list(self._req("GET", "/_captured"))
@@ -131,6 +135,10 @@ def do(client: spoor.Client, server: Server, c: Dict[str, Any]) -> Any:
         return client.anonymous_id
     if op == "wait_requests":
         return server.wait(c["count"])
+    if op == "fetch_sources":
+        return client.fetch_sources(c.get("org"), c.get("project"))
+    if op == "fetch_collections":
+        return client.fetch_collections(c.get("source"))
     raise AssertionError("unknown op " + op)
 
 
@@ -142,6 +150,7 @@ def sub(value: str) -> str:
 def test_vector(path: Path, server: Server) -> None:
     vec = load(path)
     server.reset()
+    server.answer(vec.get("server", []))
     client = client_for(vec["config"], server.url)
     try:
         for i, c in enumerate(vec["calls"]):
@@ -175,4 +184,5 @@ def test_vector(path: Path, server: Server) -> None:
             assert name not in got["headers"], "request %d has header %s" % (i, name)
         if want["signature"]:
             assert got["headers"].get("x-spoor-signature") == want["signature"][BINDING], "request %d signature" % i
-        assert got["path"] == "/v1/batch"
+        assert (got["method"], got["path"]) == (want.get("method", "POST"), want.get("path", "/v1/batch")), \
+            "request %d" % i

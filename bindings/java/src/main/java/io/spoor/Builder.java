@@ -227,6 +227,34 @@ public final class Builder {
     }
 
     /**
+     * A source id of the server's schema registry: its collections are fetched (GET
+     * &#123;host&#125;/v1/sources/&#123;id&#125;/collections) when the client is created and every
+     * schemasRefresh, and recordEvent is checked against them as against collectionSchemas, which
+     * then only serves until the first fetch succeeds. A failed fetch keeps the schemas the client
+     * had, is logged and counted (schema_fetch_failures).
+     */
+    public Builder schemasFrom(String value) {
+        return set("schemas_from", value);
+    }
+
+    /**
+     * How often schemasFrom is fetched again (ms); 0: only when the client is created. Default:
+     * 300000.
+     */
+    public Builder schemasRefresh(long value) {
+        return set("schemas_refresh", value);
+    }
+
+    /**
+     * How long creating a client with schemasFrom waits for the first fetch (ms); past it the
+     * client is made and the fetch goes on in the background (recordEvent is checked against
+     * collectionSchemas, if any, until it succeeds). 0: do not wait. Default: 2000.
+     */
+    public Builder schemasWait(long value) {
+        return set("schemas_wait", value);
+    }
+
+    /**
      * The language binding, for User-Agent and context.library.binding (set by bindings). Default:
      * c.
      */

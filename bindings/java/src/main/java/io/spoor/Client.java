@@ -274,6 +274,34 @@ public final class Client implements AutoCloseable {
         close(-1);
     }
 
+    // ---- the Get APIs: the server's schema registry ----
+
+    /**
+     * A project's sources with their collections, as the server's JSON text:
+     * {@code {"org", "project", "sources": [{"id", "name", "collections"}]}} (parse it with your
+     * JSON library). The only calls that wait on the network: one GET on the calling thread,
+     * bounded by {@code timeout}; the event queue is not touched.
+     *
+     * @throws SpoorException code HTTP (the status and the server's answer) or TRANSPORT
+     * @throws ValidationException an empty name
+     */
+    public String fetchSources(String orgName, String projectName) {
+        String[] out = new String[1];
+        call(() -> spoor.spoor_fetch_sources(handle, orgName, projectName, out));
+        return out[0];
+    }
+
+    /**
+     * One source's collections as JSON text, {@code {"source", "collections": {collection:
+     * {field: type}}}}, the form the {@code collection_schemas} setting takes; one GET, as
+     * {@link #fetchSources}.
+     */
+    public String fetchCollections(String source) {
+        String[] out = new String[1];
+        call(() -> spoor.spoor_fetch_collections(handle, source, out));
+        return out[0];
+    }
+
     /** The client's own anonymous id, stable for its life. */
     public String getAnonymousId() {
         try {

@@ -38,6 +38,10 @@ public final class Stats {
     public final long replayed;
     /** Damaged spool regions (torn or corrupt records) skipped at creation. */
     public final long spoolCorrupt;
+    /** Schemas_from fetches that succeeded. */
+    public final long schemaFetches;
+    /** Schemas_from fetches that failed (the client kept the schemas it had). */
+    public final long schemaFetchFailures;
 
     Stats(spoor_stats_t s) {
         accepted = s.getAccepted();
@@ -53,6 +57,8 @@ public final class Stats {
         bytesSent = s.getBytes_sent();
         replayed = s.getReplayed();
         spoolCorrupt = s.getSpool_corrupt();
+        schemaFetches = s.getSchema_fetches();
+        schemaFetchFailures = s.getSchema_fetch_failures();
     }
 
     /** The counters under the core's snake_case names, as the other bindings give them. */
@@ -71,6 +77,8 @@ public final class Stats {
         m.put("bytes_sent", bytesSent);
         m.put("replayed", replayed);
         m.put("spool_corrupt", spoolCorrupt);
+        m.put("schema_fetches", schemaFetches);
+        m.put("schema_fetch_failures", schemaFetchFailures);
         return m;
     }
 

@@ -17,7 +17,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 /** The test peer: collector/'s spoor-collector on a free port (-Dspoor.collector=PATH). */
 final class Collector implements AutoCloseable {
@@ -30,15 +32,18 @@ final class Collector implements AutoCloseable {
     final String url;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    Collector() throws IOException, InterruptedException {
+    /** A collector with these extra arguments (e.g. --schemas FILE). */
+    Collector(String... extra) throws IOException, InterruptedException {
         String exe = System.getProperty("spoor.collector", System.getenv("SPOOR_COLLECTOR"));
         if (exe == null || !new File(exe).canExecute()) {
             throw new IllegalStateException("no collector: set -Dspoor.collector=PATH (got " + exe + ")");
         }
         dir = Files.createTempDirectory("spoor-java-test");
         Path portFile = dir.resolve("port");
-        process = new ProcessBuilder(exe, "--port", "0", "--port-file", portFile.toString(),
-                "--api-key", API_KEY, "--admin-key", ADMIN_KEY, "--quiet")
+        List<String> argv = new ArrayList<>(List.of(exe, "--port", "0", "--port-file", portFile.toString(),
+                "--api-key", API_KEY, "--admin-key", ADMIN_KEY, "--quiet"));
+        argv.addAll(List.of(extra));
+        process = new ProcessBuilder(argv)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("collector.log").toFile())
                 .start();

@@ -42,11 +42,13 @@ class ConformanceTest {
     /** Numbers as BigDecimal: the text of the vector reaches the core unchanged. */
     static final Gson GSON = new GsonBuilder().setObjectToNumberStrategy(ToNumberPolicy.BIG_DECIMAL).create();
 
-    /** One request as the capture server received it. */
-    record Captured(String path, Map<String, String> headers, byte[] body) {}
+    /** One request as the capture server received it (the path as sent, not decoded). */
+    record Captured(String method, String path, Map<String, String> headers, byte[] body) {}
 
     private HttpServer server;
     private final List<Captured> captured = new ArrayList<>();
+    /** "METHOD path" -> {status, body}: what the vector's server answers (its "server"). */
+    private final Map<String, Object[]> answers = new java.util.concurrent.ConcurrentHashMap<>();
     private String url;
 
     @BeforeAll
@@ -56,13 +58,16 @@ class ConformanceTest {
             byte[] body = exchange.getRequestBody().readAllBytes();
             Map<String, String> headers = new LinkedHashMap<>();
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(", ", v)));
+            String method = exchange.getRequestMethod(), path = exchange.getRequestURI().getRawPath();
             synchronized (captured) {
-                captured.add(new Captured(exchange.getRequestURI().getPath(), headers, body));
+                captured.add(new Captured(method, path, headers, body));
                 captured.notifyAll();
             }
-            byte[] answer = "{\"accepted\": 0, \"duplicates\": 0, \"rejected\": []}".getBytes(StandardCharsets.UTF_8);
+            Object[] canned = answers.getOrDefault(method + " " + path,
+                    new Object[] {200, "{\"accepted\": 0, \"duplicates\": 0, \"rejected\": []}"});
+            byte[] answer = ((String) canned[1]).getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, answer.length);
+            exchange.sendResponseHeaders((Integer) canned[0], answer.length);
             exchange.getResponseBody().write(answer);
             exchange.close();
         });
@@ -111,6 +116,12 @@ class ConformanceTest {
                 () -> "known failure: " + kf.get("why"));
         synchronized (captured) {
             captured.clear();
+        }
+        answers.clear();
+        for (Object a : vec.containsKey("server") ? (List<Object>) vec.get("server") : List.of()) {
+            Map<String, Object> m = obj(a);
+            answers.put(m.get("method") + " " + m.get("path"),
+                    new Object[] {((Number) m.get("status")).intValue(), GSON.toJson(m.get("body"))});
         }
         Map<String, Object> config = new LinkedHashMap<>(obj(vec.get("config")));
         config.put("host", url);
@@ -174,7 +185,8 @@ class ConformanceTest {
                 assertEquals(obj(want.get("signature")).get(BINDING), r.headers().get("x-spoor-signature"),
                         "request " + i + " signature");
             }
-            assertEquals("/v1/batch", r.path());
+            assertEquals(want.getOrDefault("method", "POST") + " " + want.getOrDefault("path", "/v1/batch"),
+                    r.method() + " " + r.path(), "request " + i);
         }
     }
 
@@ -236,6 +248,11 @@ class ConformanceTest {
             case "wait_requests":
                 waitRequests(((Number) c.get("count")).intValue());
                 return null;
+            case "fetch_sources":
+                return GSON.fromJson(client.fetchSources(as(String.class, c.get("org"), "org"),
+                        as(String.class, c.get("project"), "project")), Object.class);
+            case "fetch_collections":
+                return GSON.fromJson(client.fetchCollections(as(String.class, c.get("source"), "source")), Object.class);
             default:
                 throw new AssertionError("unknown op " + op);
         }
