@@ -7,6 +7,7 @@
 
 #include "mock_server.h"
 #include "test_util.h"
+#include "segment.h"
 #include "validate.h"
 
 /* Checked by hand against docs/protocol.md; ids from the seeded sequence (test_id_seed 7). */
@@ -83,23 +84,34 @@ static void exact_numbers_and_catalog_ids(void **state) {
     mock_stop(m);
 }
 
-/* The builders (event.c) and the rules (validate.c) know the same types: each type
- * the rules accept has a builder (none is refused as unknown), and an unknown type is
- * refused with the one rule, worded from the rules' list. */
+/* The builders (event.c) and the rules (validate.c) know the same types, in both
+ * formats: each type the rules accept has a builder (none is refused as unknown),
+ * and an unknown type is refused with the one rule, worded from the rules' list.
+ * Segment's six types are among them. */
 static void every_type_has_a_builder(void **state) {
     (void)state;
-    spoor_client_t *c = client_with("http://127.0.0.1:9", "flush_at", "1000", "flush_interval", "60s", NULL);
+    static const char *const protocols[] = {"spoor", "segment"};
     char rule[160], msg[64];
     spoor__event_type_rule(rule, sizeof rule);
-    assert_string_equal(rule, "must be one of track, identify, group, page, record, profile, consent, product");
-    for (int i = 0; spoor__event_types[i]; i++) {
-        snprintf(msg, sizeof msg, "{\"type\":\"%s\",\"userId\":\"u\"}", spoor__event_types[i]);
-        spoor_enqueue(c, msg);
-        if (strstr(spoor_last_error(), "must be one of")) fail_msg("%s: %s", spoor__event_types[i], spoor_last_error());
+    assert_string_equal(rule, "must be one of track, identify, group, page, screen, alias, record, profile, consent, product");
+    for (int i = 0; spoor__segment_types[i]; i++) {
+        int known = 0;
+        for (int j = 0; spoor__event_types[j]; j++) known |= !strcmp(spoor__segment_types[i], spoor__event_types[j]);
+        if (!known) fail_msg("Segment's type %s is not one of spoor__event_types", spoor__segment_types[i]);
     }
-    assert_int_equal(spoor_enqueue(c, "{\"type\":\"teleport\",\"userId\":\"u\"}"), SPOOR_ERR_INVALID);
-    assert_string_equal(spoor_last_error(), "message[0].type: must be one of track, identify, group, page, record, profile, consent, product");
-    spoor_client_destroy(c);
+    for (size_t p = 0; p < 2; p++) {
+        spoor_client_t *c = client_with("http://127.0.0.1:9", "flush_at", "1000", "flush_interval", "60s",
+                                        "protocol", protocols[p], NULL);
+        for (int i = 0; spoor__event_types[i]; i++) {
+            snprintf(msg, sizeof msg, "{\"type\":\"%s\",\"userId\":\"u\"}", spoor__event_types[i]);
+            spoor_enqueue(c, msg);
+            if (strstr(spoor_last_error(), "must be one of")) fail_msg("%s: %s", spoor__event_types[i], spoor_last_error());
+        }
+        assert_int_equal(spoor_enqueue(c, "{\"type\":\"teleport\",\"userId\":\"u\"}"), SPOOR_ERR_INVALID);
+        assert_string_equal(spoor_last_error(), "message[0].type: must be one of track, identify, group, page, screen, "
+                                                "alias, record, profile, consent, product");
+        spoor_client_destroy(c);
+    }
 }
 
 int main(void) {

@@ -13,6 +13,7 @@
 
 #include "internal.h"
 #include "json.h"
+#include "segment.h"
 #include "timefmt.h"
 #include "transport.h"
 
@@ -28,6 +29,17 @@ static spoor_err_t prepare(spoor_client_t *c) {
         return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s: username and password go together", k->username ? "password" : "username");
     if (k->username && (k->access_token || k->token_cb))
         return spoor__error(SPOOR_ERR_CONFIG_INVALID, "access_token: cannot be combined with username/password (both use Authorization)");
+    if (k->protocol == SPOOR__PROTOCOL_SEGMENT) {
+        if (k->api_key && (k->username || k->access_token || k->token_cb))
+            return spoor__error(SPOOR_ERR_CONFIG_INVALID, "api_key: with protocol=segment it is sent as Authorization: Basic, "
+                                "so it cannot be combined with %s", k->username ? "username/password" : spoor__key_name(k, "access_token"));
+        if (k->api_key && strchr(k->api_key, ':'))
+            return spoor__error(SPOOR_ERR_CONFIG_INVALID, "api_key: must not contain ':' with protocol=segment (Basic auth "
+                                "puts it between the write key and the empty password)");
+        /* Segment's limits: a bigger message or request is refused (400), never retried. */
+        if (k->max_event_bytes > SPOOR_SEGMENT_MAX_MESSAGE_BYTES) k->max_event_bytes = SPOOR_SEGMENT_MAX_MESSAGE_BYTES;
+        if (k->max_batch_bytes > SPOOR_SEGMENT_MAX_REQUEST_BYTES) k->max_batch_bytes = SPOOR_SEGMENT_MAX_REQUEST_BYTES;
+    }
     if (k->debug) k->log_level = SPOOR_LOG_DEBUG;
     if (k->schemas_json &&
         !(c->schemas = spoor__json_parse(k->schemas_json, strlen(k->schemas_json), 0, SPOOR_JSON_MAX_DEPTH,

@@ -44,7 +44,7 @@ static size_t event_arg_limit(const spoor_client_t *c) { return (size_t)c->conf.
  * takes the message apart). */
 static void queued_label(const char *type, const cJSON *msg, char *label, size_t size) {
     const char *key = !strcmp(type, "track") ? "event" : !strcmp(type, "record") ? "collection"
-                                                          : !strcmp(type, "page") ? "name" : NULL;
+                      : !strcmp(type, "page") || !strcmp(type, "screen") ? "name" : NULL;
     const cJSON *name = key ? cJSON_GetObjectItemCaseSensitive(msg, key) : NULL;
     snprintf(label, size, "%s", cJSON_IsString(name) ? name->valuestring : type);
 }
@@ -188,6 +188,21 @@ spoor_err_t spoor_group(spoor_client_t *c, const char *user_id, const char *grou
 
 spoor_err_t spoor_page(spoor_client_t *c, const char *user_id, const char *name, const char *properties_json) {
     return with_traits(c, "page", "page", user_id, NULL, name, properties_json, "properties");
+}
+
+spoor_err_t spoor_screen(spoor_client_t *c, const char *user_id, const char *name, const char *properties_json) {
+    return with_traits(c, "screen", "screen", user_id, NULL, name, properties_json, "properties");
+}
+
+spoor_err_t spoor_alias(spoor_client_t *c, const char *previous_id, const char *user_id) {
+    spoor_err_t rc = spoor__check_open(c, "alias");
+    if (rc) return rc;
+    if (!previous_id || !*previous_id) return spoor__error(SPOOR_ERR_INVALID, "previousId: must be a non-empty string");
+    if (!user_id || !*user_id) return spoor__error(SPOOR_ERR_INVALID, "userId: must be a non-empty string");
+    cJSON *msg = message();
+    add_string(msg, "previousId", previous_id);
+    add_string(msg, "userId", user_id);
+    return enqueue_one(c, "alias", "alias", msg);
 }
 
 spoor_err_t spoor_product(spoor_client_t *c, const char *product_json) {
