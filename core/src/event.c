@@ -378,9 +378,7 @@ static spoor_err_t segment_extras(build_t *b, const char *type, cJSON *msg, part
  * a userId or anonymousId: Segment's spec has no message for one. */
 static spoor_err_t take_product_refused(build_t *b, const char *type, cJSON *msg, parts_t *p) {
     (void)type, (void)msg, (void)p;
-    return fail(b, "%s%s: %s", b->prefix[0] ? "type" : "product",
-                "catalog products have no message in Segment's format (it records what users do, each "
-                "message with a userId or anonymousId); send them with protocol=spoor");
+    return fail(b, "%s%s: %s", b->prefix[0] ? "type" : "product", SPOOR__SEGMENT_NO_PRODUCTS);
 }
 
 /* Every type the rules accept: Segment's six, and spoor's own mapped onto them. */
@@ -449,6 +447,12 @@ static spoor_err_t segment_write(build_t *b, const char *type, cJSON *id, cJSON 
                  SPOOR_SEGMENT_MAX_MESSAGE_ID);
         rc = fail(b, "%s%s: %s", id_key, rule);
     }
+    /* spoor's own identity keys keep their rule before they move (userId and anonymousId
+     * are Segment's own, checked with the rest by its rules). */
+    static const char *const moved[] = {"profileId", "sessionId", "accountId", "pageId"};
+    for (size_t i = 0; i < sizeof moved / sizeof *moved && !rc; i++)
+        if (cJSON_GetObjectItemCaseSensitive(p->env, moved[i]))
+            rc = expect_string(b, cJSON_GetObjectItemCaseSensitive(p->env, moved[i]), moved[i], 1);
     const char *seg_type = !strcmp(type, "record") || !strcmp(type, "consent") ? "track"
                            : !strcmp(type, "profile")                         ? "identify"
                                                                               : type;

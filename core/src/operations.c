@@ -276,6 +276,7 @@ spoor_err_t spoor_ingest_feed(spoor_client_t *c, const char *text_or_path, size_
     spoor_err_t rc = spoor__check_open(c, "ingest_feed");
     if (rc) return rc;
     if (out_count) *out_count = 0;
+    if (SPOOR__SEGMENT(c)) return spoor__error(SPOOR_ERR_INVALID, "feed: %s", SPOOR__SEGMENT_NO_PRODUCTS);
     if (!text_or_path || !*text_or_path) return spoor__error(SPOOR_ERR_INVALID, "feed: must be a feed's text or a file path");
     const char *p = text_or_path;
     while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') p++;
