@@ -543,7 +543,10 @@ class Model:
             size += n
             take += 1
         batch, self.queue = self.queue[:take], self.queue[take:]
-        self.requests.append('{"sentAt":"%s","batch":[%s]}' % (format_iso(self.now), ",".join(batch)))
+        self.requests.append(self.body(batch))
+
+    def body(self, batch: List[str]) -> str:
+        return '{"sentAt":"%s","batch":[%s]}' % (format_iso(self.now), ",".join(batch))
 
 
 # ---- Segment's HTTP Tracking API (protocol=segment) ----
@@ -681,17 +684,8 @@ class SegmentModel(Model):
         if "userId" not in m and "anonymousId" not in m:
             self.fail(prefix, "userId: one of userId or anonymousId is required")
 
-    def send(self) -> None:
-        room = self.conf["max_batch_bytes"] - 64
-        take, size = 0, 0
-        while take < len(self.queue) and take < self.conf["max_batch_events"]:
-            n = len(self.queue[take].encode()) + 1
-            if take and size + n > room:
-                break
-            size += n
-            take += 1
-        batch, self.queue = self.queue[:take], self.queue[take:]
-        self.requests.append('{"batch":[%s],"sentAt":"%s"}' % (",".join(batch), format_iso(self.now)))
+    def body(self, batch: List[str]) -> str:
+        return '{"batch":[%s],"sentAt":"%s"}' % (",".join(batch), format_iso(self.now))
 
 
 def headers_for(config: Dict[str, Any]) -> Tuple[Dict[str, str], List[str]]:
