@@ -34,7 +34,7 @@ __all__ = [
     "Client", "ClientOptions", "DeliveryReport", "ConfigProperty", "config_properties", "version",
     "Error", "ValidationError", "ConfigError", "ClosedError", "TimeoutError",
     "init", "default_client", "record_event", "profile", "track_consents", "track", "identify",
-    "group", "page", "product", "ingest_feed", "batch", "flush", "close", "anonymous_id", "stats",
+    "group", "page", "screen", "alias", "product", "ingest_feed", "batch", "flush", "close", "anonymous_id", "stats",
     "flush_on_signals",
 ]
 
@@ -90,6 +90,8 @@ track = _on_default(Client.track)
 identify = _on_default(Client.identify)
 group = _on_default(Client.group)
 page = _on_default(Client.page)
+screen = _on_default(Client.screen)
+alias = _on_default(Client.alias)
 product = _on_default(Client.product)
 ingest_feed = _on_default(Client.ingest_feed)
 batch = _on_default(Client.batch)

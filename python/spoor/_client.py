@@ -390,6 +390,20 @@ class Client:
         if err:
             raise_error(err)
 
+    def screen(self, user_id: Optional[str], name: Optional[str] = None,
+               properties: Optional[Mapping[str, JSON]] = None) -> None:
+        """A screen view of a mobile or desktop app, as page()."""
+        err = lib.spoor_screen(self._ptr, _cstr(user_id, "user_id"), _cstr(name, "name"),
+                               ffi.NULL if properties is None else to_json(properties, "properties"))
+        if err:
+            raise_error(err)
+
+    def alias(self, previous_id: Optional[str], user_id: Optional[str]) -> None:
+        """previous_id (an anonymous id, or an earlier user id) is user_id from now on."""
+        err = lib.spoor_alias(self._ptr, _cstr(previous_id, "previous_id"), _cstr(user_id, "user_id"))
+        if err:
+            raise_error(err)
+
     def product(self, product: Mapping[str, JSON]) -> None:
         """{"productId", "data"} or a catalog product {"id", "title", "description", "url", "image_link", ...}."""
         err = lib.spoor_product(self._ptr, to_json(product, "product"))
@@ -410,7 +424,7 @@ class Client:
 
     def batch(self, messages: Sequence[Mapping[str, JSON]]) -> None:
         """Several messages, each a dict with a "type" (track, identify, group,
-        page, record, profile, consent, product). All or nothing."""
+        page, screen, alias, record, profile, consent, product). All or nothing."""
         err = lib.spoor_batch(self._ptr, to_json(messages, "batch"))
         if err:
             raise_error(err)
