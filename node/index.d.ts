@@ -163,23 +163,43 @@ export interface ClientOptions {
   flushOnExit?: boolean | undefined;
 }
 
-/** track()'s options. */
-export interface TrackOptions {
-  event: string;
+/**
+ * The keys every message may carry besides its own: its id, its time, identities. With
+ * protocol: 'segment' also Segment's messageId (instead of eventId), context and integrations.
+ */
+export interface Envelope {
   userId?: string | undefined;
   anonymousId?: string | undefined;
   profileId?: string | undefined;
-  properties?: JsonObject | undefined;
   eventId?: string | undefined;
-  timestamp?: string | Date | undefined;
+  timestamp?: string | number | Date | undefined;
   sessionId?: string | undefined;
   accountId?: string | undefined;
   pageId?: string | undefined;
+  /** protocol: 'segment' only: Segment's name for the eventId. */
+  messageId?: string | undefined;
+  /** protocol: 'segment' only: Segment's context (ip, locale, ...); the library's own is added. */
+  context?: JsonObject | undefined;
+  /** protocol: 'segment' only: which of Segment's destinations get the message. */
+  integrations?: JsonObject | undefined;
 }
 
-export interface IdentifyPayload { userId: string; traits?: JsonObject | undefined }
-export interface GroupPayload { userId: string; groupId: string; traits?: JsonObject | undefined }
-export interface PagePayload { userId: string; name?: string | undefined; properties?: JsonObject | undefined }
+/** track()'s options. */
+export interface TrackOptions extends Envelope {
+  event: string;
+  properties?: JsonObject | undefined;
+}
+
+export interface IdentifyPayload extends Envelope { userId: string; traits?: JsonObject | undefined }
+export interface GroupPayload extends Envelope { userId: string; groupId: string; traits?: JsonObject | undefined }
+/** page() and screen(); category with protocol: 'segment' only. */
+export interface PagePayload extends Envelope {
+  userId: string;
+  name?: string | undefined;
+  properties?: JsonObject | undefined;
+  category?: string | undefined;
+}
+export interface AliasPayload extends Envelope { previousId: string; userId: string }
 
 /** profile(): identity plus attributes. */
 export interface ProfileAttributes extends JsonObject {
@@ -210,7 +230,8 @@ export type Message =
   | ({ type: 'track' } & TrackOptions)
   | ({ type: 'identify' } & IdentifyPayload)
   | ({ type: 'group' } & GroupPayload)
-  | ({ type: 'page' } & PagePayload)
+  | ({ type: 'page' | 'screen' } & PagePayload)
+  | ({ type: 'alias' } & AliasPayload)
   | ({ type: 'record' | 'profile' | 'consent' | 'product' } & JsonObject);
 
 // The core's counters (SPOOR_STATS_COUNTERS in spoor/client.h).
@@ -289,6 +310,12 @@ export class Client {
   group(payload: GroupPayload): Promise<void>;
   page(userId: string, name?: string | null, properties?: JsonObject): Promise<void>;
   page(payload: PagePayload): Promise<void>;
+  /** A screen view of a mobile or desktop app, as page(). */
+  screen(userId: string, name?: string | null, properties?: JsonObject): Promise<void>;
+  screen(payload: PagePayload): Promise<void>;
+  /** previousId (an anonymous id, or an earlier user id) is userId from now on. */
+  alias(previousId: string, userId: string): Promise<void>;
+  alias(payload: AliasPayload): Promise<void>;
   product(product: Product): Promise<void>;
   /** A JSON or XML catalog feed (its text, or a file path); resolves with the number of products queued. */
   ingestFeed(textOrPath: string | Uint8Array): Promise<number>;
@@ -330,6 +357,10 @@ export function group(userId: string, groupId: string, traits?: JsonObject): Pro
 export function group(payload: GroupPayload): Promise<void>;
 export function page(userId: string, name?: string | null, properties?: JsonObject): Promise<void>;
 export function page(payload: PagePayload): Promise<void>;
+export function screen(userId: string, name?: string | null, properties?: JsonObject): Promise<void>;
+export function screen(payload: PagePayload): Promise<void>;
+export function alias(previousId: string, userId: string): Promise<void>;
+export function alias(payload: AliasPayload): Promise<void>;
 export function product(product: Product): Promise<void>;
 export function ingestFeed(textOrPath: string | Uint8Array): Promise<number>;
 export function batch(messages: Message[]): Promise<void>;
@@ -356,6 +387,8 @@ declare const spoor: {
   identify: typeof identify;
   group: typeof group;
   page: typeof page;
+  screen: typeof screen;
+  alias: typeof alias;
   product: typeof product;
   ingestFeed: typeof ingestFeed;
   batch: typeof batch;
