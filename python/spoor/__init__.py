@@ -34,7 +34,7 @@ __all__ = [
     "Client", "ClientOptions", "DeliveryReport", "ConfigProperty", "config_properties", "version",
     "Error", "ValidationError", "ConfigError", "ClosedError", "TimeoutError",
     "init", "default_client", "record_event", "profile", "track_consents", "track", "identify",
-    "group", "page", "screen", "alias", "product", "ingest_feed", "batch", "flush", "close", "anonymous_id", "stats",
+    "group", "page", "screen", "alias", "product", "ingest_feed", "batch", "enqueue", "flush", "close", "anonymous_id", "stats",
     "flush_on_signals",
 ]
 
@@ -95,6 +95,7 @@ alias = _on_default(Client.alias)
 product = _on_default(Client.product)
 ingest_feed = _on_default(Client.ingest_feed)
 batch = _on_default(Client.batch)
+enqueue = _on_default(Client.enqueue)
 flush = _on_default(Client.flush)
 stats = _on_default(Client.stats)
 

@@ -111,6 +111,11 @@ def test_screen_and_alias(client: spoor.Client, collector: Collector) -> None:
         ("user_123", "Settings", {"tab": "privacy"}), ("user_123", None, {}), ("user_9", "Home", {})]
     aliases = collector.wait_good(2, type="alias")
     assert [(e["previousId"], e["userId"]) for e in aliases] == [("anon_abc", "user_123"), ("anon_9", "user_9")]
+    client.enqueue({"type": "alias", "previousId": "anon_7", "userId": "user_7"})
+    client.identify({"userId": "user_7", "traits": {"plan": "pro"}, "timestamp": "2026-11-23T09:00:00Z"})
+    client.flush(5)
+    assert collector.wait_good(3, type="alias")[2]["previousId"] == "anon_7"
+    assert one(collector, type="identify")["timestamp"] == "2026-11-23T09:00:00.000Z"  # kept, not dropped
     try:
         client.alias("anon_abc", None)
     except spoor.ValidationError as exc:
