@@ -5,7 +5,7 @@
  * 2. delivered: N events through to a local HTTP server (tests/support's mock,
  *    libmicrohttpd), batches of 100, until flush() returns;
  * 3. enqueue with a spool, for each spool_sync policy (N/20 calls for "event").
- *   spoor-bench-core N --json SINK_URL MODE [--event FILE] [--batch-events K] [--batch-bytes B]
+ *   spoor-bench-core N --json SINK_URL MODE [--event FILE] [--batch-events K] [--batch-bytes B] [--protocol P]
  * ci/bench's form (bench/peers): one run, one JSON line, the same columns as the
  * Python, Node and Java runs. The event is FILE's JSON text (bench/peers/shapes.py writes
  * one per shape) with every "{i}" replaced by the call's number: each call gets a new text,
@@ -92,6 +92,7 @@ static double now_s(void) {
 
 static const char *spool_dir, *spool_sync; /* set: the clients use a spool */
 static const char *batch_events = "100", *batch_bytes; /* --batch-events, --batch-bytes */
+static const char *protocol;                             /* --protocol: spoor (unset) or segment */
 static const char *timeout;                              /* set: the clients' request timeout */
 
 static spoor_client_t *client(const char *host, long n, const char *flush_at) {
@@ -104,6 +105,10 @@ static spoor_client_t *client(const char *host, long n, const char *flush_at) {
     spoor_config_set(conf, "max_batch_events", batch_events);
     if (batch_bytes) spoor_config_set(conf, "max_batch_bytes", batch_bytes);
     if (timeout) spoor_config_set(conf, "timeout", timeout);
+    if (protocol && spoor_config_set(conf, "protocol", protocol)) {
+        fprintf(stderr, "client: %s\n", spoor_last_error());
+        exit(1);
+    }
     spoor_config_set(conf, "flush_interval", "1000s");
     spoor_config_set(conf, "log_level", "error");
     if (spool_dir) spoor_config_set(conf, "spool_dir", spool_dir), spoor_config_set(conf, "spool_sync", spool_sync);
@@ -255,6 +260,7 @@ int main(int argc, char **argv) {
             if (strcmp(argv[k], "--event") == 0) tmpl_set(read_file(argv[k + 1]));
             else if (strcmp(argv[k], "--batch-events") == 0) batch_events = argv[k + 1];
             else if (strcmp(argv[k], "--batch-bytes") == 0) batch_bytes = argv[k + 1];
+            else if (strcmp(argv[k], "--protocol") == 0) protocol = argv[k + 1];
             else {
                 fprintf(stderr, "unknown option %s\n", argv[k]);
                 return 2;
