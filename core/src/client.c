@@ -73,12 +73,31 @@ static void free_client(spoor_client_t *c) {
     free(c);
 }
 
+/* Whether every event the spool gave back is in the client's wire format: a spool
+ * keeps the events' texts as they will be sent, and a batch is one format. Each
+ * writer starts an event with its own first key (v1 "eventId", Segment's "type"). */
+static spoor_err_t spool_format_matches(spoor_client_t *c) {
+    static const char v1[] = "{\"eventId\":", segment[] = "{\"type\":";
+    const char *want = SPOOR__SEGMENT(c) ? segment : v1;
+    for (size_t i = 0; i < c->queue.count; i++) {
+        const spoor_item_t *item = &c->queue.ring[(c->queue.head + i) % c->queue.cap];
+        if (strncmp(item->json, want, strlen(want)))
+            return spoor__error(SPOOR_ERR_CONFIG_INVALID,
+                                "spool_dir: %s holds events in %s format, and this client sends %s (%s=%s): deliver "
+                                "them with a client of their protocol, or give this one another spool_dir",
+                                c->conf.spool_dir, SPOOR__SEGMENT(c) ? "spoor's own" : "Segment's",
+                                SPOOR__SEGMENT(c) ? "Segment's" : "spoor's own", spoor__key_name(&c->conf, "protocol"),
+                                SPOOR__SEGMENT(c) ? "segment" : "spoor");
+    }
+    return SPOOR_OK;
+}
+
 /* Open spool_dir and queue what an earlier run left, to be sent at once. */
 static spoor_err_t open_spool(spoor_client_t *c, spoor_spool_found_t *out) {
     spoor_spool_found_t found;
     spoor_err_t rc = spoor__spool_open(c->conf.spool_dir, (spoor_sync_t)c->conf.spool_sync, spoor__monotonic_ms(),
                                        &c->queue, &c->next_seq, &found, &c->spool);
-    if (rc) return rc;
+    if (rc || (rc = spool_format_matches(c))) return rc;
     c->stats.replayed = found.replayed;
     c->stats.spool_corrupt = found.corrupt;
     *out = found;
