@@ -475,8 +475,11 @@ static spoor_err_t segment_write(build_t *b, const char *type, cJSON *id, cJSON 
     cJSON *data = traits ? p->traits : p->props;
     if (traits) p->traits = NULL;
     else p->props = NULL;
-    if (!alias && !data) data = cJSON_CreateObject();
-    if (data && p->consents) rc = rc ? rc : put_new(b, data, data_key, "consents", cJSON_Duplicate(p->consents, 1));
+    if (!alias && !data && !(data = cJSON_CreateObject()) && !rc) rc = spoor__error(SPOOR_ERR_NOMEM, "out of memory");
+    if (data && p->consents && !rc) {
+        cJSON *given = cJSON_Duplicate(p->consents, 1);
+        rc = given ? put_new(b, data, data_key, "consents", given) : spoor__error(SPOOR_ERR_NOMEM, "out of memory");
+    }
     static const char *const kept[] = {"profileId", "sessionId", "pageId"};
     for (size_t i = 0; i < sizeof kept / sizeof *kept && !rc; i++) {
         cJSON *v = i == 0 ? profile : take(p->env, kept[i]);
@@ -493,12 +496,17 @@ static spoor_err_t segment_write(build_t *b, const char *type, cJSON *id, cJSON 
 
     cJSON *ctx = p->context ? p->context : cJSON_CreateObject(), *lib = cJSON_CreateObject();
     p->context = NULL;
+    if (!ctx || !lib) {
+        cJSON_Delete(ctx), cJSON_Delete(lib), cJSON_Delete(msg);
+        return rc ? rc : spoor__error(SPOOR_ERR_NOMEM, "out of memory");
+    }
     put(msg, "context", ctx);
     if (!rc) rc = put_new(b, ctx, "context", "groupId", take(p->env, "accountId"));
     if (!rc && p->consents) {
         cJSON *consent = cJSON_CreateObject(), *prefs = NULL;
-        rc = category_preferences(b, p->consents, &prefs);
-        put(consent, "categoryPreferences", prefs);
+        rc = consent ? category_preferences(b, p->consents, &prefs) : spoor__error(SPOOR_ERR_NOMEM, "out of memory");
+        if (consent) put(consent, "categoryPreferences", prefs);
+        else cJSON_Delete(prefs);
         if (!rc) rc = put_new(b, ctx, "context", "consent", consent);
         else cJSON_Delete(consent);
     }
