@@ -12,6 +12,7 @@ typedef struct {
 /* One good and one bad value for every key of the property table. */
 static const key_case_t cases[] = {
     {"host", "https://ingest.example.com", "ftp://x", "http:// or https://"},
+    {"protocol", "segment", "json", "not one of spoor, segment"},
     {"api_key", "k_123", NULL, NULL},
     {"access_token", "eyJhbG", NULL, NULL},
     {"username", "me", NULL, NULL},
@@ -242,6 +243,36 @@ static void client_needs_host_and_consistent_keys(void **state) {
     spoor_client_destroy(c);
 }
 
+/* protocol=segment: the api key is the Basic user name, so nothing else may use
+ * Authorization; and it holds no ':' (which would split the pair). */
+static void segment_credentials(void **state) {
+    (void)state;
+    static const char *const refused[][4] = {
+        {"username", "me", "api_key: with protocol=segment it is sent as Authorization: Basic, so it cannot be combined "
+                           "with username/password", "password"},
+        {"access_token", "tok", "api_key: with protocol=segment it is sent as Authorization: Basic, so it cannot be "
+                                "combined with access_token", NULL},
+        {"api_key", "wk:x", "api_key: must not contain ':' with protocol=segment (Basic auth puts it between the write "
+                            "key and the empty password)", NULL},
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        spoor_config_t *conf = spoor_config_new();
+        spoor_client_t *c = NULL;
+        spoor_config_set(conf, "host", "http://127.0.0.1:9");
+        spoor_config_set(conf, "protocol", "segment");
+        spoor_config_set(conf, "api_key", "wk");
+        assert_int_equal(spoor_config_set(conf, refused[i][0], refused[i][1]), SPOOR_OK);
+        if (refused[i][3]) spoor_config_set(conf, refused[i][3], "pw");
+        assert_int_equal(spoor_client_new(&c, conf), SPOOR_ERR_CONFIG_INVALID);
+        assert_string_equal(spoor_last_error(), refused[i][2]);
+        /* The same settings in spoor's own protocol are fine (X-API-Key beside the others). */
+        spoor_config_set(conf, "protocol", "spoor");
+        assert_int_equal(spoor_client_new(&c, conf), SPOOR_OK);
+        spoor_client_destroy(c);
+        spoor_config_destroy(conf);
+    }
+}
+
 /* key_style=camel: a binding whose options are camelCase (Node) sets it, and the
  * core takes, guesses and words every key that way; the binding rewrites nothing. */
 static void camel_key_style(void **state) {
@@ -423,6 +454,7 @@ int main(void) {
         cmocka_unit_test(spool_keys),
         cmocka_unit_test(defaults_and_get),
         cmocka_unit_test(client_needs_host_and_consistent_keys),
+        cmocka_unit_test(segment_credentials),
         cmocka_unit_test(camel_key_style),
         cmocka_unit_test(header_values_refuse_control_characters),
         cmocka_unit_test(header_names_are_tokens),

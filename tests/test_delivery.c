@@ -606,6 +606,73 @@ static void auth_headers_and_user_agent(void **state) {
     mock_stop(m);
 }
 
+/* protocol=segment: Segment's request (Basic auth with the write key, its body
+ * shape), its limits (32 KB a message, 500 KB a request) and its answers (400 not
+ * retried, 429 after Retry-After, 5xx retried, rejected messages by messageId). */
+static void segment_requests_and_answers(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    char buf[256];
+    mock_reply_t script[] = {{.status = 500, .retry_after = -1}, {.status = 429, .retry_after = 1}, {.status = 200, .retry_after = -1},
+                             {.status = 400, .retry_after = -1},
+                             {.status = 200, .retry_after = -1, .body = "{\"success\":true,\"rejected\":[{\"eventId\":\"good-1\"},"
+                                                                        "{\"messageId\":\"bad-1\",\"error\":\"event: banned\"}]}"}};
+    mock_script(m, script, 5);
+    collector_t col;
+    collector_init(&col);
+    spoor_client_t *c = client_collecting(&col, mock_url(m), "protocol", "segment", "api_key", "wk", "secret", "s",
+                                          "retry_backoff", "1", "max_event_bytes", "65536", "log_level", "error", NULL);
+    track_n(c, 2);
+    assert_int_equal(spoor_flush(c, 10000), SPOOR_OK);
+    assert_int_equal(mock_count(m), 3); /* 500, 429, 200 */
+    assert_true(mock_request(m, 2).at_ms - mock_request(m, 1).at_ms >= 950);
+    assert_int_equal(col.delivered, 2);
+    mock_request_t r = mock_request(m, 0);
+    assert_memory_equal(r.body, "{\"batch\":[{\"type\":\"track\",\"messageId\":", 38);
+    assert_non_null(strstr(r.body, "}],\"sentAt\":\""));
+    assert_int_equal(r.body[r.len - 1], '}');
+    assert_int_equal(mock_header(m, 0, "authorization", buf, sizeof buf), 0);
+    assert_string_equal(buf, "Basic d2s6"); /* base64("wk:") */
+    assert_int_not_equal(mock_header(m, 0, "x-api-key", buf, sizeof buf), 0);
+    assert_int_equal(mock_header(m, 0, "x-spoor-signature", buf, sizeof buf), 0); /* a secret is set */
+    assert_int_equal(mock_header(m, 0, "content-type", buf, sizeof buf), 0);
+    assert_string_equal(buf, "application/json");
+
+    track_n(c, 1); /* 400: Segment's answer to a body it cannot take, never retried */
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    assert_int_equal(mock_count(m), 4);
+    assert_int_equal(col.failed, 1);
+    assert_int_equal(col.last_status, 400);
+
+    /* Rejected messages are named by messageId (an eventId key names nothing here). */
+    assert_int_equal(spoor_track(c, "{\"event\":\"e\",\"userId\":\"u\",\"eventId\":\"good-1\"}"), SPOOR_OK);
+    assert_int_equal(spoor_track(c, "{\"event\":\"e\",\"userId\":\"u\",\"messageId\":\"bad-1\"}"), SPOOR_OK);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    assert_int_equal(col.delivered, 3);
+    assert_int_equal(col.rejected, 1);
+    assert_string_equal(col.last_reason, "rejected by the server: event: banned");
+
+    /* 32 KB a message, whatever max_event_bytes says, refused at the call. */
+    char big[40000];
+    snprintf(big, sizeof big, "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"blob\":\"%0*d\"}}", 33000, 0);
+    assert_int_equal(spoor_track(c, big), SPOOR_ERR_TOO_LARGE);
+    assert_non_null(strstr(spoor_last_error(), "event: serialises to "));
+    assert_non_null(strstr(spoor_last_error(), " bytes, over max_event_bytes (32768)"));
+    spoor_client_destroy(c);
+
+    /* 500 KB a request: 40 messages of 20 KB go in requests cut to fit. */
+    size_t before = mock_count(m);
+    c = client_with(mock_url(m), "protocol", "segment", "flush_at", "1000", "flush_interval", "60s", "log_level", "error", NULL);
+    snprintf(big, sizeof big, "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"blob\":\"%0*d\"}}", 20000, 0);
+    for (int i = 0; i < 40; i++) assert_int_equal(spoor_track(c, big), SPOOR_OK);
+    assert_int_equal(spoor_flush(c, 10000), SPOOR_OK);
+    assert_int_equal(mock_count(m) - before, 2);
+    for (size_t i = before; i < mock_count(m); i++) assert_true(mock_request(m, i).len <= 500 * 1024);
+    assert_true(mock_request(m, before).len > 480 * 1024); /* as full as fits */
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
 static void gzip_and_signature(void **state) {
     (void)state;
     mock_server_t *m = mock_start();
@@ -889,6 +956,7 @@ int main(void) {
         cmocka_unit_test(close_holds_its_deadline),
         cmocka_unit_test(close_delivers_everything),
         cmocka_unit_test(auth_headers_and_user_agent),
+        cmocka_unit_test(segment_requests_and_answers),
         cmocka_unit_test(gzip_and_signature),
         cmocka_unit_test(logs_never_show_secrets),
         cmocka_unit_test(order_and_keep_alive),

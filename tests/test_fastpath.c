@@ -95,6 +95,27 @@ static const char *const track_args[] = {
     NULL,
 };
 
+/* Segment's format maps some of spoor's keys (event.c, segment_write) and takes
+ * arguments of its own: the fast path declines what it does not write the same. */
+static const char *const segment_args[] = {
+    "{\"event\":\"e\",\"profileId\":\"p\"}",
+    "{\"event\":\"e\",\"profileId\":\"p\",\"userId\":\"u\",\"properties\":{\"a\":1}}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"accountId\":\"acme\"}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"pageId\":\"pg\",\"properties\":{\"pageId\":1}}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"messageId\":\"m-1\"}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"messageId\":\"m-1\",\"eventId\":\"e-1\"}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"context\":{\"ip\":\"1.2.3.4\"},\"integrations\":{\"All\":false}}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"context\":{\"library\":{}}}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"category\":\"c\"}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"eventId\":\"0123456789012345678901234567890123456789012345678901234567890123456789"
+    "012345678901234567890123456789\"}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"eventId\":\"0123456789012345678901234567890123456789012345678901234567890123456789"
+    "0123456789012345678901234567890\"}",
+    "{\"event\":\"e\",\"userId\":\"u\",\"eventId\":\"\xc3\xa9" "123456789012345678901234567890123456789012345678901234567890"
+    "1234567890123456789012345678901234567890\"}",
+    NULL,
+};
+
 /* Where the UTF-8 arguments start in track_args (checked in the test that uses it). */
 enum { UTF8_FIRST = 35 };
 #define utf8_args (track_args + UTF8_FIRST)
@@ -138,11 +159,19 @@ static void same_result(fastpath_pair_t *p, fastpath_op_t op, const char *a, con
                  json ? json : "NULL", why);
 }
 
+/* Each test runs for both wire formats: the fast path writes either. */
+static const char *const protocols[] = {"spoor", "segment"};
+
 static void hand_picked_arguments_agree(void **state) {
     (void)state;
+    for (size_t proto = 0; proto < 2; proto++) {
     fastpath_pair_t p;
-    assert_int_equal(fastpath_pair_open(&p, ""), 0);
+    assert_int_equal(fastpath_pair_open(&p, "", protocols[proto]), 0);
     for (size_t i = 0; i < sizeof track_args / sizeof track_args[0]; i++) same_result(&p, FP_TRACK, NULL, NULL, track_args[i]);
+    for (size_t i = 0; i < sizeof segment_args / sizeof segment_args[0]; i++) {
+        same_result(&p, FP_TRACK, NULL, NULL, segment_args[i]);
+        if (segment_args[i]) same_result(&p, FP_RECORD, "c", NULL, segment_args[i]); /* as fields */
+    }
     for (size_t i = 0; i < sizeof record_args / sizeof record_args[0]; i++) {
         same_result(&p, FP_RECORD, "purchase", NULL, record_args[i]);
         same_result(&p, FP_RECORD, "a\"b", NULL, record_args[i]);
@@ -160,21 +189,26 @@ static void hand_picked_arguments_agree(void **state) {
             same_result(&p, FP_GROUP, ids[i], "company", objects[j]);
             same_result(&p, FP_PAGE, "user_123", ids[i], objects[j]);
             same_result(&p, FP_PAGE, ids[i], "Home", objects[j]);
+            same_result(&p, FP_SCREEN, ids[i], "Settings", objects[j]);
+            same_result(&p, FP_SCREEN, "user_123", ids[i], objects[j]);
         }
     fastpath_pair_close(&p);
+    }
 }
 
 /* Over max_event_bytes: both refuse with the same size in the message. */
 static void too_large_agrees(void **state) {
     (void)state;
-    fastpath_pair_t p;
-    spoor_err_t rc;
-    char why[4096];
-    assert_int_equal(fastpath_pair_open(&p, "300"), 0);
-    if (fastpath_pair_call(&p, FP_TRACK, NULL, NULL, purchase, &rc, why, sizeof why)) fail_msg("%s", why);
-    assert_int_equal(rc, SPOOR_ERR_TOO_LARGE);
-    assert_non_null(strstr(spoor_last_error(), "over max_event_bytes (300)"));
-    fastpath_pair_close(&p);
+    for (size_t proto = 0; proto < 2; proto++) {
+        fastpath_pair_t p;
+        spoor_err_t rc;
+        char why[4096];
+        assert_int_equal(fastpath_pair_open(&p, "300", protocols[proto]), 0);
+        if (fastpath_pair_call(&p, FP_TRACK, NULL, NULL, purchase, &rc, why, sizeof why)) fail_msg("%s", why);
+        assert_int_equal(rc, SPOOR_ERR_TOO_LARGE);
+        assert_non_null(strstr(spoor_last_error(), "over max_event_bytes (300)"));
+        fastpath_pair_close(&p);
+    }
 }
 
 static uint64_t next_random(uint64_t *s) { /* xorshift64*: the same sequence on every machine */
@@ -187,7 +221,8 @@ static void numbers_agree(void **state) {
     (void)state;
     fastpath_pair_t p;
     uint64_t seed = 0x5eed;
-    assert_int_equal(fastpath_pair_open(&p, ""), 0);
+    for (size_t proto = 0; proto < 2; proto++) {
+    assert_int_equal(fastpath_pair_open(&p, "", protocols[proto]), 0);
     for (int i = 0; i < 3000; i++) {
         uint64_t r = next_random(&seed);
         double v;
@@ -206,6 +241,7 @@ static void numbers_agree(void **state) {
         }
     }
     fastpath_pair_close(&p);
+    }
 }
 
 /* Seeded mutations of the arguments: bytes replaced, inserted, removed, slices
@@ -239,7 +275,8 @@ static void mutations_agree(void **state) {
     fastpath_pair_t p;
     uint64_t seed = 0xfa57;
     size_t bases = sizeof track_args / sizeof track_args[0] - 1; /* not the NULL */
-    assert_int_equal(fastpath_pair_open(&p, ""), 0);
+    for (size_t proto = 0; proto < 2; proto++) {
+    assert_int_equal(fastpath_pair_open(&p, "", protocols[proto]), 0);
     for (long i = 0; i < n; i++) {
         char s[1024];
         const char *base = i % 3 ? track_args[i % 7 == 0 ? (size_t)i % bases : 0] : purchase;
@@ -251,7 +288,8 @@ static void mutations_agree(void **state) {
             char id[64] = "user_123";
             size_t id_len = strlen(id);
             mutate(id, &id_len, sizeof id, &seed);
-            same_result(&p, (fastpath_op_t)(FP_IDENTIFY + i % 3), id, "name", strchr(s, '{') ? strchr(s, '{') : s);
+            fastpath_op_t op = i % 16 == 0 ? FP_SCREEN : (fastpath_op_t)(FP_IDENTIFY + i % 3);
+            same_result(&p, op, id, "name", strchr(s, '{') ? strchr(s, '{') : s);
         }
         if (i % 2 == 0) { /* recordEvent's fields or profile's attributes, envelope keys among them */
             const char *fields = record_args[(size_t)i % (sizeof record_args / sizeof record_args[0] - 1)];
@@ -262,6 +300,7 @@ static void mutations_agree(void **state) {
         }
     }
     fastpath_pair_close(&p);
+    }
 }
 
 /* The common arguments are built in one pass (the point of it), and the odd ones declined. */
@@ -296,6 +335,26 @@ static void common_arguments_take_the_fast_path(void **state) {
     free(item.json);
     assert_int_equal(spoor__fast_traits(c, "group", "u", "a\"b", NULL, traits, strlen(traits), &item),
                      SPOOR__FAST_DECLINED);
+    spoor_client_destroy(c);
+
+    /* Segment's format: the common forms too; what it maps or adds, declined. */
+    c = client_with("http://127.0.0.1:9", "flush_at", "100000", "flush_interval", "86400s", "protocol", "segment", NULL);
+    const char *segment_fast[] = {purchase, track_args[0], track_args[2], segment_args[0], segment_args[9]};
+    for (size_t i = 0; i < sizeof segment_fast / sizeof segment_fast[0]; i++) {
+        assert_int_equal(spoor__fast_track(c, segment_fast[i], strlen(segment_fast[i]), &item), SPOOR_OK);
+        assert_memory_equal(item.json, "{\"type\":\"track\",\"messageId\":", 28);
+        free(item.json);
+    }
+    for (size_t i = 1; i < 9; i++)
+        assert_int_equal(spoor__fast_track(c, segment_args[i], strlen(segment_args[i]), &item), SPOOR__FAST_DECLINED);
+    assert_int_equal(spoor__fast_track(c, segment_args[10], strlen(segment_args[10]), &item), SPOOR__FAST_DECLINED);
+    assert_int_equal(spoor__fast_track(c, track_args[1], strlen(track_args[1]), &item), SPOOR__FAST_DECLINED);
+    assert_int_equal(spoor__fast_record(c, "purchase", record_args[1], strlen(record_args[1]), &item), SPOOR_OK);
+    assert_non_null(strstr(item.json, "\"userId\":\"u\",\"event\":\"purchase\",\"properties\":{\"a\":1},"));
+    free(item.json);
+    assert_int_equal(spoor__fast_traits(c, "screen", "u", NULL, "Home", NULL, 0, &item), SPOOR_OK);
+    assert_non_null(strstr(item.json, "\"userId\":\"u\",\"name\":\"Home\",\"properties\":{},\"context\""));
+    free(item.json);
     spoor_client_destroy(c);
 }
 

@@ -138,6 +138,39 @@ static void kept_at_close_then_sent_by_next_client(void **state) {
 
 /* Segments roll over every few MiB; the ones the cursor has passed are deleted
  * while the client runs, not only at close. */
+/* A spool keeps events as they will be sent: a client of the other protocol refuses
+ * to open it (its batch would mix formats); one of the same protocol sends them. */
+static void a_spool_keeps_its_protocol(void **state) {
+    (void)state;
+    char *dir = new_dir();
+    spoor_client_t *c = client_with(DOWN, "spool_dir", dir, "protocol", "segment", "retry_limit", "0", "log_level", "error",
+                                    NULL);
+    track_numbered(c, 0, 3);
+    assert_int_equal(spoor_close(c, 300), SPOOR_OK);
+    spoor_client_destroy(c);
+
+    spoor_config_t *conf = spoor_config_new();
+    spoor_config_set(conf, "host", DOWN);
+    spoor_config_set(conf, "spool_dir", dir);
+    c = NULL;
+    assert_int_equal(spoor_client_new(&c, conf), SPOOR_ERR_CONFIG_INVALID);
+    assert_null(c);
+    char want[512];
+    snprintf(want, sizeof want, "spool_dir: %s holds events in Segment's format, and this client sends spoor's own "
+             "(protocol=spoor): deliver them with a client of their protocol, or give this one another spool_dir", dir);
+    assert_string_equal(spoor_last_error(), want);
+    spoor_config_destroy(conf);
+
+    mock_server_t *m = mock_start();
+    c = client_with(mock_url(m), "spool_dir", dir, "protocol", "segment", NULL);
+    assert_int_equal(stats(c).replayed, 3);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    assert_non_null(strstr(mock_request(m, 0).body, "{\"batch\":[{\"type\":\"track\",\"messageId\":\"ev-000000\""));
+    spoor_client_destroy(c);
+    mock_stop(m);
+    remove_dir(dir);
+}
+
 static void settled_segments_are_deleted(void **state) {
     (void)state;
     char *dir = new_dir();
@@ -726,6 +759,7 @@ int main(int argc, char **argv) {
     self_exe[n > 0 ? n : 0] = 0;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(kept_at_close_then_sent_by_next_client),
+        cmocka_unit_test(a_spool_keeps_its_protocol),
         cmocka_unit_test(settled_segments_are_deleted),
         cmocka_unit_test(failed_write_refuses_the_call),
         cmocka_unit_test(one_client_per_spool),

@@ -48,6 +48,8 @@ static void every_symbol(void **state) {
     spoor_identify(c, "u", NULL);
     spoor_group(c, "u", "g", NULL);
     spoor_page(c, "u", NULL, NULL);
+    spoor_screen(c, "u", NULL, NULL);
+    spoor_alias(c, "a", "u");
     spoor_product(c, "{\"productId\":\"1\"}");
     spoor_ingest_feed(c, "{\"products\":[]}", &n);
     spoor_enqueue(c, "{\"type\":\"identify\",\"userId\":\"u\"}");

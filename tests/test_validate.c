@@ -7,7 +7,7 @@
 #include "test_util.h"
 #include "json.h"
 
-typedef enum { TRACK, RECORD, PROFILE, CONSENTS, IDENTIFY, GROUP, PAGE, PRODUCT, BATCH, ENQUEUE, FEED } op_t;
+typedef enum { TRACK, RECORD, PROFILE, CONSENTS, IDENTIFY, GROUP, PAGE, PRODUCT, BATCH, ENQUEUE, FEED, SCREEN, ALIAS } op_t;
 
 typedef struct {
     op_t op;
@@ -148,6 +148,23 @@ static const case_t cases[] = {
     BAD(BATCH, "[{\"type\":\"track\",\"userId\":\"u\",\"event\":\"ok\"},{\"type\":\"identify\",\"userId\":\"u\",\"traits\":{\"a\":\"\x9f\"}}]", 0, 0, "batch[1].traits.a: is not valid UTF-8"),
     BAD(FEED, "{\"products\":[{\"product\":{\"id\":\"S1\",\"title\":\"Caf\xe9\",\"description\":\"d\",\"url\":\"u\",\"image_link\":\"i\"}}]}", 0, 0, "products[0].product.title: is not valid UTF-8"),
     BAD(FEED, "<catalog><product><id>S1</id><title>Caf\xe9</title></product></catalog>", 0, 0, "feed: not valid XML"),
+    /* screen, as page; alias: previousId and userId, both needed */
+    OK(SCREEN, "u1", "Settings", "{\"tab\":\"privacy\"}", 1),
+    OK(SCREEN, "u1", NULL, NULL, 1),
+    BAD(SCREEN, NULL, "Settings", NULL, "userId: must be a non-empty string"),
+    BAD(SCREEN, "u1", "", NULL, "name: must be a non-empty string"),
+    BAD(SCREEN, "u1", "S", "[1]", "properties: must be a JSON object"),
+    OK(ALIAS, "anon-1", "u1", 0, 1),
+    BAD(ALIAS, NULL, "u1", 0, "previousId: must be a non-empty string"),
+    BAD(ALIAS, "", "u1", 0, "previousId: must be a non-empty string"),
+    BAD(ALIAS, "anon-1", NULL, 0, "userId: must be a non-empty string"),
+    OK(ENQUEUE, "{\"type\":\"alias\",\"previousId\":\"a\",\"userId\":\"u\",\"eventId\":\"al-1\"}", 0, 0, 1),
+    OK(ENQUEUE, "{\"type\":\"screen\",\"anonymousId\":\"a\"}", 0, 0, 1),
+    BAD(ENQUEUE, "{\"type\":\"alias\",\"userId\":\"u\"}", 0, 0, "message[0].previousId: must be a non-empty string"),
+    BAD(ENQUEUE, "{\"type\":\"alias\",\"previousId\":5,\"userId\":\"u\"}", 0, 0, "message[0].previousId: must be a non-empty string"),
+    BAD(ENQUEUE, "{\"type\":\"alias\",\"previousId\":\"a\",\"profileId\":\"p\"}", 0, 0, "message[0].userId: is required for alias events"),
+    BAD(ENQUEUE, "{\"type\":\"alias\",\"previousId\":\"a\",\"userId\":\"u\",\"name\":\"n\"}", 0, 0, "message[0].name: is not an argument of alias"),
+    BAD(ENQUEUE, "{\"type\":\"screen\",\"userId\":\"u\",\"event\":\"e\"}", 0, 0, "message[0].event: is not an argument of screen"),
     /* A key given twice in one object: refused naming it (cJSON keeps both; which
      * one a reader takes is anyone's guess). */
     BAD(TRACK, "{\"event\":\"a\",\"userId\":\"u\",\"event\":\"b\"}", 0, 0, "event: appears twice"),
@@ -174,6 +191,8 @@ static spoor_err_t run(spoor_client_t *c, const case_t *k, const char *feed) {
     case BATCH: return spoor_batch(c, k->a);
     case ENQUEUE: return spoor_enqueue(c, k->a);
     case FEED: return spoor_ingest_feed(c, feed ? feed : k->a, NULL);
+    case SCREEN: return spoor_screen(c, k->a, k->b, k->c);
+    case ALIAS: return spoor_alias(c, k->a, k->b);
     }
     return SPOOR_ERR_INVALID;
 }

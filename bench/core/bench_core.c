@@ -8,7 +8,7 @@
  * 4. recordEvent checked against collection_schemas, then against the same schemas
  *    fetched with schemas_from (held per call by reference, swapped by a refresh): the
  *    rates and their ratio, 1 and 2 threads.
- *   spoor-bench-core N --json SINK_URL MODE [--event FILE] [--batch-events K] [--batch-bytes B]
+ *   spoor-bench-core N --json SINK_URL MODE [--event FILE] [--batch-events K] [--batch-bytes B] [--protocol P]
  * ci/bench's form (bench/peers): one run, one JSON line, the same columns as the
  * Python, Node and Java runs. The event is FILE's JSON text (bench/peers/shapes.py writes
  * one per shape) with every "{i}" replaced by the call's number: each call gets a new text,
@@ -95,6 +95,7 @@ static double now_s(void) {
 
 static const char *spool_dir, *spool_sync; /* set: the clients use a spool */
 static const char *batch_events = "100", *batch_bytes; /* --batch-events, --batch-bytes */
+static const char *protocol;                             /* --protocol: spoor (unset) or segment */
 static const char *timeout;                              /* set: the clients' request timeout */
 
 static const char *schemas_key, *schemas_value; /* set: the clients check records so */
@@ -109,6 +110,10 @@ static spoor_client_t *client(const char *host, long n, const char *flush_at) {
     spoor_config_set(conf, "max_batch_events", batch_events);
     if (batch_bytes) spoor_config_set(conf, "max_batch_bytes", batch_bytes);
     if (timeout) spoor_config_set(conf, "timeout", timeout);
+    if (protocol && spoor_config_set(conf, "protocol", protocol)) {
+        fprintf(stderr, "client: %s\n", spoor_last_error());
+        exit(1);
+    }
     spoor_config_set(conf, "flush_interval", "1000s");
     spoor_config_set(conf, "log_level", "error");
     if (spool_dir) spoor_config_set(conf, "spool_dir", spool_dir), spoor_config_set(conf, "spool_sync", spool_sync);
@@ -303,6 +308,7 @@ int main(int argc, char **argv) {
             if (strcmp(argv[k], "--event") == 0) tmpl_set(read_file(argv[k + 1]));
             else if (strcmp(argv[k], "--batch-events") == 0) batch_events = argv[k + 1];
             else if (strcmp(argv[k], "--batch-bytes") == 0) batch_bytes = argv[k + 1];
+            else if (strcmp(argv[k], "--protocol") == 0) protocol = argv[k + 1];
             else {
                 fprintf(stderr, "unknown option %s\n", argv[k]);
                 return 2;

@@ -1,6 +1,6 @@
 'use strict';
 // One benchmark run of one Node SDK (or a floor) in this process; prints one JSON line.
-//   node node_sdk.js --sdk spoor|segment|posthog|rudder|mini|floor-build|floor-json|floor-post
+//   node node_sdk.js --sdk spoor|spoor-segment|segment|posthog|rudder|mini|floor-build|floor-json|floor-post
 //        --shapes DIR --shape purchase|wide|large --n N --host URL --sink URL
 //        --mode tight|yield|down --modules DIR [--default-queue]
 //   node node_sdk.js --shapes DIR --shape NAME --dump I     prints event I (ci/bench checks it)
@@ -10,6 +10,7 @@
 // tight: N calls in a loop that never yields; yield: the producer awaits setImmediate
 // every 100 calls (a server between requests); down: the host is a closed port and only
 // the calls are timed (the request path while the ingestion server is down).
+// spoor-segment: spoor with protocol 'segment' (Segment's format, as @segment/analytics-node sends).
 // mini: the least a JS SDK can be (an array, JSON.stringify per batch of 100, one
 // keep-alive POST at a time; no validation), the floor spoor's Node binding is held to.
 // End to end: from the first call until the sink has counted all N events, after the SDK's
@@ -56,11 +57,13 @@ const nowNs = () => process.hrtime.bigint();
 function adapter(name) {
   const quiet = () => {};
   switch (name) {
-    case 'spoor': {
+    case 'spoor':
+    case 'spoor-segment': {
       const spoor = load('spoor');
       return {
         version: spoor.version,
         make: (h, q) => new spoor.Client({
+          protocol: name === 'spoor-segment' ? 'segment' : 'spoor',
           host: h, apiKey: 'bench', flushAt: BATCH, maxBatchEvents: BATCH, flushInterval: 10000,
           maxQueueSize: q ? undefined : N + 1000, logLevel: 'error', logger: quiet, flushOnExit: false,
           retryLimit: 3, closeTimeout: 0,

@@ -278,7 +278,12 @@ def write_outputs(a, d: dict) -> None:
       "decide it; Node's producer yields every 100).")
     w("")
     w("The sink (`bench/peers/sink.js`, Node http in its own process) answers 200 at once, gunzips, and "
-      "counts events in every SDK's batch format and their ids (messageId, uuid, eventId). "
+      "counts events in every SDK's batch format and their ids (messageId, uuid, eventId), and which format "
+      "each was in: a run of spoor with `protocol` set to `segment`, or of one of Segment's libraries, "
+      "fails unless every event it delivered was in Segment's format (a messageId, no eventId), and a "
+      "run of spoor's default unless every one was in wire v1. *protocol segment* rows are spoor sending "
+      "Segment's format to the same sink in the same run as Segment's own library, so the two compare "
+      "like for like. "
       "`bench/core/sink.c` (libmicrohttpd) only counts spoor's events, for the C core's large batches.")
     w("")
 
@@ -295,12 +300,13 @@ def write_outputs(a, d: dict) -> None:
     w("## Every SDK, every event")
     w("")
     lang_table(R, w, "Node.js: the producer yields every 100 calls (a server between requests)", "node-yield",
-               ("spoor", "mini", "segment", "posthog", "rudder"), "node-down",
+               ("spoor", "spoor-segment", "mini", "segment", "posthog", "rudder"), "node-down",
                "*A minimal JS SDK* (node_sdk.js, `mini`): `track()` stamps an id and a time and pushes onto an "
                "array; each full batch of 100 is `JSON.stringify`d and POSTed once the producer yields, one "
                "request at a time over a kept-alive connection; no validation, no retry. It is the floor "
                "spoor's Node binding is held to.")
-    tight = [k for k in ("node-tight-spoor-purchase", "node-tight-segment-purchase", "node-tight-posthog-purchase",
+    tight = [k for k in ("node-tight-spoor-purchase", "node-tight-spoor-segment-purchase", "node-tight-segment-purchase",
+                         "node-tight-posthog-purchase",
                          "node-tight-rudder-purchase", "node-tight-spoor-at-rudder-n", "node-tight-posthog-defq") if R.has(k)]
     if tight:
         w("### Node.js: a tight loop that never yields (a bulk import), the purchase")
@@ -315,9 +321,9 @@ def write_outputs(a, d: dict) -> None:
             w(sdk_row(R, k, "node-down-%s" % sdk if "defq" not in k else None))
         w("")
     lang_table(R, w, "Python (the SDKs deliver from their own threads)", "py-run",
-               ("spoor", "segment", "posthog", "rudder"), "py-down")
+               ("spoor", "spoor-segment", "segment", "posthog", "rudder"), "py-down")
     lang_table(R, w, "Java (bench/java/SdkRun.java; the SDKs deliver from their own threads)", "java-run",
-               ("spoor", "segment"), "java-down",
+               ("spoor", "spoor-segment", "segment"), "java-down",
                "spoor through its SWIG binding (`io.spoor.Client.track` with a map), analytics-java through "
                "`Analytics.enqueue(TrackMessage.builder(...))`; one JVM per run (OpenJDK, default flags; "
                "pinned to one core, the JVM picks its serial collector). analytics-java serialises each "
@@ -325,7 +331,7 @@ def write_outputs(a, d: dict) -> None:
                "through OkHttp, whose sockets keep Nagle's algorithm on: on loopback each request then waits "
                "for a delayed ACK, about 40 ms (in a trial with TCP_NODELAY set by hand, its end to end for "
                "the purchase rose about 2×; it is measured here as it ships).")
-    c_keys = [k for s in SHAPE_ORDER for k in ("c-run-%s" % s, "c-csink-%s" % s) if R.has(k)]
+    c_keys = [k for s in SHAPE_ORDER for k in ("c-run-%s" % s, "c-run-segment-%s" % s, "c-csink-%s" % s) if R.has(k)]
     if c_keys:
         w("### C core")
         w("")
@@ -368,6 +374,27 @@ def write_outputs(a, d: dict) -> None:
                                                         fmt(v), fmt(R.g(k, "cpu_us_per_event")), fmt(R.g(k, "peak_rss_mb"))))
         w("")
 
+    seg_rows = []
+    for lang, prefix, seg in (("Node, yields every 100", "node-yield", "segment"), ("Node, tight loop", "node-tight", "segment"),
+                              ("Python", "py-run", "segment"), ("Java", "java-run", "segment")):
+        for shape in SHAPE_ORDER:
+            sp, pk = "%s-spoor-segment-%s" % (prefix, shape), "%s-%s-%s" % (prefix, seg, shape)
+            if R.has(sp) and R.has(pk):
+                rr = (R.ratio(sp, pk, "enqueue_eps"), R.ratio(sp, pk, "e2e_eps"), R.ratio(sp, pk, "cpu_us_per_event", True),
+                      R.ratio(sp, pk, "peak_rss_mb", True), R.ratio(sp, pk, "p99_us", True))
+                seg_rows.append("| %s | %s | %s | %s |" % (lang, shape, R.jk[pk]["label"], " | ".join(map(fmt_ratio, rr))))
+    if seg_rows:
+        w("## spoor in Segment's format against Segment's own libraries")
+        w("")
+        w("spoor with `protocol` set to `segment` sends what Segment's libraries send (the same keys and value "
+          "types, checked by ci/test-sdks) to the same sink in the same run; ratios as below (higher is "
+          "better for spoor).")
+        w("")
+        w("| language, producer | event | Segment's library | enqueue | end to end | CPU per event | peak RSS | p99 of a call |")
+        w("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |")
+        for row in seg_rows:
+            w(row)
+        w("")
     w("## spoor against each peer (median of the per-run ratios)")
     w("")
     w("Higher is better for spoor: enqueue and end-to-end throughput as spoor/peer; CPU per event, peak "

@@ -1,6 +1,6 @@
 """One benchmark run of one Python SDK (or a floor) in this process; prints one JSON line.
 
-    python py_sdk.py --sdk spoor|segment|posthog|rudder|floor-build|floor-json|floor-post
+    python py_sdk.py --sdk spoor|spoor-segment|segment|posthog|rudder|floor-build|floor-json|floor-post
                      --shapes DIR --shape purchase|wide|large --n N --host URL --sink URL --mode run|down
     python py_sdk.py --shapes DIR --shape NAME --dump I     prints event I (ci/bench checks it)
 
@@ -36,11 +36,12 @@ def version(dist: str) -> str:
 
 def adapter(name: str, n: int):
     """(version, make(host), call(client, user_id, event, properties), finish(client))"""
-    if name == "spoor":
+    if name in ("spoor", "spoor-segment"):  # spoor-segment: protocol="segment", Segment's format
         import spoor
 
         def make(host):
             return spoor.Client(host=host, api_key="bench", flush_at=BATCH, max_batch_events=BATCH,
+                                protocol="segment" if name == "spoor-segment" else "spoor",
                                 flush_interval=10.0, max_queue_size=n + 1000, close_timeout=0.0,
                                 log_level="error")
 

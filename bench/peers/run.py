@@ -151,11 +151,13 @@ def make_jobs(a, ns: dict, scratch: str) -> list[dict]:
     def job(key, lang, mode, sdk, shape, label, n, cmd, **kw):
         jobs.append(dict(key=key, lang=lang, mode=mode, sdk=sdk, shape=shape, label=label, n=n, cmd=cmd, **kw))
 
-    node_sdks = [("spoor", "spoor (Node)"), ("mini", "a minimal JS SDK (array, JSON.stringify, keep-alive POST)"),
+    node_sdks = [("spoor", "spoor (Node)"), ("spoor-segment", "spoor (Node), protocol segment"),
+                 ("mini", "a minimal JS SDK (array, JSON.stringify, keep-alive POST)"),
                  ("segment", "@segment/analytics-node"), ("posthog", "posthog-node"), ("rudder", "@rudderstack/rudder-sdk-node")]
-    py_sdks = [("spoor", "spoor (Python)"), ("segment", "segment-analytics-python"),
-               ("posthog", "posthog"), ("rudder", "rudder-sdk-python")]
-    java_sdks = [("spoor", "spoor (Java)"), ("segment", "analytics-java (Segment)")]
+    py_sdks = [("spoor", "spoor (Python)"), ("spoor-segment", "spoor (Python), protocol segment"),
+               ("segment", "segment-analytics-python"), ("posthog", "posthog"), ("rudder", "rudder-sdk-python")]
+    java_sdks = [("spoor", "spoor (Java)"), ("spoor-segment", "spoor (Java), protocol segment"),
+                 ("segment", "analytics-java (Segment)")]
 
     for shape in SHAPES:
         n = n_of(ns["node"], shape)
@@ -174,6 +176,10 @@ def make_jobs(a, ns: dict, scratch: str) -> list[dict]:
         n = n_of(ns["c"], shape)
         job("c-run-%s" % shape, "c", "run", "spoor-c", shape, "spoor C core, batches of 100, Node sink", n,
             [a.core_bin, str(n), "--json", "{sink}", "run", "--event", os.path.join(shapes_dir, shape + ".txt")])
+        job("c-run-segment-%s" % shape, "c", "run", "spoor-c-segment", shape,
+            "spoor C core, protocol segment, batches of 100, Node sink", n,
+            [a.core_bin, str(n), "--json", "{sink}", "run", "--event", os.path.join(shapes_dir, shape + ".txt"),
+             "--protocol", "segment"])
         n = n_of(ns["c_sink"], shape)
         job("c-csink-%s" % shape, "c", "csink", "spoor-c", shape, "spoor C core, large batches, C sink", n,
             [a.core_bin, str(n), "--json", "{csink}", "run", "--event", os.path.join(shapes_dir, shape + ".txt"),
@@ -307,6 +313,15 @@ def main() -> None:
                 cnt = s.count()
                 res.update(received=cnt["events"], unique=cnt["unique"], lost=j["n"] - cnt["unique"],
                            duplicates=cnt["events"] - cnt["unique"], e2e_eps=cnt["unique"] / res["e2e_s"])
+            if s is sink and j["mode"] in ("run", "yield", "tight") and "error" not in res:
+                # What arrived was in the format the SDK speaks: Segment's for Segment's
+                # libraries and for spoor with protocol segment, wire v1 for spoor's default.
+                formats = s.count().get("formats", {})
+                res["formats"] = formats
+                want = "spoor" if j["sdk"] in ("spoor", "spoor-c") else "segment" if "segment" in j["sdk"] else None
+                if want and formats.get(want) != res.get("received"):
+                    res["error"] = "the sink counted %s events in %s's format of %s received" % (
+                        formats.get(want), want, res.get("received"))
             res["wall_s"] = time.time() - t0
             results[j["key"]].append(res)
             log("run %d/%d %-30s %6.1f s  %s" % (r + 1, runs, j["key"], time.time() - t0, res.get("error") or (

@@ -4,16 +4,19 @@
 //   Segment / Rudder / spoor  {"batch": [...]}   (/v1/batch)
 //   PostHog                   {"api_key", "batch": [...]} (/batch/, /i/v0/e/), or one event (/e/, /capture/)
 // and any bare JSON array of events.
-//   node sink.js [port] [portfile]      GET /count -> {"events", "unique", "requests", "bytes"}
+//   node sink.js [port] [portfile]      GET /count -> {"events", "unique", "requests", "bytes", "formats"}
 //                                       POST /reset -> zeroes everything
 // Unique events are counted by their id (messageId, uuid, eventId), so that duplicates a
-// retrying SDK delivered can be told from lost events.
+// retrying SDK delivered can be told from lost events; and by format, from the keys the
+// formats name their ids with: "segment" (Segment's messageId, no eventId: Segment's and
+// Rudder's libraries, spoor with protocol=segment), "spoor" (wire v1's eventId), "other".
 const http = require('http');
 const zlib = require('zlib');
 const fs = require('fs');
 
 let events = 0, requests = 0, bytes = 0, bad = 0, noId = 0;
 let seen = new Set();
+let formats = { segment: 0, spoor: 0, other: 0 };
 
 function idOf(e) {
   if (!e || typeof e !== 'object') return undefined;
@@ -22,6 +25,9 @@ function idOf(e) {
 function count(list) {
   for (const e of list) {
     events++;
+    if (e && typeof e === 'object' && e.eventId !== undefined) formats.spoor++;
+    else if (e && typeof e === 'object' && typeof e.messageId === 'string' && typeof e.type === 'string') formats.segment++;
+    else formats.other++;
     const id = idOf(e);
     if (id === undefined) noId++; else seen.add(id);
   }
@@ -30,11 +36,12 @@ function count(list) {
 const server = http.createServer((req, res) => {
   if (req.method === 'GET' && req.url.startsWith('/count')) {
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ events, unique: seen.size + noId, requests, bytes, bad }));
+    res.end(JSON.stringify({ events, unique: seen.size + noId, requests, bytes, bad, formats }));
     return;
   }
   if (req.method === 'POST' && req.url.startsWith('/reset')) {
     events = 0; requests = 0; bytes = 0; bad = 0; noId = 0; seen = new Set();
+    formats = { segment: 0, spoor: 0, other: 0 };
     res.writeHead(200); res.end('{}');
     return;
   }

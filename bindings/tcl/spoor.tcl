@@ -91,6 +91,12 @@ oo::class create spoor::Client {
     method page {userId {name \0} {propertiesJson \0}} {
         spoor::check [spoor::spoor_page $handle $userId $name $propertiesJson]
     }
+    method screen {userId {name \0} {propertiesJson \0}} {
+        spoor::check [spoor::spoor_screen $handle $userId $name $propertiesJson]
+    }
+    method alias {previousId userId} {
+        spoor::check [spoor::spoor_alias $handle $previousId $userId]
+    }
     method product {productJson} {
         spoor::check [spoor::spoor_product $handle $productJson]
     }

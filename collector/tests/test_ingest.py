@@ -35,6 +35,20 @@ class Ingest(CollectorTest):
         self.assertEqual(good, '[{"eventId":"exact-1", "type":"track", "eventName":"caf\\u00e9", "userId":"u",'
                                ' "timestamp":"2026-11-23T10:00:00Z", "properties": {"n": 1.50, "big": 1e3}}]')
 
+    def test_alias_and_screen(self):
+        # Wire v1's alias and screen, checked by the core's rules like every type.
+        screen = event(type="screen", eventName="Settings", properties={"tab": "privacy"})
+        alias = event(type="alias", eventName=None, properties=None, previousId="anon-1")
+        no_previous = event(type="alias", eventName=None, properties=None)
+        anonymous_alias = event(type="alias", eventName=None, properties=None, previousId="a", userId=None,
+                                anonymousId="b")
+        r = self.c.post_batch([screen, alias, no_previous, anonymous_alias])
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json(), {"accepted": 2, "duplicates": 0, "rejected": [
+            {"eventId": no_previous["eventId"], "error": "previousId: is required for alias events"},
+            {"eventId": anonymous_alias["eventId"], "error": "userId: is required for alias events"}]})
+        self.assertEqual(self.c.get("/micro/good"), [screen, alias])
+
     def test_dedup_by_event_id(self):
         a, b = event(), event()
         self.assertEqual(self.c.post_batch([a, b]).json(), {"accepted": 2, "duplicates": 0, "rejected": []})

@@ -15,6 +15,7 @@
 #include "internal.h"
 #include "json.h"
 #include "schemas.h"
+#include "segment.h"
 #include "timefmt.h"
 #include "transport.h"
 
@@ -30,6 +31,17 @@ static spoor_err_t prepare(spoor_client_t *c) {
         return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s: username and password go together", k->username ? "password" : "username");
     if (k->username && (k->access_token || k->token_cb))
         return spoor__error(SPOOR_ERR_CONFIG_INVALID, "access_token: cannot be combined with username/password (both use Authorization)");
+    if (k->protocol == SPOOR__PROTOCOL_SEGMENT) {
+        if (k->api_key && (k->username || k->access_token || k->token_cb))
+            return spoor__error(SPOOR_ERR_CONFIG_INVALID, "api_key: with protocol=segment it is sent as Authorization: Basic, "
+                                "so it cannot be combined with %s", k->username ? "username/password" : spoor__key_name(k, "access_token"));
+        if (k->api_key && strchr(k->api_key, ':'))
+            return spoor__error(SPOOR_ERR_CONFIG_INVALID, "api_key: must not contain ':' with protocol=segment (Basic auth "
+                                "puts it between the write key and the empty password)");
+        /* Segment's limits: a bigger message or request is refused (400), never retried. */
+        if (k->max_event_bytes > SPOOR_SEGMENT_MAX_MESSAGE_BYTES) k->max_event_bytes = SPOOR_SEGMENT_MAX_MESSAGE_BYTES;
+        if (k->max_batch_bytes > SPOOR_SEGMENT_MAX_REQUEST_BYTES) k->max_batch_bytes = SPOOR_SEGMENT_MAX_REQUEST_BYTES;
+    }
     if (k->debug) k->log_level = SPOOR_LOG_DEBUG;
     if (k->schemas_json &&
         !(c->schemas = spoor__json_parse(k->schemas_json, strlen(k->schemas_json), 0, SPOOR_JSON_MAX_DEPTH,
@@ -64,12 +76,31 @@ static void free_client(spoor_client_t *c) {
     free(c);
 }
 
+/* Whether every event the spool gave back is in the client's wire format: a spool
+ * keeps the events' texts as they will be sent, and a batch is one format. Each
+ * writer starts an event with its own first key (v1 "eventId", Segment's "type"). */
+static spoor_err_t spool_format_matches(spoor_client_t *c) {
+    static const char v1[] = "{\"eventId\":", segment[] = "{\"type\":";
+    const char *want = SPOOR__SEGMENT(c) ? segment : v1;
+    for (size_t i = 0; i < c->queue.count; i++) {
+        const spoor_item_t *item = &c->queue.ring[(c->queue.head + i) % c->queue.cap];
+        if (strncmp(item->json, want, strlen(want)))
+            return spoor__error(SPOOR_ERR_CONFIG_INVALID,
+                                "spool_dir: %s holds events in %s format, and this client sends %s (%s=%s): deliver "
+                                "them with a client of their protocol, or give this one another spool_dir",
+                                c->conf.spool_dir, SPOOR__SEGMENT(c) ? "spoor's own" : "Segment's",
+                                SPOOR__SEGMENT(c) ? "Segment's" : "spoor's own", spoor__key_name(&c->conf, "protocol"),
+                                SPOOR__SEGMENT(c) ? "segment" : "spoor");
+    }
+    return SPOOR_OK;
+}
+
 /* Open spool_dir and queue what an earlier run left, to be sent at once. */
 static spoor_err_t open_spool(spoor_client_t *c, spoor_spool_found_t *out) {
     spoor_spool_found_t found;
     spoor_err_t rc = spoor__spool_open(c->conf.spool_dir, (spoor_sync_t)c->conf.spool_sync, spoor__monotonic_ms(),
                                        &c->queue, &c->next_seq, &found, &c->spool);
-    if (rc) return rc;
+    if (rc || (rc = spool_format_matches(c))) return rc;
     c->stats.replayed = found.replayed;
     c->stats.spool_corrupt = found.corrupt;
     *out = found;

@@ -52,10 +52,12 @@ static const char *const log_levels[] = {[SPOOR_LOG_ERROR] = "error", [SPOOR_LOG
 static const char *const sync_policies[] = {[SPOOR_SYNC_NONE] = "none", [SPOOR_SYNC_BATCH] = "batch",
                                             [SPOOR_SYNC_EVENT] = "event"};
 static const char *const key_styles[] = {[SPOOR__KEYS_SNAKE] = "snake", [SPOOR__KEYS_CAMEL] = "camel"};
+static const char *const protocols[] = {[SPOOR__PROTOCOL_SPOOR] = "spoor", [SPOOR__PROTOCOL_SEGMENT] = "segment"};
 
 static const prop_t props[] = {
     {{"host", S, "", "Base URL of the ingestion server (http:// or https://); events go to {host}/v1/batch. Required.", 0, 0, 0}, OFF(host), NONE},
-    {{"api_key", S, "", "API key, sent as X-API-Key.", 0, 0, 1}, OFF(api_key), NONE},
+    {{"protocol", E, "spoor", "The wire format: spoor (this library's own, wire v1) or segment (Segment's HTTP Tracking API, which Segment, RudderStack, Jitsu and others take: POST {host}/v1/batch with api_key as the Basic-auth write key). Both are described in docs/protocol.md.", 0, 0, 0}, OFF(protocol), CHOICES(protocols)},
+    {{"api_key", S, "", "API key, sent as X-API-Key; with protocol=segment the write key, sent as Authorization: Basic base64(api_key + \":\").", 0, 0, 1}, OFF(api_key), NONE},
     {{"access_token", S, "", "Bearer token, sent as Authorization: Bearer (or set a token callback).", 0, 0, 1}, OFF(access_token), NONE},
     {{"username", S, "", "Basic-auth user name (with password).", 0, 0, 0}, OFF(username), NONE},
     {{"password", S, "", "Basic-auth password.", 0, 0, 1}, OFF(password), NONE},
@@ -63,8 +65,8 @@ static const prop_t props[] = {
     {{"flush_at", I, "10", "Send a batch as soon as this many events wait.", 1, 100000, 0}, OFF(flush_at), NONE},
     {{"flush_interval", D, "10000", "Send what waits once the oldest event has waited this long (ms).", 1, DAY, 0}, OFF(flush_interval_ms), PLAUSIBLE_UP_TO(10 * MIN)},
     {{"max_batch_events", I, "10000", "Most events in one request.", 1, 100000, 0}, OFF(max_batch_events), NONE},
-    {{"max_batch_bytes", I, "1048576", "Most bytes of events in one request (before gzip); reaching it also triggers a send.", 1024, 64 * 1048576, 0}, OFF(max_batch_bytes), NONE},
-    {{"max_event_bytes", I, "32768", "Most bytes one serialised event may take; a bigger one is refused at the call.", 256, 16 * 1048576, 0}, OFF(max_event_bytes), NONE},
+    {{"max_batch_bytes", I, "1048576", "Most bytes of events in one request (before gzip); reaching it also triggers a send. With protocol=segment at most Segment's 500 KB (512000).", 1024, 64 * 1048576, 0}, OFF(max_batch_bytes), NONE},
+    {{"max_event_bytes", I, "32768", "Most bytes one serialised event may take; a bigger one is refused at the call. With protocol=segment at most Segment's 32 KB (32768).", 256, 16 * 1048576, 0}, OFF(max_event_bytes), NONE},
     {{"max_queue_size", I, "10000", "Most events waiting to be sent (in memory, and in the spool when one is set); past it the oldest is dropped, counted and reported.", 1, BIG, 0}, OFF(max_queue_size), NONE},
     {{"timeout", D, "10000", "Total time one HTTP request may take (ms).", 1, DAY, 0}, OFF(timeout_ms), PLAUSIBLE_UP_TO(10 * MIN)},
     {{"connect_timeout", D, "5000", "Time to establish a connection (ms).", 1, DAY, 0}, OFF(connect_timeout_ms), PLAUSIBLE_UP_TO(10 * MIN)},

@@ -9,6 +9,7 @@
 
 #include "fastpath.h"
 #include "json.h"
+#include "segment.h"
 #include "timefmt.h"
 #include "utf8.h"
 #include "validate.h"
@@ -277,11 +278,89 @@ static int take_value(parts_t *pt, int i, span_t s) {
     return 1;
 }
 
-/* Write the event (see event.c for the order) and its eventId after it, as
+/* ",\"key\":" and the span (between quotes when it is a string's bare content). */
+static void put_part(spoor_jbuf_t *w, const char *key, span_t s) {
+    spoor__jbuf_put(w, key, strlen(key));
+    if (s.quote) spoor__jbuf_put(w, "\"", 1);
+    spoor__jbuf_put(w, s.p, s.n);
+    if (s.quote) spoor__jbuf_put(w, "\"", 1);
+}
+
+/* The timestamp given, or now, as the wire writes it. */
+static void put_timestamp(spoor_client_t *c, const parts_t *pt, spoor_jbuf_t *w) {
+    char iso[SPOOR_ISO_LEN];
+    spoor__iso8601_format(pt->has_ms ? pt->ms : spoor__client_now_ms(c), iso);
+    spoor__jbuf_put(w, iso, strlen(iso));
+}
+
+/* Wire v1's event, in event.c's key order, and a NUL. */
+static void v1_body(spoor_client_t *c, const char *type, const parts_t *pt, const char *id, spoor_jbuf_t *w) {
+    spoor__jbuf_put(w, "{\"eventId\":", 11);
+    spoor__jbuf_string(w, id); /* a given id needs no escape; an id callback's text may */
+    spoor__jbuf_put(w, ",\"type\":\"", 9);
+    spoor__jbuf_put(w, type, strlen(type));
+    spoor__jbuf_put(w, "\"", 1);
+    for (int i = 0; i < N_PARTS; i++) {
+        span_t s = pt->part[i];
+        if (i == P_PROPERTIES) { /* the timestamp goes before the properties */
+            spoor__jbuf_put(w, ",\"timestamp\":\"", 14);
+            put_timestamp(c, pt, w);
+            spoor__jbuf_put(w, "\"", 1);
+        }
+        if (!s.n) continue;
+        spoor__jbuf_put(w, ",", 1);
+        put_part(w, part_keys[i], s);
+    }
+    static const char library[] =
+        ",\"context\":{\"library\":{\"name\":\"spoor\",\"version\":\"" SPOOR_VERSION_STRING "\",\"binding\":";
+    spoor__jbuf_put(w, library, sizeof library - 1);
+    spoor__jbuf_string(w, c->conf.binding ? c->conf.binding : "c");
+    spoor__jbuf_put(w, "}}}", 4); /* with the NUL */
+}
+
+/* What Segment's format writes as the general path does with no mapping to make
+ * (event.c, segment_write): no sessionId, accountId or pageId (they move), no
+ * profileId beside a userId (it moves to the properties), and an eventId short
+ * enough for a messageId in bytes (its characters are then few enough too). */
+static int segment_fits(const parts_t *pt) {
+    return !pt->part[P_SESSION_ID].n && !pt->part[P_ACCOUNT_ID].n && !pt->part[P_PAGE_ID].n &&
+           !(pt->part[P_USER_ID].n && pt->part[P_PROFILE_ID].n) &&
+           (!pt->event_id || pt->event_id_len <= SPOOR_SEGMENT_MAX_MESSAGE_ID);
+}
+
+/* Segment's message, in event.c's segment_write order: record is a track of the
+ * collection, profile an identify; properties or traits always ("{}" when none). And a NUL. */
+static void segment_body(spoor_client_t *c, const char *type, const parts_t *pt, const char *id, spoor_jbuf_t *w) {
+    int track = !strcmp(type, "track") || !strcmp(type, "record");
+    int traits = !strcmp(type, "identify") || !strcmp(type, "group") || !strcmp(type, "profile");
+    const char *seg_type = track ? "track" : !strcmp(type, "profile") ? "identify" : type;
+    spoor__jbuf_put(w, "{\"type\":\"", 9);
+    spoor__jbuf_put(w, seg_type, strlen(seg_type));
+    spoor__jbuf_put(w, "\",\"messageId\":", 14);
+    spoor__jbuf_string(w, id);
+    spoor__jbuf_put(w, ",\"timestamp\":\"", 14);
+    put_timestamp(c, pt, w);
+    spoor__jbuf_put(w, "\"", 1);
+    span_t user = pt->part[P_USER_ID].n ? pt->part[P_USER_ID] : pt->part[P_PROFILE_ID];
+    if (user.n) put_part(w, ",\"userId\":", user);
+    if (pt->part[P_ANONYMOUS_ID].n) put_part(w, ",\"anonymousId\":", pt->part[P_ANONYMOUS_ID]);
+    if (pt->part[P_NAME].n) put_part(w, track ? ",\"event\":" : ",\"name\":", pt->part[P_NAME]);
+    if (pt->part[P_GROUP_ID].n) put_part(w, ",\"groupId\":", pt->part[P_GROUP_ID]);
+    span_t data = pt->part[traits ? P_TRAITS : P_PROPERTIES];
+    if (!data.n) data = (span_t){"{}", 2, 0};
+    put_part(w, traits ? ",\"traits\":" : ",\"properties\":", data);
+    static const char library[] =
+        ",\"context\":{\"library\":{\"name\":\"spoor\",\"version\":\"" SPOOR_VERSION_STRING "\"}}}";
+    spoor__jbuf_put(w, library, sizeof library); /* with the NUL */
+}
+
+/* Write the event in the client's format and its eventId after it, as
  * spoor__build_event would. The id and the clock are read only here, after every
  * check: a declined call must not use up a test id or a clock reading. */
 static int write_event(spoor_client_t *c, const char *type, parts_t *pt, size_t hint, spoor_item_t *out) {
-    char id[SPOOR_EVENT_ID_MAX_BYTES + 1], iso[SPOOR_ISO_LEN]; /* the eventId: given or new */
+    int segment = SPOOR__SEGMENT(c);
+    if (segment && !segment_fits(pt)) return SPOOR__FAST_DECLINED;
+    char id[SPOOR_EVENT_ID_MAX_BYTES + 1]; /* the eventId: given or new */
     spoor_jbuf_t w = {.p = malloc(hint + 320), .cap = hint + 320};
     if (!w.p) return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
     if (pt->event_id) {
@@ -290,31 +369,8 @@ static int write_event(spoor_client_t *c, const char *type, parts_t *pt, size_t 
     } else {
         spoor__client_new_id(c, id);
     }
-    spoor__jbuf_put(&w, "{\"eventId\":", 11);
-    spoor__jbuf_string(&w, id); /* a given id needs no escape; an id callback's text may */
-    spoor__jbuf_put(&w, ",\"type\":\"", 9);
-    spoor__jbuf_put(&w, type, strlen(type));
-    spoor__jbuf_put(&w, "\"", 1);
-    for (int i = 0; i < N_PARTS; i++) {
-        span_t s = pt->part[i];
-        if (i == P_PROPERTIES) { /* the timestamp goes before the properties */
-            spoor__iso8601_format(pt->has_ms ? pt->ms : spoor__client_now_ms(c), iso);
-            spoor__jbuf_put(&w, ",\"timestamp\":\"", 14);
-            spoor__jbuf_put(&w, iso, strlen(iso));
-            spoor__jbuf_put(&w, "\"", 1);
-        }
-        if (!s.n) continue;
-        spoor__jbuf_put(&w, ",", 1);
-        spoor__jbuf_put(&w, part_keys[i], strlen(part_keys[i]));
-        if (s.quote) spoor__jbuf_put(&w, "\"", 1);
-        spoor__jbuf_put(&w, s.p, s.n);
-        if (s.quote) spoor__jbuf_put(&w, "\"", 1);
-    }
-    static const char library[] =
-        ",\"context\":{\"library\":{\"name\":\"spoor\",\"version\":\"" SPOOR_VERSION_STRING "\",\"binding\":";
-    spoor__jbuf_put(&w, library, sizeof library - 1);
-    spoor__jbuf_string(&w, c->conf.binding ? c->conf.binding : "c");
-    spoor__jbuf_put(&w, "}}}", 4); /* with the NUL */
+    if (segment) segment_body(c, type, pt, id, &w); /* each ends with the text's NUL */
+    else v1_body(c, type, pt, id, &w);
     size_t len = w.len - 1;
     spoor__jbuf_put(&w, id, strlen(id) + 1);
     if (w.failed) {
@@ -435,7 +491,7 @@ int spoor__fast_traits(spoor_client_t *c, const char *type, const char *user_id,
                        const char *name, const char *json, size_t len, spoor_item_t *out) {
     parts_t pt;
     memset(&pt, 0, sizeof pt);
-    int page = !strcmp(type, "page");
+    int page = !strcmp(type, "page") || !strcmp(type, "screen"); /* a name and properties */
     if (!clean_string(user_id, SPOOR_ID_MAX_BYTES, &pt.part[P_USER_ID]) ||
         (group_id && !clean_string(group_id, SPOOR_ID_MAX_BYTES, &pt.part[P_GROUP_ID])) ||
         (name && !clean_string(name, SPOOR_ID_MAX_BYTES, &pt.part[P_NAME])))

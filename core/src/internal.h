@@ -26,6 +26,7 @@ struct spoor_config_s {
     int64_t log_level;    /* spoor_log_level_t */
     int64_t spool_sync;   /* spoor_sync_t */
     int64_t key_style;    /* spoor__key_style_t */
+    int64_t protocol;     /* spoor__protocol_t */
     int gzip, debug, tls_verify;
 
     spoor_log_cb log_cb;           void *log_opaque;
@@ -94,6 +95,13 @@ void spoor__excerpt(char *out, size_t size, const char *s, size_t len);
 /* config.c */
 /* How keys are spelled (the key_style setting): flush_at or flushAt. */
 typedef enum { SPOOR__KEYS_SNAKE = 0, SPOOR__KEYS_CAMEL = 1 } spoor__key_style_t;
+/* The wire format a client speaks (the protocol setting): spoor's own wire v1, or
+ * Segment's HTTP Tracking API (docs/protocol.md). */
+typedef enum { SPOOR__PROTOCOL_SPOOR = 0, SPOOR__PROTOCOL_SEGMENT = 1 } spoor__protocol_t;
+#define SPOOR__SEGMENT(c) ((c)->conf.protocol == SPOOR__PROTOCOL_SEGMENT)
+/* Why product() and ingest_feed() refuse to work in Segment's format. */
+#define SPOOR__SEGMENT_NO_PRODUCTS "catalog products have no message in Segment's format (it records what users do, " \
+                                   "each message with a userId or anonymousId); send them with protocol=spoor"
 /* snake_case as camelCase (flush_at: flushAt), the one rule every binding's names follow. */
 void spoor__camel_case(const char *snake, char *out, size_t size);
 /* The key (snake_case, as in the table) as conf spells keys; key itself when unknown. */

@@ -44,7 +44,7 @@ static size_t event_arg_limit(const spoor_client_t *c) { return (size_t)c->conf.
  * takes the message apart). */
 static void queued_label(const char *type, const cJSON *msg, char *label, size_t size) {
     const char *key = !strcmp(type, "track") ? "event" : !strcmp(type, "record") ? "collection"
-                                                          : !strcmp(type, "page") ? "name" : NULL;
+                      : !strcmp(type, "page") || !strcmp(type, "screen") ? "name" : NULL;
     const cJSON *name = key ? cJSON_GetObjectItemCaseSensitive(msg, key) : NULL;
     snprintf(label, size, "%s", cJSON_IsString(name) ? name->valuestring : type);
 }
@@ -190,6 +190,21 @@ spoor_err_t spoor_page(spoor_client_t *c, const char *user_id, const char *name,
     return with_traits(c, "page", "page", user_id, NULL, name, properties_json, "properties");
 }
 
+spoor_err_t spoor_screen(spoor_client_t *c, const char *user_id, const char *name, const char *properties_json) {
+    return with_traits(c, "screen", "screen", user_id, NULL, name, properties_json, "properties");
+}
+
+spoor_err_t spoor_alias(spoor_client_t *c, const char *previous_id, const char *user_id) {
+    spoor_err_t rc = spoor__check_open(c, "alias");
+    if (rc) return rc;
+    if (!previous_id || !*previous_id) return spoor__error(SPOOR_ERR_INVALID, "previousId: must be a non-empty string");
+    if (!user_id || !*user_id) return spoor__error(SPOOR_ERR_INVALID, "userId: must be a non-empty string");
+    cJSON *msg = message();
+    add_string(msg, "previousId", previous_id);
+    add_string(msg, "userId", user_id);
+    return enqueue_one(c, "alias", "alias", msg);
+}
+
 spoor_err_t spoor_product(spoor_client_t *c, const char *product_json) {
     return object_op(c, "product", "product", product_json, NULL);
 }
@@ -261,6 +276,7 @@ spoor_err_t spoor_ingest_feed(spoor_client_t *c, const char *text_or_path, size_
     spoor_err_t rc = spoor__check_open(c, "ingest_feed");
     if (rc) return rc;
     if (out_count) *out_count = 0;
+    if (SPOOR__SEGMENT(c)) return spoor__error(SPOOR_ERR_INVALID, "feed: %s", SPOOR__SEGMENT_NO_PRODUCTS);
     if (!text_or_path || !*text_or_path) return spoor__error(SPOOR_ERR_INVALID, "feed: must be a feed's text or a file path");
     const char *p = text_or_path;
     while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') p++;

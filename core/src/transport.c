@@ -197,7 +197,7 @@ static struct curl_slist *request_headers(spoor_client_t *c, const char *body, s
     }
     for (struct curl_slist *f = c->headers; f; f = f->next) h = curl_slist_append(h, f->data);
     if (body && c->conf.gzip) h = add_header(h, "Content-Encoding", "", "gzip");
-    if (c->conf.api_key) h = add_header(h, "X-API-Key", "", c->conf.api_key);
+    if (c->conf.api_key && !SPOOR__SEGMENT(c)) h = add_header(h, "X-API-Key", "", c->conf.api_key);
     char token[SPOOR_HEADER_VALUE_MAX + 2], why[128]; /* room to see a token one byte too long */
     if (c->conf.token_cb && c->conf.token_cb(token, sizeof token, c->conf.token_opaque) == 0) {
         int bad = !memchr(token, '\0', sizeof token) ? (snprintf(why, sizeof why, "has no end (no NUL within %zu bytes)", sizeof token), 1)
@@ -275,9 +275,11 @@ static void set_common(CURL *h, spoor_client_t *c, const char *url, struct curl_
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, c->conf.tls_verify ? 2L : 0L);
     if (c->conf.ca_path) curl_easy_setopt(h, CURLOPT_CAINFO, c->conf.ca_path);
     if (c->conf.proxy) curl_easy_setopt(h, CURLOPT_PROXY, c->conf.proxy);
-    if (c->conf.username) {
+    /* Segment's write key is the Basic user name with an empty password. */
+    const char *user = SPOOR__SEGMENT(c) && c->conf.api_key ? c->conf.api_key : c->conf.username;
+    if (user) {
         curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-        curl_easy_setopt(h, CURLOPT_USERNAME, c->conf.username);
+        curl_easy_setopt(h, CURLOPT_USERNAME, user);
         curl_easy_setopt(h, CURLOPT_PASSWORD, c->conf.password ? c->conf.password : "");
     }
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);

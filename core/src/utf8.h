@@ -50,4 +50,12 @@ static inline size_t spoor__utf8_invalid_at(const char *s, size_t len) {
     return (size_t)(p - (const unsigned char *)s);
 }
 
+/* The characters of well-formed UTF-8 text s (bytes that start one): Segment
+ * counts a messageId's length in characters. */
+static inline size_t spoor__utf8_chars(const char *s) {
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) n += (*p & 0xC0) != 0x80;
+    return n;
+}
+
 #endif

@@ -1,4 +1,4 @@
-/* validate.c: the wire-format v1 rules for one event (docs/protocol.md). */
+/* validate.c: the wire-format v1 rules for one event (docs/protocol.md); Segment's are segment.c's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,8 +7,8 @@
 #include "utf8.h"
 #include "validate.h"
 
-const char *const spoor__event_types[] = {"track", "identify", "group", "page", "record",
-                                          "profile", "consent", "product", NULL};
+const char *const spoor__event_types[] = {"track", "identify", "group", "page", "screen", "alias",
+                                          "record", "profile", "consent", "product", NULL};
 
 const char *spoor__event_type_rule(char *out, size_t size) {
     size_t used = (size_t)snprintf(out, size, "must be one of");
@@ -41,10 +41,10 @@ static int present(const cJSON *obj, const char *key) {
 /* The top-level fields the rules look at, found in one pass over the event (the
  * first of a repeated key, as cJSON_GetObjectItemCaseSensitive would). */
 enum { F_TYPE, F_EVENT_ID, F_TIMESTAMP, F_EVENT_NAME, F_SESSION_ID, F_ACCOUNT_ID, F_PAGE_ID, F_GROUP_ID,
-       F_PRODUCT_ID, F_USER_ID, F_ANONYMOUS_ID, F_PROFILE_ID, F_PROPERTIES, F_TRAITS, F_DATA, F_CONTEXT,
-       F_CONSENTS, N_FIELDS };
+       F_PREVIOUS_ID, F_PRODUCT_ID, F_USER_ID, F_ANONYMOUS_ID, F_PROFILE_ID, F_PROPERTIES, F_TRAITS, F_DATA,
+       F_CONTEXT, F_CONSENTS, N_FIELDS };
 static const char *const field_names[N_FIELDS] = {
-    "type", "eventId", "timestamp", "eventName", "sessionId", "accountId", "pageId", "groupId",
+    "type", "eventId", "timestamp", "eventName", "sessionId", "accountId", "pageId", "groupId", "previousId",
     "productId", "userId", "anonymousId", "profileId", "properties", "traits", "data", "context", "consents"};
 
 static void gather(const cJSON *event, const cJSON *f[N_FIELDS]) {
@@ -171,6 +171,8 @@ int spoor__validate_event(const cJSON *event, const cJSON *schemas, char *err, s
     const cJSON *name = f[F_EVENT_NAME];
     if ((!strcmp(t, "track") || !strcmp(t, "record")) && !name) FAIL("eventName: is required for %s events", t);
     if (!strcmp(t, "group") && !f[F_GROUP_ID]) FAIL("groupId: is required for group events");
+    if (!strcmp(t, "alias") && !f[F_PREVIOUS_ID]) FAIL("previousId: is required for alias events");
+    if (!strcmp(t, "alias") && !f[F_USER_ID]) FAIL("userId: is required for alias events");
     if (!strcmp(t, "product") && !f[F_PRODUCT_ID]) FAIL("productId: is required for product events");
     const cJSON *consents = f[F_CONSENTS];
     if (!strcmp(t, "consent") || consents)

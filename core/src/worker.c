@@ -77,14 +77,18 @@ static char *batch_body(spoor_client_t *c, spoor_item_t *items, size_t n, size_t
     for (size_t i = 0; i < n; i++) cap += items[i].len;
     char *body = malloc(cap), *p = body;
     if (!body) return NULL;
-    p += sprintf(p, "{\"sentAt\":\"%s\",\"batch\":[", sent_at);
+    /* Wire v1 puts sentAt first; Segment's libraries write the batch first. */
+    int segment = SPOOR__SEGMENT(c);
+    if (segment) p += sprintf(p, "{\"batch\":[");
+    else p += sprintf(p, "{\"sentAt\":\"%s\",\"batch\":[", sent_at);
     for (size_t i = 0; i < n; i++) {
         if (i) *p++ = ',';
         memcpy(p, items[i].json, items[i].len);
         p += items[i].len;
     }
-    memcpy(p, "]}", 3);
-    *len = (size_t)(p + 2 - body);
+    if (segment) p += sprintf(p, "],\"sentAt\":\"%s\"}", sent_at);
+    else p += sprintf(p, "]}");
+    *len = (size_t)(p - body);
     return body;
 }
 
@@ -93,13 +97,14 @@ static void settle_accepted(spoor_client_t *c, spoor_item_t *items, size_t n, co
     char err[256];
     cJSON *doc = resp->body ? spoor__json_parse(resp->body, resp->body_len, 0, SPOOR_JSON_MAX_DEPTH, "response", err, sizeof err) : NULL;
     cJSON *rejected = cJSON_GetObjectItemCaseSensitive(doc, "rejected");
+    const char *id_key = SPOOR__SEGMENT(c) ? "messageId" : "eventId"; /* each format's name for the id */
     size_t start = 0;
     /* Report in runs so one callback covers consecutive delivered events. */
     for (size_t i = 0; i < n; i++) {
         const cJSON *r, *why = NULL;
         int hit = 0;
         cJSON_ArrayForEach(r, rejected) {
-            const cJSON *id = cJSON_GetObjectItemCaseSensitive(r, "eventId");
+            const cJSON *id = cJSON_GetObjectItemCaseSensitive(r, id_key);
             if (cJSON_IsString(id) && !strcmp(id->valuestring, SPOOR_ITEM_ID(&items[i]))) {
                 hit = 1;
                 why = cJSON_GetObjectItemCaseSensitive(r, "error");

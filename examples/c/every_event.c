@@ -1,8 +1,8 @@
 /* every_event.c: one event of each type of the wire format (track, identify, group,
- * page, record, profile, consent, product), sent, flushed and checked.
+ * page, screen, alias, record, profile, consent, product), sent, flushed and checked.
  *
  *   spoor-every-event HOST [API_KEY [SECRET]]
- * Bodies are gzipped, and signed when a SECRET is given. Exits 0 only when all 8
+ * Bodies are gzipped, and signed when a SECRET is given. Exits 0 only when all 10
  * events (and a 2-product catalog feed) were delivered. */
 #include <stdio.h>
 
@@ -35,6 +35,8 @@ int main(int argc, char **argv) {
     TRY(spoor_identify(c, "user_123", "{\"email\":\"john@example.com\",\"plan\":\"enterprise\"}"));
     TRY(spoor_group(c, "user_123", "company_456", "{\"name\":\"Acme Corp\",\"employees\":500}"));
     TRY(spoor_page(c, "user_123", "Landing Page", "{\"url\":\"https://example.com\"}"));
+    TRY(spoor_screen(c, "user_123", "Settings", "{\"tab\":\"privacy\"}"));
+    TRY(spoor_alias(c, "anon_abc123", "user_123"));
     TRY(spoor_record_event(c, "purchase", "{\"profileId\":\"user_123\",\"totalprice\":35,\"ispaid\":true}"));
     TRY(spoor_profile(c, "{\"profileId\":\"user_123\",\"user_identifier\":\"john@example.com\"}"));
     TRY(spoor_track_consents(c, "[{\"regulation\":\"GDPR\",\"purpose\":\"advertising\",\"consented\":true}]",
@@ -55,5 +57,5 @@ int main(int argc, char **argv) {
     printf("accepted %llu, delivered %llu, failed %llu, dropped %llu\n", (unsigned long long)st.accepted,
            (unsigned long long)st.delivered, (unsigned long long)st.failed, (unsigned long long)st.dropped);
     spoor_client_destroy(c);
-    return st.accepted == 10 && st.delivered == 10 ? 0 : 1;
+    return st.accepted == 12 && st.delivered == 12 ? 0 : 1;
 }

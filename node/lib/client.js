@@ -42,6 +42,10 @@ function timeoutArg(t) {
 
 const isPlainObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/** Whether an object form holds keys besides its positional arguments (timestamp, context, ...):
+ * then it goes whole to the core as a message of its type, which takes or refuses each key. */
+const hasMore = (obj, keys) => Object.keys(obj).some((k) => obj[k] !== undefined && !keys.includes(k));
+
 class Client extends EventEmitter {
   /**
    * @param {object|string} options the configuration (camelCase keys); a string is the apiKey.
@@ -114,24 +118,42 @@ class Client extends EventEmitter {
     return this._settle('track', () => this._native.track(json('track', 'options', options) ?? 'null'));
   }
 
-  /** identify(userId, traits) or identify({userId, traits}). */
+  /** identify(userId, traits) or identify({userId, traits, ...}). */
   identify(userId, traits) {
-    if (isPlainObject(userId)) ({ userId, traits } = userId);
+    if (isPlainObject(userId)) {
+      if (hasMore(userId, ['userId', 'traits'])) return this.enqueue({ type: 'identify', ...userId });
+      ({ userId, traits } = userId);
+    }
     return this._settle('identify', () => this._native.identify(str('identify', 'userId', userId), json('identify', 'traits', traits)));
   }
 
-  /** group(userId, groupId, traits) or group({userId, groupId, traits}). */
+  /** group(userId, groupId, traits) or group({userId, groupId, traits, ...}). */
   group(userId, groupId, traits) {
-    if (isPlainObject(userId)) ({ userId, groupId, traits } = userId);
+    if (isPlainObject(userId)) {
+      if (hasMore(userId, ['userId', 'groupId', 'traits'])) return this.enqueue({ type: 'group', ...userId });
+      ({ userId, groupId, traits } = userId);
+    }
     return this._settle('group', () => this._native.group(str('group', 'userId', userId), str('group', 'groupId', groupId),
       json('group', 'traits', traits)));
   }
 
-  /** page(userId, name, properties) or page({userId, name, properties}). */
+  /** page(userId, name, properties) or page({userId, name, properties, ...}). */
   page(userId, name, properties) {
-    if (isPlainObject(userId)) ({ userId, name, properties } = userId);
-    return this._settle('page', () => this._native.page(str('page', 'userId', userId), str('page', 'name', name),
-      json('page', 'properties', properties)));
+    return this._named('page', userId, name, properties);
+  }
+
+  /** screen(userId, name, properties) or screen({userId, name, properties, ...}): an app's screen view. */
+  screen(userId, name, properties) {
+    return this._named('screen', userId, name, properties);
+  }
+
+  /** alias(previousId, userId) or alias({previousId, userId, ...}): previousId is userId from now on. */
+  alias(previousId, userId) {
+    if (isPlainObject(previousId)) {
+      if (hasMore(previousId, ['previousId', 'userId'])) return this.enqueue({ type: 'alias', ...previousId });
+      ({ previousId, userId } = previousId);
+    }
+    return this._settle('alias', () => this._native.alias(str('alias', 'previousId', previousId), str('alias', 'userId', userId)));
   }
 
   /** product({productId, data}) or a catalog product {id, title, description, url, image_link, ...}. */
@@ -228,6 +250,16 @@ class Client extends EventEmitter {
   }
 
   get closed() { return this._closing !== null; }
+
+  /** page and screen: their positional and object forms. */
+  _named(op, userId, name, properties) {
+    if (isPlainObject(userId)) {
+      if (hasMore(userId, ['userId', 'name', 'properties'])) return this.enqueue({ type: op, ...userId });
+      ({ userId, name, properties } = userId);
+    }
+    return this._settle(op, () => this._native[op](str(op, 'userId', userId), str(op, 'name', name),
+      json(op, 'properties', properties)));
+  }
 
   // ---- refused calls ----
 

@@ -53,6 +53,8 @@ const spoor = {
   identify: delegate('identify'),
   group: delegate('group'),
   page: delegate('page'),
+  screen: delegate('screen'),
+  alias: delegate('alias'),
   product: delegate('product'),
   ingestFeed: delegate('ingestFeed'),
   batch: delegate('batch'),

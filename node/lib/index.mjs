@@ -7,7 +7,7 @@ const spoor = require('./index.js');
 export default spoor;
 export const {
   Client, init, getClient, recordEvent, profile, trackConsents, track, identify, group, page,
-  product, ingestFeed, batch, enqueue, flush, fetchSources, fetchCollections, close, getAnonymousId, stats,
-  options, version, coreVersion, SpoorError, ValidationError, ConfigError, ClosedError, TimeoutError,
+  screen, alias, product, ingestFeed, batch, enqueue, flush, fetchSources, fetchCollections, close, getAnonymousId,
+  stats, options, version, coreVersion, SpoorError, ValidationError, ConfigError, ClosedError, TimeoutError,
   Configuration, SourcesApi, EventRecorder, CDPMetadata, PushSource,
 } = spoor;

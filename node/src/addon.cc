@@ -291,7 +291,9 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
                            InstanceMethod<&NativeClient::OneText<spoor_track>>("track"),
                            InstanceMethod<&NativeClient::Identify>("identify"),
                            InstanceMethod<&NativeClient::Group>("group"),
-                           InstanceMethod<&NativeClient::Page>("page"),
+                           InstanceMethod<&NativeClient::Page<spoor_page>>("page"),
+                           InstanceMethod<&NativeClient::Page<spoor_screen>>("screen"),
+                           InstanceMethod<&NativeClient::Alias>("alias"),
                            InstanceMethod<&NativeClient::OneText<spoor_product>>("product"),
                            InstanceMethod<&NativeClient::IngestFeed>("ingestFeed"),
                            InstanceMethod<&NativeClient::OneText<spoor_enqueue>>("enqueue"),
@@ -505,9 +507,15 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
     OptStr u(info[0]), g(info[1]), t(info[2]);
     return Run(info, [&] { return spoor_group(client_, u.c(), g.c(), t.c()); });
   }
+  // page and screen: userId, name and properties.
+  template <spoor_err_t (*Op)(spoor_client_t*, const char*, const char*, const char*)>
   Napi::Value Page(const Napi::CallbackInfo& info) {
     OptStr u(info[0]), n(info[1]), p(info[2]);
-    return Run(info, [&] { return spoor_page(client_, u.c(), n.c(), p.c()); });
+    return Run(info, [&] { return Op(client_, u.c(), n.c(), p.c()); });
+  }
+  Napi::Value Alias(const Napi::CallbackInfo& info) {
+    OptStr prev(info[0]), u(info[1]);
+    return Run(info, [&] { return spoor_alias(client_, prev.c(), u.c()); });
   }
   Napi::Value IngestFeed(const Napi::CallbackInfo& info) {
     const char* text = Utf8(info.Env(), info[0], buf0_);

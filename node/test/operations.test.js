@@ -135,6 +135,51 @@ describe('operations', () => {
     assert.equal(ev.properties.referrer, 'https://google.com');
   });
 
+  it('screen and alias: both call forms; other keys of the object form are kept, not dropped', async () => {
+    const evs = await send(async (c) => {
+      await c.screen('user_123', 'Settings', { tab: 'privacy' });
+      await c.screen({ userId: 'user_9', name: 'Home', timestamp: '2026-11-23T09:00:00Z' });
+      await c.alias('anon_1', 'user_123');
+      await c.alias({ previousId: 'anon_9', userId: 'user_9', eventId: 'alias-9' });
+      await c.identify({ userId: 'user_9', traits: { plan: 'pro' }, timestamp: 1795428000000 });
+      await assert.rejects(c.alias({ previousId: 'anon_9' }), { code: 'INVALID', message: 'userId: must be a non-empty string' });
+      await assert.rejects(c.screen({ userId: 'u', title: 'x' }), { message: 'message[0].title: is not an argument of screen' });
+    }, 5);
+    const screens = evs.filter((e) => e.type === 'screen');
+    assert.deepEqual(screens.map((e) => [e.userId, e.eventName, e.properties]),
+      [['user_123', 'Settings', { tab: 'privacy' }], ['user_9', 'Home', undefined]]);
+    assert.equal(screens[1].timestamp, '2026-11-23T09:00:00.000Z');
+    const aliases = evs.filter((e) => e.type === 'alias');
+    assert.deepEqual(aliases.map((e) => [e.previousId, e.userId]), [['anon_1', 'user_123'], ['anon_9', 'user_9']]);
+    assert.equal(aliases[1].eventId, 'alias-9');
+    assert.equal(evs.find((e) => e.type === 'identify').timestamp, '2026-11-23T10:00:00.000Z');
+  });
+
+  it("protocol 'segment': every operation in Segment's format, stored as Segment's by the collector", async () => {
+    client = new spoor.Client(fast(col.url, { protocol: 'segment', apiKey: 'wk' }));
+    await client.track({ userId: 'u1', event: 'purchase', properties: { revenue: 9.5 }, context: { ip: '1.2.3.4' } });
+    await client.identify({ userId: 'u1', traits: { plan: 'pro' }, integrations: { All: false } });
+    await client.group('u1', 'acme', { seats: 5 });
+    await client.page({ userId: 'u1', name: 'Docs', category: 'Help' });
+    await client.screen('u1', 'Settings');
+    await client.alias({ previousId: 'anon-1', userId: 'u1' });
+    await client.recordEvent('purchase', { profileId: 'p1', totalprice: 35 });
+    await client.trackConsents([{ regulation: 'GDPR', purpose: 'advertising', consented: true }], { userId: 'u1' });
+    await assert.rejects(client.product({ productId: '1' }), /^ValidationError: product: catalog products have no message/);
+    await client.close();
+    await col.waitGood(8);
+    const msgs = await col.good({ format: 'segment' });
+    assert.deepEqual(msgs.map((m) => m.type), ['track', 'identify', 'group', 'page', 'screen', 'alias', 'track', 'track']);
+    assert.deepEqual(msgs[0].context, { ip: '1.2.3.4', library: { name: 'spoor', version: spoor.coreVersion } });
+    assert.deepEqual(msgs[1].integrations, { All: false });
+    assert.equal(msgs[3].category, 'Help');
+    assert.deepEqual([msgs[6].event, msgs[6].userId], ['purchase', 'p1']);
+    assert.deepEqual(msgs[7].context.consent, { categoryPreferences: { advertising: true } });
+    assert.ok(msgs.every((m) => typeof m.messageId === 'string' && !('eventId' in m) && !('eventName' in m)));
+    const [req] = await col.requests(1);
+    assert.ok(req.headers.authorization.startsWith('Basic ***sha256:'), req.headers.authorization);
+  });
+
   it('product: productId + data, and a catalog product, without identity', async () => {
     const evs = await send(async (c) => {
       await c.product({ productId: 'sku-1', data: { price: 10 } });

@@ -70,7 +70,7 @@ describe('validation', () => {
     ]), /batch\[1\]\./);
     assert.match(err.message, /event/);
   });
-  it('batch: an unknown type', () => refused(client.batch([{ type: 'alias', userId: 'u' }]), /type/));
+  it('batch: an unknown type', () => refused(client.batch([{ type: 'teleport', userId: 'u' }]), /type/));
   it('an event over maxEventBytes is TOO_LARGE', () =>
     refused(client.track({ userId: 'u', event: 'big', properties: { blob: 'x'.repeat(4000) } }), /max_event_bytes|bytes/, 'TOO_LARGE'));
   it('values JSON cannot represent are refused, naming the argument', () => {

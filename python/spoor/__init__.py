@@ -34,8 +34,8 @@ __all__ = [
     "Client", "ClientOptions", "DeliveryReport", "ConfigProperty", "config_properties", "version",
     "Error", "ValidationError", "ConfigError", "ClosedError", "TimeoutError",
     "init", "default_client", "record_event", "profile", "track_consents", "track", "identify",
-    "group", "page", "product", "ingest_feed", "batch", "flush", "close", "anonymous_id", "stats",
-    "fetch_sources", "fetch_collections", "flush_on_signals",
+    "group", "page", "screen", "alias", "product", "ingest_feed", "batch", "enqueue", "flush", "close",
+    "anonymous_id", "stats", "fetch_sources", "fetch_collections", "flush_on_signals",
 ]
 
 _default: Optional[Client] = None
@@ -90,9 +90,12 @@ track = _on_default(Client.track)
 identify = _on_default(Client.identify)
 group = _on_default(Client.group)
 page = _on_default(Client.page)
+screen = _on_default(Client.screen)
+alias = _on_default(Client.alias)
 product = _on_default(Client.product)
 ingest_feed = _on_default(Client.ingest_feed)
 batch = _on_default(Client.batch)
+enqueue = _on_default(Client.enqueue)
 flush = _on_default(Client.flush)
 stats = _on_default(Client.stats)
 fetch_sources = _on_default(Client.fetch_sources)

@@ -363,9 +363,11 @@ class Client:
 
     def identify(self, user_id: Union[str, Mapping[str, JSON], None],
                  traits: Optional[Mapping[str, JSON]] = None) -> None:
-        """identify(user_id, traits) or identify({"userId", "traits"})."""
+        """identify(user_id, traits) or identify({"userId", "traits", ...})."""
         if isinstance(user_id, Mapping):
             options = user_id
+            if set(options) - {"userId", "traits"}:
+                return self._enqueue_as("identify", options)
             user_id, traits = options.get("userId"), options.get("traits")
         err = lib.spoor_identify(self._ptr, _cstr(user_id, "user_id"),
                                  ffi.NULL if traits is None else to_json(traits, "traits"))
@@ -374,9 +376,11 @@ class Client:
 
     def group(self, user_id: Union[str, Mapping[str, JSON], None], group_id: Optional[str] = None,
               traits: Optional[Mapping[str, JSON]] = None) -> None:
-        """group(user_id, group_id, traits) or group({"userId", "groupId", "traits"})."""
+        """group(user_id, group_id, traits) or group({"userId", "groupId", "traits", ...})."""
         if isinstance(user_id, Mapping):
             options = user_id
+            if set(options) - {"userId", "groupId", "traits"}:
+                return self._enqueue_as("group", options)
             user_id, group_id, traits = options.get("userId"), options.get("groupId"), options.get("traits")
         err = lib.spoor_group(self._ptr, _cstr(user_id, "user_id"), _cstr(group_id, "group_id"),
                               ffi.NULL if traits is None else to_json(traits, "traits"))
@@ -388,6 +392,20 @@ class Client:
         """A server-rendered page view."""
         err = lib.spoor_page(self._ptr, _cstr(user_id, "user_id"), _cstr(name, "name"),
                              ffi.NULL if properties is None else to_json(properties, "properties"))
+        if err:
+            raise_error(err)
+
+    def screen(self, user_id: Optional[str], name: Optional[str] = None,
+               properties: Optional[Mapping[str, JSON]] = None) -> None:
+        """A screen view of a mobile or desktop app, as page()."""
+        err = lib.spoor_screen(self._ptr, _cstr(user_id, "user_id"), _cstr(name, "name"),
+                               ffi.NULL if properties is None else to_json(properties, "properties"))
+        if err:
+            raise_error(err)
+
+    def alias(self, previous_id: Optional[str], user_id: Optional[str]) -> None:
+        """previous_id (an anonymous id, or an earlier user id) is user_id from now on."""
+        err = lib.spoor_alias(self._ptr, _cstr(previous_id, "previous_id"), _cstr(user_id, "user_id"))
         if err:
             raise_error(err)
 
@@ -409,9 +427,22 @@ class Client:
             raise_error(err)
         return int(count[0])
 
+    def enqueue(self, message: Mapping[str, JSON]) -> None:
+        """One message with a "type", as in batch()."""
+        err = lib.spoor_enqueue(self._ptr, to_json(message, "message"))
+        if err:
+            raise_error(err)
+
+    def _enqueue_as(self, type_: str, options: Mapping[str, JSON]) -> None:
+        """An options dict with keys beyond the positional arguments (timestamp, context,
+        ...): the whole message goes to the core, which takes or refuses each key."""
+        message: Dict[str, JSON] = {"type": type_}
+        message.update(options)
+        self.enqueue(message)
+
     def batch(self, messages: Sequence[Mapping[str, JSON]]) -> None:
         """Several messages, each a dict with a "type" (track, identify, group,
-        page, record, profile, consent, product). All or nothing."""
+        page, screen, alias, record, profile, consent, product). All or nothing."""
         err = lib.spoor_batch(self._ptr, to_json(messages, "batch"))
         if err:
             raise_error(err)

@@ -15,6 +15,12 @@ class ClientOptions(TypedDict, total=False):
     are named parameters. Durations are seconds (``float`` or ``timedelta``); None
     means the default."""
 
+    protocol: Optional[Literal["spoor", "segment"]]
+    """The wire format: spoor (this library's own, wire v1) or segment (Segment's HTTP Tracking
+    API, which Segment, RudderStack, Jitsu and others take: POST {host}/v1/batch with
+    api_key as the Basic-auth write key). Both are described in docs/protocol.md.
+    Default: "spoor"."""
+
     access_token: Optional[Union[str, Callable[[], str]]]
     """Bearer token, sent as Authorization: Bearer (or set a token callback)."""
 
@@ -38,11 +44,11 @@ class ClientOptions(TypedDict, total=False):
 
     max_batch_bytes: Optional[int]
     """Most bytes of events in one request (before gzip); reaching it also triggers a send.
-    Default: 1048576."""
+    With protocol=segment at most Segment's 500 KB (512000). Default: 1048576."""
 
     max_event_bytes: Optional[int]
-    """Most bytes one serialised event may take; a bigger one is refused at the call.
-    Default: 32768."""
+    """Most bytes one serialised event may take; a bigger one is refused at the call. With
+    protocol=segment at most Segment's 32 KB (32768). Default: 32768."""
 
     max_queue_size: Optional[int]
     """Most events waiting to be sent (in memory, and in the spool when one is set); past it

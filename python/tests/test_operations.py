@@ -1,6 +1,7 @@
 """Every operation arrives at the collector in wire format v1."""
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import uuid
@@ -10,7 +11,7 @@ from typing import Any, Dict, List
 
 import spoor
 
-from conftest import Collector, fingerprint
+from conftest import API_KEY, SECRET, Collector, fingerprint
 
 FIXED = "2026-11-23T10:00:00.000Z"
 
@@ -92,6 +93,70 @@ def test_page(client: spoor.Client, collector: Collector) -> None:
     assert event["userId"] == "user_123"
     assert event["eventName"] == "Landing Page" or event.get("properties", {}).get("name") == "Landing Page"
     assert event["properties"]["url"] == "https://example.com"
+
+
+def test_screen_and_alias(client: spoor.Client, collector: Collector) -> None:
+    client.screen("user_123", "Settings", {"tab": "privacy"})
+    client.screen("user_123")
+    client.alias("anon_abc", "user_123")
+    client.flush(5)
+    spoor.init(host=collector.url, api_key=API_KEY, secret=SECRET)
+    try:
+        spoor.screen("user_9", name="Home")
+        spoor.alias(previous_id="anon_9", user_id="user_9")
+    finally:
+        spoor.close()
+    screens = collector.wait_good(3, type="screen")
+    assert [(e["userId"], e.get("eventName"), e["properties"]) for e in screens] == [
+        ("user_123", "Settings", {"tab": "privacy"}), ("user_123", None, {}), ("user_9", "Home", {})]
+    aliases = collector.wait_good(2, type="alias")
+    assert [(e["previousId"], e["userId"]) for e in aliases] == [("anon_abc", "user_123"), ("anon_9", "user_9")]
+    client.enqueue({"type": "alias", "previousId": "anon_7", "userId": "user_7"})
+    client.identify({"userId": "user_7", "traits": {"plan": "pro"}, "timestamp": "2026-11-23T09:00:00Z"})
+    client.flush(5)
+    assert collector.wait_good(3, type="alias")[2]["previousId"] == "anon_7"
+    assert one(collector, type="identify")["timestamp"] == "2026-11-23T09:00:00.000Z"  # kept, not dropped
+    try:
+        client.alias("anon_abc", None)
+    except spoor.ValidationError as exc:
+        assert exc.message == "userId: must be a non-empty string"
+    else:
+        raise AssertionError("alias without a user id was accepted")
+
+
+def test_segment_protocol(make_client: Any, collector: Collector) -> None:
+    """protocol="segment": every operation in Segment's format, which the collector stores as Segment's."""
+    client = make_client(protocol="segment")
+    client.track("purchase", user_id="user_123", properties={"revenue": 9.5})
+    client.identify("user_123", {"plan": "pro"})
+    client.group("user_123", "acme", {"seats": 5})
+    client.page("user_123", "Home")
+    client.screen("user_123", "Settings")
+    client.alias("anon_abc", "user_123")
+    client.record_event("purchase", {"profileId": "prof_1", "totalprice": 35})
+    client.profile(profile_id="prof_1", plan="pro")
+    client.track_consents([{"regulation": "GDPR", "purpose": "advertising", "consented": True}], user_id="user_123")
+    client.batch([{"type": "track", "event": "e", "anonymousId": "a", "context": {"ip": "1.2.3.4"},
+                   "integrations": {"All": False}}])
+    client.flush(5)
+    messages = collector.wait_good(10, format="segment")
+    assert [m["type"] for m in messages] == ["track", "identify", "group", "page", "screen", "alias", "track",
+                                             "identify", "track", "track"]
+    assert collector.bad() == []
+    assert not any("eventId" in m or "eventName" in m for m in messages)
+    assert messages[6]["event"] == "purchase" and messages[6]["userId"] == "prof_1"
+    assert messages[8]["context"]["consent"] == {"categoryPreferences": {"advertising": True}}
+    assert messages[9]["context"]["ip"] == "1.2.3.4" and messages[9]["integrations"] == {"All": False}
+    assert all(m["context"]["library"] == {"name": "spoor", "version": spoor.version()} for m in messages)
+    request = collector.requests()[0]
+    assert request["headers"]["authorization"] == "Basic " + fingerprint(base64.b64encode(b"test-key:").decode())
+    assert "x-api-key" not in request["headers"]
+    try:
+        client.product({"productId": "1"})
+    except spoor.ValidationError as exc:
+        assert exc.message.startswith("product: catalog products have no message in Segment's format")
+    else:
+        raise AssertionError("a product was accepted in Segment's format")
 
 
 def test_record_event_lifts_envelope(client: spoor.Client, collector: Collector) -> None:

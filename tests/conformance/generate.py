@@ -1,5 +1,9 @@
 #!/usr/bin/env python3
-"""An independent reference model of spoor's wire format v1 (docs/protocol.md, docs/design.md).
+"""An independent reference model of spoor's two protocols: its own wire format v1
+(docs/protocol.md, docs/design.md) and Segment's HTTP Tracking API (protocol=segment), the
+latter as Segment's published spec has it (the Spec's common fields and its track, identify,
+group, page, screen and alias calls, its HTTP API's limits and Basic auth) with spoor's own
+operations mapped as docs/protocol.md says.
 
 Reads the vectors as authored (sources.py: config, calls, expected errors), builds every
 event and request the way the contract says, and writes vectors/<area>/<name>.json with the
@@ -32,7 +36,7 @@ PLACEHOLDER = "{binding}"
 MASK = (1 << 64) - 1
 
 ENVELOPE = ["eventId", "userId", "anonymousId", "profileId", "sessionId", "accountId", "pageId", "timestamp"]
-TYPES = "track, identify, group, page, record, profile, consent, product"
+TYPES = "track, identify, group, page, screen, alias, record, profile, consent, product"
 DEFAULTS = {"flush_at": 10, "max_batch_events": 10000, "max_batch_bytes": 1048576, "max_event_bytes": 32768,
             "gzip": False}
 
@@ -272,12 +276,12 @@ class Model:
             if f in fields and fields[f] is not None and not type_ok(fields[f], t):
                 self.fail(prefix, "%s%s: must be of type %s (collection %s)" % (fprefix, f, t, collection))
 
-    def build(self, type_: str, msg: Any, prefix: str = "", op: str = "") -> str:
-        """One message -> the event's JSON text (for this model's binding), or Invalid."""
+    def parts(self, type_: str, msg: Any, prefix: str, op: str) -> Dict[str, Any]:
+        """One message's parts, checked: the envelope keys (env) and the type's own."""
         if not is_obj(msg):
             self.fail(prefix, "%s: must be a JSON object" % op)
         env: Dict[str, Any] = {}
-        name = props = traits = consents = group_id = product_id = data = None
+        p: Dict[str, Any] = {"env": env}
 
         def take(key: str) -> Any:
             return msg.pop(key, None)
@@ -293,26 +297,31 @@ class Model:
                 if v is not None and k not in ENVELOPE and k not in allowed:
                     self.fail(prefix, "%s: is not an argument of %s" % (k, type_))
 
-        if type_ in ("track", "page"):
+        if type_ in ("track", "page", "screen"):
             track = type_ == "track"
             unknown(["event", "properties"] if track else ["name", "properties"])
-            name = take("event" if track else "name")
-            props = take("properties")
-            if (name is not None or track) and not nonempty(name):
+            p["name"] = take("event" if track else "name")
+            p["properties"] = take("properties")
+            if (p["name"] is not None or track) and not nonempty(p["name"]):
                 self.fail(prefix, "%s: must be a non-empty string" % ("event" if track else "name"))
-            if props is not None and not is_obj(props):
+            if p["properties"] is not None and not is_obj(p["properties"]):
                 self.fail(prefix, "properties: must be an object")
         elif type_ in ("identify", "group"):
             group = type_ == "group"
             unknown(["groupId", "traits"] if group else ["traits"])
-            traits = take("traits")
-            group_id = take("groupId") if group else None
-            if traits is not None and not is_obj(traits):
+            p["traits"] = take("traits")
+            p["groupId"] = take("groupId") if group else None
+            if p["traits"] is not None and not is_obj(p["traits"]):
                 self.fail(prefix, "traits: must be an object")
-            if group and not nonempty(group_id):
+            if group and not nonempty(p["groupId"]):
                 self.fail(prefix, "groupId: must be a non-empty string")
+        elif type_ == "alias":
+            unknown(["previousId"])
+            p["previousId"] = take("previousId")
+            if not nonempty(p["previousId"]):
+                self.fail(prefix, "previousId: must be a non-empty string")
         elif type_ == "record":
-            name = take("collection")
+            name = p["name"] = take("collection")
             props = take("properties")
             if not nonempty(name):
                 self.fail(prefix, "collection: must be a non-empty string")
@@ -325,35 +334,39 @@ class Model:
             self.check_schema(props, name, prefix, fields + ".")
             lift(msg)  # a batch message's own envelope keys (SPEC: lifted like every type's)
             lift(props)
+            p["properties"] = props
         elif type_ == "profile":
-            traits = {k: v for k, v in msg.items() if v is not None}
+            traits = p["traits"] = {k: v for k, v in msg.items() if v is not None}
             lift(traits)
         elif type_ == "consent":
             unknown(["consents"])
-            consents = take("consents")
-            self.check_consents(consents, prefix)
+            p["consents"] = take("consents")
+            self.check_consents(p["consents"], prefix)
         elif type_ == "product":
             if "productId" in msg:
                 unknown(["productId", "data"])
-                product_id = take("productId")
-                data = take("data")
-                if not nonempty(product_id):
+                p["productId"] = take("productId")
+                p["data"] = take("data")
+                if not nonempty(p["productId"]):
                     self.fail(prefix, "productId: must be a non-empty string")
-                if data is not None and not is_obj(data):
+                if p["data"] is not None and not is_obj(p["data"]):
                     self.fail(prefix, "data: must be an object")
             else:
                 for k in ("id", "title", "description", "url", "image_link"):
                     if not nonempty(msg.get(k)):
                         self.fail(prefix, "product.%s: is required (a non-empty string) in a catalog product" % k)
                 lift(msg)
-                data = dict(msg)  # every other field is product data, one named "type" too
-                product_id = msg["id"]
+                p["data"] = dict(msg)  # every other field is product data, one named "type" too
+                p["productId"] = msg["id"]
                 msg.clear()
         else:
             self.fail(prefix, "type: must be one of " + TYPES)
         if type_ not in ("record", "profile"):
             lift(msg)
+        return p
 
+    def id_and_time(self, env: Dict[str, Any], prefix: str) -> Tuple[str, int]:
+        """The eventId (given, or the next seeded one) and the timestamp in epoch ms."""
         event_id = env.pop("eventId", None)
         if event_id is not None and not nonempty(event_id):
             self.fail(prefix, "eventId: must be a non-empty string")
@@ -371,26 +384,35 @@ class Model:
             ms = int(ts)
         else:
             self.fail(prefix, "timestamp: must be an ISO-8601 string or epoch milliseconds")
+        return event_id, ms
 
-        ev: Dict[str, Any] = {"eventId": event_id, "type": type_}
-        if name is not None:
-            ev["eventName"] = name
-        for k in ("userId", "anonymousId", "profileId", "sessionId", "accountId", "pageId"):
-            if k in env:
-                ev[k] = env[k]
-        ev["timestamp"] = format_iso(ms)
-        for k, v in (("properties", props), ("traits", traits), ("consents", consents), ("groupId", group_id),
-                     ("productId", product_id), ("data", data)):
-            if v is not None:
-                ev[k] = v
-        self.validate(ev, prefix)
-        ev["context"] = {"library": {"name": "spoor", "version": VERSION, "binding": self.binding}}
+    def sized(self, ev: Dict[str, Any], prefix: str) -> str:
+        """The event's text, within max_event_bytes."""
         text = dump(ev)
         size = len(text.encode("utf-8"))
         if size > self.conf["max_event_bytes"]:
             self.fail(prefix, "event: serialises to %d bytes, over max_event_bytes (%d)"
                       % (size, self.conf["max_event_bytes"]), "TOO_LARGE")
         return text
+
+    def build(self, type_: str, msg: Any, prefix: str = "", op: str = "") -> str:
+        """One message -> the event's JSON text (for this model's binding), or Invalid."""
+        p = self.parts(type_, msg, prefix, op)
+        env = p["env"]
+        event_id, ms = self.id_and_time(env, prefix)
+        ev: Dict[str, Any] = {"eventId": event_id, "type": type_}
+        if p.get("name") is not None:
+            ev["eventName"] = p["name"]
+        for k in ("userId", "anonymousId", "profileId", "sessionId", "accountId", "pageId"):
+            if k in env:
+                ev[k] = env[k]
+        ev["timestamp"] = format_iso(ms)
+        for k in ("properties", "traits", "consents", "groupId", "previousId", "productId", "data"):
+            if p.get(k) is not None:
+                ev[k] = p[k]
+        self.validate(ev, prefix)
+        ev["context"] = {"library": {"name": "spoor", "version": VERSION, "binding": self.binding}}
+        return self.sized(ev, prefix)
 
     def validate(self, ev: Dict[str, Any], prefix: str) -> None:
         """The wire-format rules for one finished event."""
@@ -402,7 +424,7 @@ class Model:
                     self.fail(prefix, "%s: must be at most 1024 bytes" % k)
         if len(ev["eventId"].encode("utf-8")) > 256:
             self.fail(prefix, "eventId: must be at most 256 bytes")
-        for k in ("eventName", "sessionId", "accountId", "pageId", "groupId", "productId"):
+        for k in ("eventName", "sessionId", "accountId", "pageId", "groupId", "previousId", "productId"):
             opt_string(k)
         for k in ("properties", "traits", "data"):
             if k in ev and not is_obj(ev[k]):
@@ -417,6 +439,8 @@ class Model:
             if not any(k in ev for k in ("userId", "anonymousId", "profileId", "productId")):
                 self.fail(prefix, "userId: one of userId, anonymousId or profileId is required "
                                   "(unless productId is present)")
+        if t == "alias" and "userId" not in ev:
+            self.fail(prefix, "userId: is required for alias events")
 
     # -- the operations --
 
@@ -446,6 +470,7 @@ class Model:
             return answer
         name = {"record_event": "record_event", "profile": "profile", "track_consents": "track_consents",
                 "track": "track", "identify": "identify", "group": "group", "page": "page",
+                "screen": "screen", "alias": "alias",
                 "product": "product", "ingest_feed": "ingest_feed", "batch": "batch"}[op]
         if self.closed:
             raise Invalid("CLOSED", "%s: the client is closed" % name)
@@ -466,17 +491,23 @@ class Model:
             events.append(self.build("consent", msg, "", name))
         elif op == "track":
             events.append(self.build("track", self.arg(c.get("options"), "track"), "", name))
-        elif op in ("identify", "group", "page"):
+        elif op == "alias":
+            if not nonempty(c.get("previous_id")):
+                raise Invalid("INVALID", "previousId: must be a non-empty string")
+            if not nonempty(c.get("user_id")):
+                raise Invalid("INVALID", "userId: must be a non-empty string")
+            events.append(self.build("alias", {"previousId": c["previous_id"], "userId": c["user_id"]}, "", name))
+        elif op in ("identify", "group", "page", "screen"):
             if op == "group" and not nonempty(c.get("group_id")):
                 raise Invalid("INVALID", "groupId: must be a non-empty string")
             if not nonempty(c.get("user_id")):
                 raise Invalid("INVALID", "userId: must be a non-empty string")
-            key = "properties" if op == "page" else "traits"
+            key = "properties" if op in ("page", "screen") else "traits"
             obj = self.arg(c.get(key), key, optional=True)
             msg = {"userId": c["user_id"]}
             if op == "group":
                 msg["groupId"] = c["group_id"]
-            if op == "page" and c.get("name") is not None:
+            if op in ("page", "screen") and c.get("name") is not None:
                 msg["name"] = c["name"]
             msg[key] = obj
             events.append(self.build(op, msg, "", name))
@@ -553,7 +584,149 @@ class Model:
             size += n
             take += 1
         batch, self.queue = self.queue[:take], self.queue[take:]
-        self.requests.append(("POST", "/v1/batch", '{"sentAt":"%s","batch":[%s]}' % (format_iso(self.now), ",".join(batch))))
+        self.requests.append(("POST", "/v1/batch", self.body(batch)))
+
+    def body(self, batch: List[str]) -> str:
+        return '{"sentAt":"%s","batch":[%s]}' % (format_iso(self.now), ",".join(batch))
+
+
+# ---- Segment's HTTP Tracking API (protocol=segment) ----
+#
+# From Segment's published spec: every message has type, messageId (at most 100
+# characters), timestamp, userId and/or anonymousId (alias: userId and previousId),
+# context (library {name, version}) and integrations when given; track has event and
+# properties, identify traits, group groupId and traits, page and screen name, category
+# and properties, alias previousId. A message is at most 32 KB, a request at most 500 KB,
+# the body {"batch": [...], "sentAt": ...}, the write key the Basic user with an empty
+# password. spoor's own operations are mapped onto those as docs/protocol.md says.
+
+SEGMENT_MESSAGE_BYTES = 32 * 1024
+SEGMENT_REQUEST_BYTES = 500 * 1024
+SEGMENT_MESSAGE_ID_CHARS = 100
+SEGMENT_CONSENT_EVENT = "Segment Consent Preference Updated"
+NO_PRODUCTS = ("catalog products have no message in Segment's format (it records what users do, each message "
+               "with a userId or anonymousId); send them with protocol=spoor")
+
+
+class SegmentModel(Model):
+    def __init__(self, config: Dict[str, Any], binding: str, server: Optional[List[Dict[str, Any]]] = None) -> None:
+        super().__init__(config, binding, server)
+        self.conf["max_event_bytes"] = min(self.conf["max_event_bytes"], SEGMENT_MESSAGE_BYTES)
+        self.conf["max_batch_bytes"] = min(self.conf["max_batch_bytes"], SEGMENT_REQUEST_BYTES)
+
+    def call(self, c: Dict[str, Any]) -> Any:
+        if c["op"] == "ingest_feed" and not self.closed:
+            raise Invalid("INVALID", "feed: " + NO_PRODUCTS)
+        return super().call(c)
+
+    def build(self, type_: str, msg: Any, prefix: str = "", op: str = "") -> str:
+        if not is_obj(msg):
+            self.fail(prefix, "%s: must be a JSON object" % op)
+        if type_ not in TYPES.split(", "):
+            self.fail(prefix, "type: must be one of " + TYPES)
+        # Segment's own arguments: the id under its name, context, integrations, category.
+        extra: Dict[str, Any] = {}
+        id_key = "eventId"
+        if type_ != "profile":  # a profile's attributes are traits, whatever their names
+            message_id = msg.pop("messageId", None)
+            if message_id is not None:
+                if msg.get("eventId") is not None:
+                    self.fail(prefix, "messageId: names the same id as eventId: give one of them")
+                msg["eventId"] = message_id
+                id_key = "messageId"
+            for k in ("context", "integrations", "category"):
+                extra[k] = msg.pop(k, None)
+            for k in ("context", "integrations"):
+                if extra[k] is not None and not is_obj(extra[k]):
+                    self.fail(prefix, "%s: must be an object" % k)
+            if extra["context"] is not None and "library" in extra["context"]:
+                self.fail(prefix, "context.library: is the client's own (name and version of spoor)")
+            if extra["category"] is not None:
+                if type_ not in ("page", "screen"):
+                    self.fail(prefix, "category: is not an argument of %s" % type_)
+                if not isinstance(extra["category"], str):
+                    self.fail(prefix, "category: must be a string")
+        if type_ == "product":  # not a user's action, and no identity: Segment has no message for it
+            self.fail(prefix, ("type" if prefix else "product") + ": " + NO_PRODUCTS)
+        p = self.parts(type_, msg, prefix, op)
+        env = p["env"]
+        event_id, ms = self.id_and_time(env, prefix)
+        if len(event_id) > SEGMENT_MESSAGE_ID_CHARS:
+            self.fail(prefix, "%s: must be at most %d characters in Segment's format (its messageId)"
+                      % (id_key, SEGMENT_MESSAGE_ID_CHARS))
+        for k in ("profileId", "sessionId", "accountId", "pageId"):
+            if k in env and not nonempty(env[k]):
+                self.fail(prefix, "%s: must be a non-empty string" % k)
+
+        # spoor's types as Segment's: a record and consents are tracks, a profile an identify.
+        seg_type = {"record": "track", "consent": "track", "profile": "identify"}.get(type_, type_)
+        m: Dict[str, Any] = {"type": seg_type, "messageId": event_id, "timestamp": format_iso(ms)}
+        user, profile = env.get("userId"), env.get("profileId")
+        if user is None:  # the profileId is the userId when none is given
+            user, profile = profile, None
+        if user is not None:
+            m["userId"] = user
+        if "anonymousId" in env:
+            m["anonymousId"] = env["anonymousId"]
+        if type_ == "consent":
+            m["event"] = SEGMENT_CONSENT_EVENT
+        elif p.get("name") is not None:
+            m["event" if seg_type == "track" else "name"] = p["name"]
+        for k, v in (("category", extra.get("category")), ("groupId", p.get("groupId")),
+                     ("previousId", p.get("previousId"))):
+            if v is not None:
+                m[k] = v
+        key = "traits" if seg_type in ("identify", "group") else "properties"
+        data = p.get(key)
+        if seg_type != "alias":
+            data = {} if data is None else data
+            if p.get("consents") is not None:
+                data["consents"] = p["consents"]
+        # What Segment has no field for goes with the data (after the caller's keys).
+        for k, v in (("profileId", profile), ("sessionId", env.get("sessionId")), ("pageId", env.get("pageId"))):
+            if v is None:
+                continue
+            if seg_type == "alias":
+                self.fail(prefix, "%s: has no place in Segment's alias (it carries userId and previousId only)" % k)
+            if k in data:
+                self.fail(prefix, "%s.%s: appears twice (once as the %s argument)" % (key, k, k))
+            data[k] = v
+        if data is not None:
+            m[key] = data
+        context = extra.get("context") or {}
+        if "accountId" in env:  # Segment's field for the account of a call
+            if "groupId" in context:
+                self.fail(prefix, "context.groupId: appears twice (once as the groupId argument)")
+            context["groupId"] = env["accountId"]
+        if p.get("consents") is not None:
+            prefs: Dict[str, bool] = {}
+            for i, c in enumerate(p["consents"]):
+                if c["purpose"] in prefs and prefs[c["purpose"]] != c["consented"]:
+                    self.fail(prefix, "consents[%d].purpose: is given again with the other answer (Segment's "
+                                      "categoryPreferences holds one answer per purpose)" % i)
+                prefs.setdefault(c["purpose"], c["consented"])
+            context["consent"] = {"categoryPreferences": prefs}
+        context["library"] = {"name": "spoor", "version": VERSION}
+        m["context"] = context
+        if extra.get("integrations") is not None:
+            m["integrations"] = extra["integrations"]
+        self.segment_rules(m, prefix)
+        return self.sized(m, prefix)
+
+    def segment_rules(self, m: Dict[str, Any], prefix: str) -> None:
+        """Segment's spec for one message (what its API refuses)."""
+        for k in ("userId", "anonymousId", "previousId", "groupId", "event"):
+            if k in m and not nonempty(m[k]):
+                self.fail(prefix, "%s: must be a non-empty string" % k)
+        if m["type"] == "alias":
+            if "userId" not in m:
+                self.fail(prefix, "userId: is required for alias")
+            return
+        if "userId" not in m and "anonymousId" not in m:
+            self.fail(prefix, "userId: one of userId or anonymousId is required")
+
+    def body(self, batch: List[str]) -> str:
+        return '{"batch":[%s],"sentAt":"%s"}' % (",".join(batch), format_iso(self.now))
 
 
 def headers_for(config: Dict[str, Any], method: str = "POST") -> Tuple[Dict[str, str], List[str]]:
@@ -566,13 +739,16 @@ def headers_for(config: Dict[str, Any], method: str = "POST") -> Tuple[Dict[str,
         h[k.lower()] = v
     if post and config.get("gzip"):
         h["content-encoding"] = "gzip"
-    if config.get("api_key"):
+    segment = config.get("protocol") == "segment"
+    if config.get("api_key") and not segment:
         h["x-api-key"] = config["api_key"]
     if config.get("access_token"):
         h["authorization"] = "Bearer " + config["access_token"]
     if config.get("username"):
         cred = "%s:%s" % (config["username"], config.get("password", ""))
         h["authorization"] = "Basic " + base64.b64encode(cred.encode()).decode()
+    if config.get("api_key") and segment:  # Segment's write key: the Basic user, no password
+        h["authorization"] = "Basic " + base64.b64encode((config["api_key"] + ":").encode()).decode()
     if post and config.get("secret"):
         h["x-spoor-timestamp"] = str(parse_iso(config["test_fixed_time"]) // 1000)
     absent = [k for k in ("authorization", "content-encoding", "x-api-key", "x-spoor-signature",
@@ -589,7 +765,7 @@ def sign(secret: str, ts: str, body: str) -> str:
 def run_model(vec: Dict[str, Any], binding: str) -> Tuple[List[Tuple[str, str, str]], List[Dict[str, Any]], str, Dict[int, str]]:
     """The requests (method, path, body), the calls with filled-in values, the anonymous
     id and the error message of each failing call."""
-    m = Model(vec["config"], binding, vec.get("server"))
+    m = (SegmentModel if vec["config"].get("protocol") == "segment" else Model)(vec["config"], binding, vec.get("server"))
     calls = []
     errors: Dict[int, str] = {}
     for i, c in enumerate(vec["calls"]):

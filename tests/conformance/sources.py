@@ -45,6 +45,7 @@ FLUSH = {"op": "flush"}
 NO_IDENTITY = "userId: one of userId, anonymousId or profileId is required (unless productId is present)"
 ISO_RULE = "timestamp: must be an ISO-8601 timestamp (e.g. 2026-11-23T10:00:00Z)"
 EPOCH_RULE = "timestamp: must be an ISO-8601 string or epoch milliseconds"
+TYPE_RULE = "type: must be one of track, identify, group, page, screen, alias, record, profile, consent, product"
 CATALOG = {"id": "SKU12345", "title": "Cotton Hoodie", "description": "Soft-touch premium cotton hoodie.",
            "url": "https://yourstore.com/products/hoodie", "image_link": "https://yourstore.com/products/hoodie.jpg"}
 SCHEMAS = {"purchase": {"totalprice": "number", "ispaid": "boolean", "items": "array", "ordered_at": "timestamp",
@@ -356,9 +357,9 @@ V("batch/record_top_level_identity", "a batch record message's own userId is lif
   [call("batch", messages=[{"type": "record", "collection": "c", "userId": "u1", "properties": {"x": 1}}])])
 for i, (msgs, msg) in enumerate([
         ([{"type": "track", "userId": "u", "event": "ok"}, {"type": "track", "userId": "u"}], "batch[1].event: must be a non-empty string"),
-        ([{"type": "teleport", "userId": "u"}], "batch[0].type: must be one of track, identify, group, page, record, profile, consent, product"),
-        ([{"userId": "u", "event": "x"}], "batch[0].type: must be one of track, identify, group, page, record, profile, consent, product"),
-        ([5], "batch[0].type: must be one of track, identify, group, page, record, profile, consent, product"),
+        ([{"type": "teleport", "userId": "u"}], "batch[0]." + TYPE_RULE),
+        ([{"userId": "u", "event": "x"}], "batch[0]." + TYPE_RULE),
+        ([5], "batch[0]." + TYPE_RULE),
         ({}, "batch: must be a JSON array"),
         ([{"type": "record", "collection": "c", "properties": 7}], "batch[0].properties: must be an object"),
         ([{"type": "record", "collection": "purchase", "properties": {"userId": "u", "totalprice": "1"}}], "batch[0].properties.totalprice: must be of type number (collection purchase)"),
@@ -594,6 +595,180 @@ V("page/null_name_and_properties", "null name and properties count as absent",
   [call("page", user_id="u", name=None, properties=None)])
 V("consents/null_subject_keys", "a subject whose ids are null has no identity",
   [call("track_consents", NO_IDENTITY, consents=[GDPR], subject={"profileId": None, "userId": None})])
+
+# ---------------------------------------------------------------- alias and screen (wire v1)
+V("alias/basic", "alias(previousId, userId): previousId after the payloads, no eventName",
+  [call("alias", previous_id="anon_abc123", user_id="user_123")])
+V("screen/full", "screen(userId, name, properties): like page, type screen",
+  [call("screen", user_id="user_123", name="Settings", properties={"tab": "privacy"})])
+V("screen/bare", "screen with only a userId: properties {}", [call("screen", user_id="u")])
+V("batch/alias_and_screen", "alias and screen messages in a batch, with envelope keys",
+  [call("batch", messages=[{"type": "alias", "previousId": "a1", "userId": "u1", "eventId": "al-1"},
+                           {"type": "screen", "anonymousId": "a1", "name": "Home", "timestamp": 0}])])
+for i, (c, msg) in enumerate([
+        (call("alias", user_id="u1"), "previousId: must be a non-empty string"),
+        (call("alias", previous_id="", user_id="u1"), "previousId: must be a non-empty string"),
+        (call("alias", previous_id="a1"), "userId: must be a non-empty string"),
+        (call("screen", name="Home"), "userId: must be a non-empty string"),
+        (call("screen", user_id="u", name=""), "name: must be a non-empty string"),
+        (call("screen", user_id="u", properties=[1]), "properties: must be a JSON object"),
+        (call("batch", messages=[{"type": "alias", "previousId": "a", "anonymousId": "b"}]),
+         "batch[0].userId: is required for alias events"),
+        (call("batch", messages=[{"type": "alias", "userId": "u", "previousId": "p" * 1025}]),
+         "batch[0].previousId: must be at most 1024 bytes"),
+        (call("batch", messages=[{"type": "screen", "userId": "u", "event": "e"}]),
+         "batch[0].event: is not an argument of screen"),
+]):
+    c["expect_error"] = err(msg)
+    bad_alone("%s/bad_%02d" % ("alias" if c["op"] == "alias" or "alias" in str(c.get("messages")) else "screen", i),
+              "refused: " + msg, c)
+
+# ---------------------------------------------------------------- protocol=segment
+# Segment's HTTP Tracking API: each message as Segment's spec has it, spoor's own
+# operations mapped onto it (docs/protocol.md, "Segment's format").
+SEGMENT = {"protocol": "segment"}
+NO_SEGMENT_IDENTITY = "userId: one of userId or anonymousId is required"
+NO_PRODUCTS = ("catalog products have no message in Segment's format (it records what users do, each message with "
+               "a userId or anonymousId); send them with protocol=spoor")
+
+
+def S(name: str, description: str, calls: List[Dict[str, Any]], config: Optional[Dict[str, Any]] = None,
+      **extra: Any) -> None:
+    V("segment/" + name, description, calls, dict(SEGMENT, **(config or {})), **extra)
+
+
+S("track", "track: type, messageId, timestamp, userId, event, properties, context.library; the api key as Basic",
+  [track({"event": "purchase", "userId": "u1", "properties": {"revenue": 99.99, "currency": "USD"}})])
+S("track_defaults", "properties are always there ({} when none); anonymousId alone is an identity",
+  [track({"event": "signup", "anonymousId": "anon_1"})])
+S("track_segment_arguments", "Segment's own arguments: messageId (the id), context (the library added), "
+  "integrations; a +02:00 timestamp made UTC",
+  [track({"event": "e", "userId": "u1", "messageId": "msg-1", "timestamp": "2026-11-23T12:00:00+02:00",
+          "context": {"ip": "203.0.113.9", "locale": "nb-NO"}, "integrations": {"All": False, "Mixpanel": True}})])
+S("identify", "identify(userId, traits)",
+  [call("identify", user_id="user_123", traits={"email": "john@example.com", "plan": "enterprise"}),
+   call("identify", user_id="user_123")])
+S("group", "group(userId, groupId, traits): groupId before traits",
+  [call("group", user_id="user_123", group_id="company_456", traits={"name": "Acme Corp", "employees": 500}),
+   call("group", user_id="u", group_id="g")])
+S("page", "page(userId, name, properties); a page without a name has none",
+  [call("page", user_id="user_123", name="Landing Page", properties={"url": "https://example.com"}),
+   call("page", user_id="u")])
+S("screen", "screen(userId, name, properties)",
+  [call("screen", user_id="user_123", name="Settings", properties={"tab": "privacy"}), call("screen", user_id="u")])
+S("alias", "alias(previousId, userId): no properties or traits",
+  [call("alias", previous_id="anon_abc123", user_id="user_123")])
+S("record_event", "recordEvent: a track named after the collection, the fields less the envelope keys as "
+  "properties; the profileId is the userId",
+  [call("record_event", collection="purchase", event={"profileId": "p1", "totalprice": 35, "ispaid": True,
+                                                      "items": [{"price": 20}, {"price": 15}]})])
+S("record_event_envelope", "recordEvent's envelope keys: eventId the messageId, timestamp, userId and "
+  "anonymousId; sessionId and pageId and a profileId beside a userId stay properties (after the others); "
+  "accountId is context.groupId",
+  [call("record_event", collection="visit", event={"sessionId": "s1", "page": "/", "eventId": "e-1", "userId": "u",
+                                                   "timestamp": "2026-11-23T09:00:00Z", "accountId": "acc",
+                                                   "pageId": "pg", "anonymousId": "an", "profileId": "p"})])
+S("profile", "profile: an identify, the attributes less the envelope keys its traits",
+  [call("profile", attributes={"profileId": "p1", "user_identifier": "john@example.com",
+                               "account_identifier": "acme", "plan": "pro", "seats": 5})])
+S("consents", "trackConsents: a track of Segment's consent event, each purpose in "
+  "context.consent.categoryPreferences, the consents as given in properties",
+  [call("track_consents", consents=[GDPR, CCPA], subject={"profileId": "p1"}),
+   call("track_consents", consents=[GDPR, dict(GDPR, regulation="CCPA")], subject={"userId": "u1"})])
+S("batch_every_type", "a batch of every type Segment's format takes, spoor's own mapped",
+  [call("batch", messages=[
+      {"type": "track", "event": "t", "anonymousId": "a"},
+      {"type": "identify", "userId": "u", "traits": {"x": 1}},
+      {"type": "group", "userId": "u", "groupId": "g", "traits": {"n": "G"}},
+      {"type": "page", "userId": "u", "name": "Home", "category": "Docs", "properties": {"path": "/"}},
+      {"type": "screen", "userId": "u", "name": "Settings", "category": "Account"},
+      {"type": "alias", "previousId": "a", "userId": "u"},
+      {"type": "record", "collection": "c", "properties": {"profileId": "p", "v": 1}},
+      {"type": "profile", "profileId": "p", "plan": "pro"},
+      {"type": "consent", "profileId": "p", "consents": [GDPR]}])])
+S("envelope_arguments", "track's spoor-only arguments: sessionId and pageId go to properties, accountId to "
+  "context.groupId, a profileId beside a userId to properties",
+  [track({"event": "e", "userId": "u", "profileId": "p", "sessionId": "s", "pageId": "pg", "accountId": "acme",
+          "properties": {"k": 1}, "context": {"ip": "1.2.3.4"}})])
+S("ids", "seeded messageIds in order; a given eventId or messageId draws none",
+  [{"op": "anonymous_id"}, track({"event": "a", "userId": "u"}), track({"event": "b", "userId": "u", "eventId": "given"}),
+   track({"event": "c", "userId": "u"})])
+S("message_id_100", "a messageId of exactly 100 characters (one of them two bytes)",
+  [track({"event": "e", "userId": "u", "messageId": "\u00e9" + "m" * 99})])
+S("gzip_signed", "gzip and a secret: the Basic write key, the signature over the body before gzip",
+  [track({"event": "purchase", "userId": "u1", "properties": {"total": 9.5, "note": "caf\u00e9"}})],
+  {"gzip": True, "secret": "s3cr3t"})
+S("access_token", "no api key: an access token is sent as Bearer", [track({"event": "e", "userId": "u"})],
+  {"api_key": None, "access_token": "tok"})
+S("no_credentials", "no credentials: no Authorization", [track({"event": "e", "userId": "u"})], {"api_key": None})
+S("headers", "custom headers beside the write key", [track({"event": "e", "userId": "u"})],
+  {"headers": {"X-Tenant": "acme"}})
+S("batching", "max_batch_events=2 and flush: three requests in order", n_tracks(5) + [FLUSH], {"max_batch_events": 2})
+S("under_limit", "a message just under Segment's 32 KB is sent",
+  [track({"event": "e", "userId": "u", "properties": {"blob": "0" * 32500}})])
+bad_alone("segment/too_large", "Segment's 32 KB a message, whatever max_event_bytes says, refused at the call "
+          "naming the size",
+          track({"event": "e", "userId": "u", "properties": {"blob": "0" * 32768}},
+                "event: serialises to {size} bytes, over max_event_bytes (32768)", "TOO_LARGE"),
+          dict(SEGMENT, max_event_bytes=65536))
+bad_alone("segment/too_large_setting", "a smaller max_event_bytes holds in Segment's format too",
+          track({"event": "e", "userId": "u", "properties": {"blob": "0" * 600}},
+                "event: serialises to {size} bytes, over max_event_bytes (512)", "TOO_LARGE"),
+          dict(SEGMENT, max_event_bytes=512))
+for i, (c, msg) in enumerate([
+        (call("product", product={"productId": "1"}), "product: " + NO_PRODUCTS),
+        (call("product", product=CATALOG), "product: " + NO_PRODUCTS),
+        (call("ingest_feed", feed=FEED_JSON), "feed: " + NO_PRODUCTS),
+        (call("batch", messages=[{"type": "track", "event": "e", "userId": "u"}, {"type": "product", "productId": "9"}]),
+         "batch[1].type: " + NO_PRODUCTS),
+        (track({"event": "e", "userId": "u", "eventId": "x", "messageId": "y"}),
+         "messageId: names the same id as eventId: give one of them"),
+        (track({"event": "e", "userId": "u", "messageId": "m" * 101}),
+         "messageId: must be at most 100 characters in Segment's format (its messageId)"),
+        (track({"event": "e", "userId": "u", "eventId": "i" * 101}),
+         "eventId: must be at most 100 characters in Segment's format (its messageId)"),
+        (track({"event": "e", "userId": "u", "category": "c"}), "category: is not an argument of track"),
+        (track({"event": "e", "userId": "u", "context": "x"}), "context: must be an object"),
+        (track({"event": "e", "userId": "u", "integrations": [1]}), "integrations: must be an object"),
+        (track({"event": "e", "userId": "u", "context": {"library": {"name": "mine"}}}),
+         "context.library: is the client's own (name and version of spoor)"),
+        (track({"event": "e", "userId": "u", "sessionId": "s", "properties": {"sessionId": "t"}}),
+         "properties.sessionId: appears twice (once as the sessionId argument)"),
+        (track({"event": "e", "userId": "u", "accountId": "a", "context": {"groupId": "g"}}),
+         "context.groupId: appears twice (once as the groupId argument)"),
+        (track({"event": "e", "userId": "u", "sessionId": 7}), "sessionId: must be a non-empty string"),
+        (track({"event": "e", "profileId": ""}), "profileId: must be a non-empty string"),
+        (track({"event": "e"}), NO_SEGMENT_IDENTITY),
+        (track({"userId": "u"}), "event: must be a non-empty string"),
+        (track({"event": "e", "userId": 5}), "userId: must be a non-empty string"),
+        (call("record_event", collection="catalog", event={"productId": "1", "name": "Wine"}), NO_SEGMENT_IDENTITY),
+        (call("batch", messages=[{"type": "alias", "previousId": "a", "anonymousId": "b"}]),
+         "batch[0].userId: is required for alias"),
+        (call("batch", messages=[{"type": "alias", "previousId": "a", "userId": "u", "sessionId": "s"}]),
+         "batch[0].sessionId: has no place in Segment's alias (it carries userId and previousId only)"),
+        (call("batch", messages=[{"type": "page", "userId": "u", "category": 5}]), "batch[0].category: must be a string"),
+        (call("batch", messages=[{"type": "teleport", "userId": "u"}]), "batch[0]." + TYPE_RULE),
+        (call("track_consents", consents=[GDPR, dict(GDPR, regulation="CCPA", consented=False)], subject={"userId": "u"}),
+         "consents[1].purpose: is given again with the other answer (Segment's categoryPreferences holds one answer "
+         "per purpose)"),
+        (call("identify", user_id="u", traits=[1]), "traits: must be a JSON object"),
+        (call("alias", previous_id="a"), "userId: must be a non-empty string"),
+]):
+    c["expect_error"] = err(msg)
+    bad_alone("segment/bad_%02d" % i, "refused at the call: " + msg, c, SEGMENT)
+
+# The calls the comparison with @segment/analytics-node makes (collector/tests/sdks/
+# segment_compare.test.js): each in the form both libraries take.
+S("sdk_calls", "one call of each of Segment's six, as a user of Segment's library writes them",
+  [track({"userId": "user-1", "event": "Order Completed", "properties": {"total": 35.5, "items": [{"sku": "a"}],
+                                                                           "note": "caf\u00e9"},
+          "context": {"ip": "203.0.113.9"}, "integrations": {"All": True}}),
+   track({"anonymousId": "anon-1", "event": "Signed Up", "timestamp": "2026-11-23T09:00:00.000Z"}),
+   call("identify", user_id="user-1", traits={"email": "ann@example.com", "plan": "pro", "logins": 3}),
+   call("group", user_id="user-1", group_id="acme", traits={"name": "Acme Inc", "employees": 42}),
+   call("page", user_id="user-1", name="Quickstart", properties={"path": "/docs/start"}),
+   call("screen", user_id="user-1", name="Settings", properties={"tab": "privacy"}),
+   call("alias", previous_id="anon-1", user_id="user-1")])
 
 # ---------------------------------------------------------------- the schema registry
 # The Get APIs' requests (method, path, headers; a GET has no body to type, zip or sign)

@@ -49,7 +49,7 @@ DOC = os.path.join(ROOT, "docs", "protocol.md")
 VECTORS = os.path.join(ROOT, "tests", "conformance", "vectors")
 REASON_SOURCES = [os.path.join(ROOT, "core", "src", f) for f in ("worker.c", "transport.c", "url.c", "fetch.c", "schemas.c")]
 BINDING = "c"
-EVENT_TYPES = {"record", "profile", "consent", "track", "identify", "group", "page", "product"}
+EVENT_TYPES = {"record", "profile", "consent", "track", "identify", "group", "page", "screen", "alias", "product"}
 # Headers libcurl adds by itself: not in the vectors, allowed in a request example.
 CURL_HEADERS = {"host", "accept", "content-length"}
 

@@ -12,13 +12,14 @@ static void quiet(spoor_log_level_t level, const char *message, void *opaque) {
     (void)level, (void)message, (void)opaque;
 }
 
-static spoor_client_t *pair_client(const char *log_level, const char *max_event_bytes) {
+static spoor_client_t *pair_client(const char *log_level, const char *max_event_bytes, const char *protocol) {
     spoor_config_t *conf = spoor_config_new();
     spoor_client_t *c = NULL;
     /* Nothing is sent: port 9 is never reached, as no batch fills and the interval is long. */
     const char *kv[][2] = {{"host", "http://127.0.0.1:9"}, {"flush_at", "100000"}, {"flush_interval", "86400s"},
                            {"max_queue_size", "1000000"}, {"test_fixed_time", "2026-11-23T10:00:00.25Z"},
-                           {"test_id_seed", "11"}, {"log_level", log_level}, {"binding", "c\"test"}};
+                           {"test_id_seed", "11"}, {"log_level", log_level}, {"binding", "c\"test"},
+                           {"protocol", protocol}};
     int bad = 0;
     for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++) bad |= spoor_config_set(conf, kv[i][0], kv[i][1]) != SPOOR_OK;
     if (max_event_bytes && *max_event_bytes) bad |= spoor_config_set(conf, "max_event_bytes", max_event_bytes) != SPOOR_OK;
@@ -28,9 +29,9 @@ static spoor_client_t *pair_client(const char *log_level, const char *max_event_
     return c;
 }
 
-int fastpath_pair_open(fastpath_pair_t *p, const char *max_event_bytes) {
-    p->fast = pair_client("info", max_event_bytes);
-    p->general = pair_client("debug", max_event_bytes);
+int fastpath_pair_open(fastpath_pair_t *p, const char *max_event_bytes, const char *protocol) {
+    p->fast = pair_client("info", max_event_bytes, protocol);
+    p->general = pair_client("debug", max_event_bytes, protocol);
     if (p->fast && p->general) return 0;
     fastpath_pair_close(p);
     return -1;
@@ -49,6 +50,7 @@ static spoor_err_t call(spoor_client_t *c, fastpath_op_t op, const char *a, cons
     case FP_GROUP: return spoor_group(c, a, b, json);
     case FP_PAGE: return spoor_page(c, a, b, json);
     case FP_RECORD: return spoor_record_event(c, a, json);
+    case FP_SCREEN: return spoor_screen(c, a, b, json);
     default: return spoor_profile(c, json);
     }
 }

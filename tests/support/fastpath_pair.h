@@ -14,14 +14,15 @@ typedef struct {
     spoor_client_t *fast, *general;
 } fastpath_pair_t;
 
-typedef enum { FP_TRACK, FP_IDENTIFY, FP_GROUP, FP_PAGE, FP_RECORD, FP_PROFILE } fastpath_op_t;
+typedef enum { FP_TRACK, FP_IDENTIFY, FP_GROUP, FP_PAGE, FP_RECORD, FP_PROFILE, FP_SCREEN } fastpath_op_t;
 
-/* 0, or -1 when a client cannot be made. max_event_bytes: "" for the default. */
-int fastpath_pair_open(fastpath_pair_t *p, const char *max_event_bytes);
+/* 0, or -1 when a client cannot be made. max_event_bytes: "" for the default;
+ * protocol: "spoor" or "segment" (the wire format both clients write). */
+int fastpath_pair_open(fastpath_pair_t *p, const char *max_event_bytes, const char *protocol);
 void fastpath_pair_close(fastpath_pair_t *p);
 
 /* One call on both clients: track(json), identify(a, json), group(a, b, json),
- * page(a, b, json), record_event(a, json), profile(json); a, b, json may be NULL. Returns 0 when both agree, else -1
+ * page(a, b, json), record_event(a, json), profile(json), screen(a, b, json); a, b, json may be NULL. Returns 0 when both agree, else -1
  * with what differs in why. *rc: what the call returned. */
 int fastpath_pair_call(fastpath_pair_t *p, fastpath_op_t op, const char *a, const char *b, const char *json,
                        spoor_err_t *rc, char *why, size_t size);

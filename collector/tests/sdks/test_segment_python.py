@@ -4,6 +4,7 @@ gzipped, and the collector must store each message's text exactly as the
 library put it on the wire.
     SPOOR_COLLECTOR=/path/to/spoor-collector pytest   (ci/test-sdks)"""
 import base64
+import datetime as dt
 import gzip
 import json
 import os
@@ -106,3 +107,65 @@ def test_a_wrong_write_key_is_refused_and_nothing_is_stored(collector, wire):
     client.shutdown()
     assert [(getattr(e, "status", None), n) for e, n in errors] == [(403, 6)]
     assert collector.get("/micro/all") == {"total": 0, "good": 0, "bad": 0, "duplicates": 0}
+
+
+VECTOR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "tests", "conformance", "vectors",
+                      "segment", "sdk_calls.json")
+
+
+def differences(theirs, ours, at=""):
+    """Where analytics-python's message and spoor's differ: a key one of them lacks, a value
+    of another type, or another value (but for the ids, the times and the library's name
+    and version, which are each library's own)."""
+    if isinstance(theirs, dict) and isinstance(ours, dict):
+        out = []
+        for k in list(theirs) + [k for k in ours if k not in theirs]:
+            where = at + "." + k if at else k
+            if k not in ours:
+                out.append("%s: only analytics-python sends it" % where)
+            elif k not in theirs:
+                out.append("%s: only spoor sends it" % where)
+            else:
+                out += differences(theirs[k], ours[k], where)
+        return out
+    if type(theirs) is not type(ours):
+        return ["%s: %s against %s" % (at, type(theirs).__name__, type(ours).__name__)]
+    aside = at.rsplit(".", 1)[-1] in ("messageId", "timestamp") or at in ("context.library.name", "context.library.version")
+    return [] if aside or theirs == ours else ["%s: %r against %r" % (at, theirs, ours)]
+
+
+def test_spoor_in_segment_mode_sends_what_it_sends(wire):
+    """spoor with protocol=segment (the conformance vector segment/sdk_calls, whose bytes the
+    C, Python, Node, Java and Tcl runners hold each binding to) against segment-analytics-python
+    given the same calls, field by field. Aside: ids and times; the null it writes for an
+    identity not given and the empty integrations it writes when none are (Segment reads
+    null and absent, {} and no integrations, alike)."""
+    with open(VECTOR, encoding="utf-8") as f:
+        vector = json.load(f)
+    calls = [c for c in vector["calls"] if c["op"] != "flush"]
+    with Collector(*ADMIN) as collector:
+        client = Client(WRITE_KEY, host="http://127.0.0.1:%d" % collector.port, upload_size=20, max_retries=0)
+        for c in calls:
+            if c["op"] == "track":
+                o = c["options"]
+                client.track(o.get("userId"), o["event"], o.get("properties"), o.get("context"),
+                             dt.datetime.fromisoformat(o["timestamp"].replace("Z", "+00:00"))
+                             if "timestamp" in o else None, o.get("anonymousId"), o.get("integrations"))
+            elif c["op"] in ("identify", "group"):
+                args = [c["user_id"]] + ([c["group_id"]] if c["op"] == "group" else []) + [c.get("traits")]
+                getattr(client, c["op"])(*args)
+            elif c["op"] == "alias":
+                client.alias(c["previous_id"], c["user_id"])
+            else:
+                getattr(client, c["op"])(c["user_id"], name=c.get("name"), properties=c.get("properties"))
+        client.flush()
+        client.shutdown()
+        assert collector.stop() == 0
+    theirs = [json.loads(t) for t in messages_on_the_wire(wire)]
+    ours = json.loads(vector["expect"]["requests"][0]["body"])["batch"]
+    assert [m["type"] for m in theirs] == [c["op"] for c in calls] == [m["type"] for m in ours]
+    problems = []
+    for i, (t, o) in enumerate(zip(theirs, ours)):
+        t = {k: v for k, v in t.items() if v is not None and not (k == "integrations" and v == {})}
+        problems += ["%s #%d: %s" % (calls[i]["op"], i, d) for d in differences(t, o)]
+    assert problems == []

@@ -59,6 +59,14 @@ SPOOR_API spoor_err_t spoor_group(spoor_client_t *client, const char *user_id, c
 /** page: user_id, optional name and properties (name and properties_json may be NULL). */
 SPOOR_API spoor_err_t spoor_page(spoor_client_t *client, const char *user_id, const char *name, const char *properties_json);
 
+/** screen: a mobile or app screen view, as page: user_id, optional name and
+ *  properties (name and properties_json may be NULL). */
+SPOOR_API spoor_err_t spoor_screen(spoor_client_t *client, const char *user_id, const char *name, const char *properties_json);
+
+/** alias: previous_id (an anonymous id, or an earlier user id) is the same person
+ *  as user_id from now on. */
+SPOOR_API spoor_err_t spoor_alias(spoor_client_t *client, const char *previous_id, const char *user_id);
+
 /** product: {"productId", "data"} or a catalog product {"id", "title",
  *  "description", "url", "image_link", optional "price", "brand", "category",
  *  "tags", "availability", "rating"}. No identity is needed. */
@@ -72,7 +80,9 @@ SPOOR_API spoor_err_t spoor_product(spoor_client_t *client, const char *product_
 SPOOR_API spoor_err_t spoor_ingest_feed(spoor_client_t *client, const char *text_or_path, size_t *out_count);
 
 /** Generic enqueue: one message object with a "type" (track, identify, group,
- *  page, record, profile, consent, product) and that type's fields, as in batch. */
+ *  page, screen, alias, record, profile, consent, product) and that type's
+ *  fields, as in batch. With protocol=segment a message may also carry Segment's
+ *  "context", "integrations" and "messageId" (and "category" for page and screen). */
 SPOOR_API spoor_err_t spoor_enqueue(spoor_client_t *client, const char *message_json);
 
 /** batch: a JSON array of messages as for spoor_enqueue(). All are validated

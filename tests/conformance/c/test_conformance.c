@@ -165,6 +165,11 @@ static spoor_err_t do_call(spoor_client_t *c, mock_server_t *m, const cJSON *cal
     } else if (!strcmp(op, "page")) {
         a = arg_json(call, "properties");
         rc = spoor_page(c, arg_str(call, "user_id"), arg_str(call, "name"), a);
+    } else if (!strcmp(op, "screen")) {
+        a = arg_json(call, "properties");
+        rc = spoor_screen(c, arg_str(call, "user_id"), arg_str(call, "name"), a);
+    } else if (!strcmp(op, "alias")) {
+        rc = spoor_alias(c, arg_str(call, "previous_id"), arg_str(call, "user_id"));
     } else if (!strcmp(op, "product")) {
         a = arg_json(call, "product");
         rc = spoor_product(c, a);

@@ -57,6 +57,8 @@ async function run(client, c) {
     case 'identify': return client.identify(c.user_id, c.traits);
     case 'group': return client.group(c.user_id, c.group_id, c.traits);
     case 'page': return client.page(c.user_id, c.name, c.properties);
+    case 'screen': return client.screen(c.user_id, c.name, c.properties);
+    case 'alias': return client.alias(c.previous_id, c.user_id);
     case 'product': return client.product(c.product);
     case 'ingest_feed': return client.ingestFeed(c.feed);
     case 'batch': return client.batch(c.messages);

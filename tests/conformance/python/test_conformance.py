@@ -121,6 +121,10 @@ def do(client: spoor.Client, server: Server, c: Dict[str, Any]) -> Any:
         return client.group(c.get("user_id"), c.get("group_id"), c.get("traits"))
     if op == "page":
         return client.page(c.get("user_id"), c.get("name"), c.get("properties"))
+    if op == "screen":
+        return client.screen(c.get("user_id"), c.get("name"), c.get("properties"))
+    if op == "alias":
+        return client.alias(c.get("previous_id"), c.get("user_id"))
     if op == "product":
         return client.product(c.get("product"))
     if op == "ingest_feed":

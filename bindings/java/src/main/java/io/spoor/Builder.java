@@ -52,7 +52,19 @@ public final class Builder {
         return set("host", value);
     }
 
-    /** API key, sent as X-API-Key. */
+    /**
+     * The wire format: spoor (this library's own, wire v1) or segment (Segment's HTTP Tracking API,
+     * which Segment, RudderStack, Jitsu and others take: POST &#123;host&#125;/v1/batch with apiKey
+     * as the Basic-auth write key). Both are described in docs/protocol.md. Default: spoor.
+     */
+    public Builder protocol(String value) {
+        return set("protocol", value);
+    }
+
+    /**
+     * API key, sent as X-API-Key; with protocol=segment the write key, sent as Authorization: Basic
+     * base64(apiKey + ":").
+     */
     public Builder apiKey(String value) {
         return set("api_key", value);
     }
@@ -93,16 +105,16 @@ public final class Builder {
     }
 
     /**
-     * Most bytes of events in one request (before gzip); reaching it also triggers a send. Default:
-     * 1048576.
+     * Most bytes of events in one request (before gzip); reaching it also triggers a send. With
+     * protocol=segment at most Segment's 500 KB (512000). Default: 1048576.
      */
     public Builder maxBatchBytes(long value) {
         return set("max_batch_bytes", value);
     }
 
     /**
-     * Most bytes one serialised event may take; a bigger one is refused at the call. Default:
-     * 32768.
+     * Most bytes one serialised event may take; a bigger one is refused at the call. With
+     * protocol=segment at most Segment's 32 KB (32768). Default: 32768.
      */
     public Builder maxEventBytes(long value) {
         return set("max_event_bytes", value);

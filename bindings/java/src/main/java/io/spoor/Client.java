@@ -203,6 +203,31 @@ public final class Client implements AutoCloseable {
         call(() -> spoor.spoor_page(handle, userId, name, Json.writeOrNull(properties)));
     }
 
+    /** page as one object: {userId, name, properties, ...}. */
+    public void page(Map<String, ?> message) {
+        enqueue("page", message);
+    }
+
+    /** screen: an app's screen view, as page: userId, name (may be null) and properties (may be null). */
+    public void screen(String userId, String name, Map<String, ?> properties) {
+        call(() -> spoor.spoor_screen(handle, userId, name, Json.writeOrNull(properties)));
+    }
+
+    /** screen as one object: {userId, name, properties, ...}. */
+    public void screen(Map<String, ?> message) {
+        enqueue("screen", message);
+    }
+
+    /** alias: previousId (an anonymous id, or an earlier user id) is userId from now on. */
+    public void alias(String previousId, String userId) {
+        call(() -> spoor.spoor_alias(handle, previousId, userId));
+    }
+
+    /** alias as one object: {previousId, userId, ...}. */
+    public void alias(Map<String, ?> message) {
+        enqueue("alias", message);
+    }
+
     /** product: {productId, data} or a catalog product {id, title, description, url, image_link, ...}. */
     public void product(Map<String, ?> product) {
         call(() -> spoor.spoor_product(handle, Json.writeOrNull(product)));
@@ -223,7 +248,10 @@ public final class Client implements AutoCloseable {
         }
     }
 
-    /** One message with a "type" (track, identify, group, page, record, profile, consent, product). */
+    /**
+     * One message with a "type" (track, identify, group, page, screen, alias, record, profile, consent,
+     * product); with protocol "segment" it may also carry Segment's context, integrations and messageId.
+     */
     public void enqueue(Map<String, ?> message) {
         call(() -> spoor.spoor_enqueue(handle, Json.writeOrNull(message)));
     }

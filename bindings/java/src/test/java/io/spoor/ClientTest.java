@@ -114,6 +114,57 @@ class ClientTest extends CollectorTest {
     }
 
     @Test
+    void screenAndAliasBothForms() throws Exception {
+        try (Client client = collector.client().build()) {
+            client.screen("u1", "Settings", Map.of("tab", "privacy"));
+            client.screen(Map.of("userId", "u2", "name", "Home", "timestamp", "2026-11-23T09:00:00Z"));
+            client.alias("anon-1", "u1");
+            client.alias(Map.of("previousId", "anon-2", "userId", "u2", "eventId", "alias-2"));
+            client.enqueue(Map.of("type", "screen", "anonymousId", "anon-3"));
+            ValidationException e = assertThrows(ValidationException.class, () -> client.alias("anon-1", null));
+            assertEquals("userId: must be a non-empty string", e.getMessage());
+            client.flush(10_000);
+            assertEquals(5, client.stats().delivered);
+        }
+        JsonArray screens = collector.good("screen", "");
+        assertEquals(3, screens.size());
+        assertEquals("privacy", screens.get(0).getAsJsonObject().getAsJsonObject("properties").get("tab").getAsString());
+        assertEquals("2026-11-23T09:00:00.000Z", screens.get(1).getAsJsonObject().get("timestamp").getAsString());
+        JsonArray aliases = collector.good("alias", "");
+        assertEquals("anon-1", aliases.get(0).getAsJsonObject().get("previousId").getAsString());
+        assertEquals("alias-2", aliases.get(1).getAsJsonObject().get("eventId").getAsString());
+    }
+
+    @Test
+    void segmentProtocolSendsSegmentsFormat() throws Exception {
+        try (Client client = collector.client().protocol("segment").build()) {
+            client.track(Map.of("event", "purchase", "userId", "u1", "context", Map.of("ip", "1.2.3.4")));
+            client.identify("u1", Map.of("plan", "pro"));
+            client.screen("u1", "Settings", null);
+            client.alias("anon-1", "u1");
+            client.recordEvent("purchase", Map.of("profileId", "p1", "totalprice", 35));
+            ValidationException e = assertThrows(ValidationException.class, () -> client.product(Map.of("productId", "1")));
+            assertTrue(e.getMessage().startsWith("product: catalog products have no message in Segment's format"));
+            client.flush(10_000);
+            assertEquals(5, client.stats().delivered);
+        }
+        JsonArray got = collector.get("/micro/good?format=segment").getAsJsonArray();
+        assertEquals(5, got.size());
+        JsonObject track = got.get(0).getAsJsonObject();
+        assertEquals("track", track.get("type").getAsString());
+        assertFalse(track.has("eventId"));
+        assertEquals("1.2.3.4", track.getAsJsonObject("context").get("ip").getAsString());
+        assertEquals("spoor", track.getAsJsonObject("context").getAsJsonObject("library").get("name").getAsString());
+        JsonObject record = got.get(4).getAsJsonObject();
+        assertEquals("purchase", record.get("event").getAsString());
+        assertEquals("p1", record.get("userId").getAsString());
+        JsonObject headers = collector.requests().get(0).getAsJsonObject().getAsJsonObject("headers");
+        String basic = java.util.Base64.getEncoder().encodeToString((Collector.API_KEY + ":").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("Basic " + Collector.fingerprint(basic), headers.get("authorization").getAsString());
+        assertFalse(headers.has("x-api-key"));
+    }
+
+    @Test
     void validationErrorNamesTheFieldAndQueuesNothing() throws Exception {
         try (Client client = collector.client().build()) {
             ValidationException e = assertThrows(ValidationException.class,

@@ -229,6 +229,13 @@ class ConformanceTest {
                 client.page(as(String.class, c.get("user_id"), "user_id"), as(String.class, c.get("name"), "name"),
                         as(Map.class, c.get("properties"), "properties"));
                 return null;
+            case "screen":
+                client.screen(as(String.class, c.get("user_id"), "user_id"), as(String.class, c.get("name"), "name"),
+                        as(Map.class, c.get("properties"), "properties"));
+                return null;
+            case "alias":
+                client.alias(as(String.class, c.get("previous_id"), "previous_id"), as(String.class, c.get("user_id"), "user_id"));
+                return null;
             case "product":
                 client.product(as(Map.class, c.get("product"), "product"));
                 return null;

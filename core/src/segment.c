@@ -5,7 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../src/timefmt.h"
+#include "timefmt.h"
+#include "utf8.h"
 #include "segment.h"
 
 const char *const spoor__segment_types[] = {"track", "identify", "group", "page", "screen", "alias", NULL};
@@ -21,13 +22,6 @@ static int is_nonempty_string(const cJSON *v) {
     return cJSON_IsString(v) && v->valuestring && v->valuestring[0];
 }
 
-/* Characters, not bytes: Segment counts a messageId's length in characters. */
-static size_t utf8_chars(const char *s) {
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) n += (*p & 0xC0) != 0x80;
-    return n;
-}
-
 int spoor__segment_validate(const cJSON *msg, const char *type, char *err, size_t errsize) {
     if (!cJSON_IsObject(msg)) FAIL("message: must be a JSON object");
     const cJSON *t = field(msg, "type");
@@ -41,7 +35,7 @@ int spoor__segment_validate(const cJSON *msg, const char *type, char *err, size_
     }
 
     const cJSON *id = field(msg, "messageId");
-    if (id && (!is_nonempty_string(id) || utf8_chars(id->valuestring) > SPOOR_SEGMENT_MAX_MESSAGE_ID))
+    if (id && (!is_nonempty_string(id) || spoor__utf8_chars(id->valuestring) > SPOOR_SEGMENT_MAX_MESSAGE_ID))
         FAIL("messageId: must be a non-empty string of at most %d characters", SPOOR_SEGMENT_MAX_MESSAGE_ID);
     static const char *const times[] = {"timestamp", "originalTimestamp", "sentAt", "receivedAt"};
     for (size_t i = 0; i < sizeof times / sizeof *times; i++) {
