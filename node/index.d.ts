@@ -15,6 +15,8 @@ export type JsonObject = { [key: string]: any };
 export type SpoolSync = 'none' | 'batch' | 'event';
 /** The values of the logLevel option. */
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+/** The values of the mode option. */
+export type Mode = 'send' | 'disabled' | 'capture';
 // END generated: choices
 
 /** The outcome of events that left the queue (delivered, or why not). */
@@ -137,6 +139,14 @@ export interface ClientOptions {
    * 'c'.
    */
   binding?: string | undefined;
+  /**
+   * What the client does with the events calls accept: send (deliver them), disabled (every call
+   * still checks its event, then nothing is queued or sent; flush and close return at once) or
+   * capture (for unit tests: the events are kept in memory instead of sent, at most maxQueueSize,
+   * for captured() to return). In disabled and capture mode host may be left out and spoolDir
+   * cannot be set. Default: 'send'.
+   */
+  mode?: Mode | undefined;
   /** Unstable, for tests. A fixed ISO-8601 wall clock for timestamps, sentAt and signatures. */
   testFixedTime?: string | Date | undefined;
   /** Unstable, for tests. Ids come from a deterministic sequence with this seed. */
@@ -230,6 +240,12 @@ export interface Stats {
   replayed: number;
   /** Damaged spool regions (torn or corrupt records) skipped at creation. */
   spoolCorrupt: number;
+  /** Events before_send dropped (never queued: not in accepted or dropped). */
+  droppedByHook: number;
+  /**
+   * Before_send calls that failed or gave an event that breaks a rule: the event went unchanged.
+   */
+  hookFailed: number;
 }
 // END generated: stats
 

@@ -234,6 +234,17 @@ public final class Builder {
         return set("binding", value);
     }
 
+    /**
+     * What the client does with the events calls accept: send (deliver them), disabled (every call
+     * still checks its event, then nothing is queued or sent; flush and close return at once) or
+     * capture (for unit tests: the events are kept in memory instead of sent, at most maxQueueSize,
+     * for captured() to return). In disabled and capture mode host may be left out and spoolDir
+     * cannot be set. Default: send.
+     */
+    public Builder mode(String value) {
+        return set("mode", value);
+    }
+
     /** Unstable, for tests. A fixed ISO-8601 wall clock for timestamps, sentAt and signatures. */
     public Builder testFixedTime(String value) {
         return set("test_fixed_time", value);

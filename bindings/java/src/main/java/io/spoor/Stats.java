@@ -38,6 +38,12 @@ public final class Stats {
     public final long replayed;
     /** Damaged spool regions (torn or corrupt records) skipped at creation. */
     public final long spoolCorrupt;
+    /** Events before_send dropped (never queued: not in accepted or dropped). */
+    public final long droppedByHook;
+    /**
+     * Before_send calls that failed or gave an event that breaks a rule: the event went unchanged.
+     */
+    public final long hookFailed;
 
     Stats(spoor_stats_t s) {
         accepted = s.getAccepted();
@@ -53,6 +59,8 @@ public final class Stats {
         bytesSent = s.getBytes_sent();
         replayed = s.getReplayed();
         spoolCorrupt = s.getSpool_corrupt();
+        droppedByHook = s.getDropped_by_hook();
+        hookFailed = s.getHook_failed();
     }
 
     /** The counters under the core's snake_case names, as the other bindings give them. */
@@ -71,6 +79,8 @@ public final class Stats {
         m.put("bytes_sent", bytesSent);
         m.put("replayed", replayed);
         m.put("spool_corrupt", spoolCorrupt);
+        m.put("dropped_by_hook", droppedByHook);
+        m.put("hook_failed", hookFailed);
         return m;
     }
 
