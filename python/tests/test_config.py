@@ -31,7 +31,8 @@ GOOD: Dict[str, Any] = {
     "ca_path": "/etc/ssl/certs/ca-certificates.crt", "tls_verify": False,
     "proxy": "http://127.0.0.1:3128", "close_timeout": 1.0,
     "collection_schemas": {"purchase": {"totalprice": "number"}},
-    "binding": "python", "key_style": "snake", "test_fixed_time": "2026-11-23T10:00:00Z", "test_id_seed": 7,
+    "binding": "python", "key_style": "snake", "mode": "capture", "test_fixed_time": "2026-11-23T10:00:00Z",
+    "test_id_seed": 7,
 }
 
 # A bad value for every key: wrong Python type, or a value the core refuses.
@@ -43,7 +44,7 @@ BAD: Dict[str, Any] = {
     "retry_backoff_max": True, "delivery_timeout": "a minute", "retry_after_max": [], "gzip": "yes", "secret": 1.5,
     "spool_dir": 3, "spool_sync": "always", "debug": 1, "log_level": "loud", "ca_path": 7, "tls_verify": "no",
     "proxy": 8, "close_timeout": -2, "collection_schemas": {"purchase": {"totalprice": "money"}},
-    "binding": 9, "key_style": "kebab", "test_fixed_time": "not a time", "test_id_seed": -5,
+    "binding": 9, "key_style": "kebab", "mode": "record", "test_fixed_time": "not a time", "test_id_seed": -5,
 }
 
 
