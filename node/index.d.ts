@@ -19,6 +19,17 @@ export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 export type Mode = 'send' | 'disabled' | 'capture';
 // END generated: choices
 
+/** One event as it is sent (docs/protocol.md): what beforeSend and captured() see. */
+export interface WireEvent {
+  type: string;
+  eventId: string;
+  timestamp: string;
+  [key: string]: any;
+}
+
+/** A platform's way to keep a function alive for a promise: Vercel's waitUntil, or Cloudflare's ctx. */
+export type WaitUntil = ((promise: Promise<unknown>) => void) | { waitUntil(promise: Promise<unknown>): void };
+
 /** The outcome of events that left the queue (delivered, or why not). */
 export interface DeliveryReport {
   /** true when the server accepted the events. */
@@ -48,7 +59,7 @@ export interface ClientOptions {
   /**
    * Base URL of the ingestion server (http:// or https://); events go to {host}/v1/batch. Required.
    */
-  host: string;
+  host?: string | undefined;
   /** API key, sent as X-API-Key. */
   apiKey?: string | undefined;
   /** Bearer token, sent as Authorization: Bearer (or set a token callback). */
@@ -155,6 +166,12 @@ export interface ClientOptions {
 
   /** Called (on the main thread) with every delivery report, delivered or failed. */
   onDelivery?: ((report: DeliveryReport) => void) | undefined;
+  /**
+   * Called inside each call, before its event is queued, with the event as it will be sent;
+   * returns it (changed or not), or null to drop it. A throw (or an event that breaks a rule)
+   * leaves the event unchanged and is logged.
+   */
+  beforeSend?: ((event: WireEvent) => WireEvent | null | undefined) | null | undefined;
   /** Receives every log line instead of the console ("[spoor] ..."). */
   logger?: ((level: LogLevel, message: string) => void) | null | undefined;
   /** Flush at 'beforeExit' and close (bounded by closeTimeout) at 'exit' (default true). */
@@ -303,6 +320,13 @@ export class Client {
   flush(timeoutMs?: number): Promise<void>;
   /** Flush within timeoutMs (default closeTimeout), stop the worker, release everything. Later calls reject with ClosedError. */
   close(timeoutMs?: number): Promise<void>;
+  /** flush(timeoutMs), handed to a serverless platform's waitUntil (which gets a promise that never rejects). */
+  flushWith(waitUntil: WaitUntil, timeoutMs?: number): Promise<void>;
+
+  /** mode 'capture': the events captured so far, oldest first, as they would have been sent. */
+  captured(): WireEvent[];
+  /** mode 'capture': forget the events captured so far. */
+  clearCaptured(): void;
 
   getAnonymousId(): string;
   readonly anonymousId: string;
@@ -340,6 +364,9 @@ export function batch(messages: Message[]): Promise<void>;
 export function enqueue(message: Message): Promise<void>;
 export function flush(timeoutMs?: number): Promise<void>;
 export function close(timeoutMs?: number): Promise<void>;
+export function flushWith(waitUntil: WaitUntil, timeoutMs?: number): Promise<void>;
+export function captured(): WireEvent[];
+export function clearCaptured(): void;
 export function getAnonymousId(): string;
 export function stats(): Stats;
 /** Every configuration option, from the core's property table. */
@@ -366,6 +393,9 @@ declare const spoor: {
   enqueue: typeof enqueue;
   flush: typeof flush;
   close: typeof close;
+  flushWith: typeof flushWith;
+  captured: typeof captured;
+  clearCaptured: typeof clearCaptured;
   getAnonymousId: typeof getAnonymousId;
   stats: typeof stats;
   options: typeof options;

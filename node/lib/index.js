@@ -56,6 +56,15 @@ const spoor = {
   batch: delegate('batch'),
   enqueue: delegate('enqueue'),
   flush: delegate('flush'),
+  flushWith: delegate('flushWith'),
+  captured() {
+    if (!defaultClient) throw notInitialised();
+    return defaultClient.captured();
+  },
+  clearCaptured() {
+    if (!defaultClient) throw notInitialised();
+    return defaultClient.clearCaptured();
+  },
   close(timeoutMs) {
     if (!defaultClient) return Promise.resolve();
     const c = defaultClient;

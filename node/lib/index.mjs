@@ -7,6 +7,7 @@ const spoor = require('./index.js');
 export default spoor;
 export const {
   Client, init, getClient, recordEvent, profile, trackConsents, track, identify, group, page,
-  product, ingestFeed, batch, enqueue, flush, close, getAnonymousId, stats, options, version,
+  product, ingestFeed, batch, enqueue, flush, close, flushWith, captured, clearCaptured, getAnonymousId, stats,
+  options, version,
   coreVersion, SpoorError, ValidationError, ConfigError, ClosedError, TimeoutError,
 } = spoor;
