@@ -32,6 +32,14 @@ function delegate(name) {
   };
 }
 
+/** The same for the synchronous calls, which throw before init(). */
+function delegateSync(name) {
+  return function (...args) {
+    if (!defaultClient) throw notInitialised();
+    return defaultClient[name](...args);
+  };
+}
+
 /** Every configuration option: camelCase name, core key, type, default and description. */
 function options() {
   return [...config.properties()].map(([name, p]) => ({
@@ -57,28 +65,16 @@ const spoor = {
   enqueue: delegate('enqueue'),
   flush: delegate('flush'),
   flushWith: delegate('flushWith'),
-  captured() {
-    if (!defaultClient) throw notInitialised();
-    return defaultClient.captured();
-  },
-  clearCaptured() {
-    if (!defaultClient) throw notInitialised();
-    return defaultClient.clearCaptured();
-  },
+  captured: delegateSync('captured'),
+  clearCaptured: delegateSync('clearCaptured'),
   close(timeoutMs) {
     if (!defaultClient) return Promise.resolve();
     const c = defaultClient;
     defaultClient = null;
     return c.close(timeoutMs);
   },
-  getAnonymousId() {
-    if (!defaultClient) throw notInitialised();
-    return defaultClient.getAnonymousId();
-  },
-  stats() {
-    if (!defaultClient) throw notInitialised();
-    return defaultClient.stats();
-  },
+  getAnonymousId: delegateSync('getAnonymousId'),
+  stats: delegateSync('stats'),
   options,
   version: pkg.version,
   coreVersion: native.coreVersion,
