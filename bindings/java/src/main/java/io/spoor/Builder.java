@@ -32,6 +32,14 @@ public final class Builder {
         return set("onDelivery", listener);
     }
 
+    /**
+     * A before_send hook: called inside each call with every event as it will be sent; it
+     * returns the event, changed or not, or null to drop it (see {@link BeforeSend}).
+     */
+    public Builder beforeSend(BeforeSend hook) {
+        return set("beforeSend", hook);
+    }
+
     /** The client. @throws ConfigException a bad key or value, named in the message */
     public Client build() {
         return new Client(config);
