@@ -19,6 +19,12 @@
  * C function pointers called from the worker thread. Java gets delivery reports
  * through a JNI bridge below (spoor_java_delivery_listener); every language has
  * spoor_client_stats(). The test hooks of spoor/sys/testing.h are not wrapped
+ * The callbacks' typed setters (log, delivery, token, before_send) are not wrapped:
+ * they take C function pointers. Java gets delivery reports and a before_send hook
+ * through JNI bridges below (spoor_java_delivery_listener, spoor_java_before_send),
+ * Tcl a before_send command (spoor_tcl_before_send); every language has
+ * spoor_client_stats(). spoor_captured's text comes as a string from
+ * spoor_swig_captured(). The test hooks of spoor/sys/testing.h are not wrapped
  * (spoor.h leaves that header out); the config keys test_fixed_time and
  * test_id_seed do the same for the conformance runners. */
 %module spoor
@@ -254,25 +260,87 @@ static void spoor_java_on_delivery(const spoor_delivery_report_t *r, void *opaqu
   (*env)->PopLocalFrame(env, NULL);
 }
 %}
+%{
+/* before_send on the caller's thread, a Java thread inside its JNI call to the operation:
+ * the static io.spoor.HookBridge.beforeSend(hook, event) answers with bytes whose first
+ * says what the hook decided: 'K' keep, 'D' drop, 'R' and the changed event's JSON, 'F'
+ * and why the hook failed. The bridge catches what the hook throws. */
+static jclass spoor_java_hook_bridge;
+static jmethodID spoor_java_hook_call;
+
+static spoor_hook_result_t spoor_java_on_before_send(const char *event, spoor_hook_reply_t *reply, void *opaque) {
+  JNIEnv *env = NULL;
+  if ((*spoor_java_vm)->GetEnv(spoor_java_vm, (void **)&env, JNI_VERSION_1_8) != JNI_OK) return SPOOR_HOOK_KEEP;
+  if ((*env)->PushLocalFrame(env, 4) != 0) {
+    (*env)->ExceptionClear(env);
+    spoor_hook_reply(reply, "out of memory calling the hook");
+    return SPOOR_HOOK_FAILED;
+  }
+  spoor_hook_result_t result = SPOOR_HOOK_FAILED;
+  jbyteArray in = spoor_java_bytes(env, event);
+  jbyteArray out = in ? (jbyteArray)(*env)->CallStaticObjectMethod(env, spoor_java_hook_bridge, spoor_java_hook_call,
+                                                                   (jobject)opaque, in) : NULL;
+  jsize n = out && !(*env)->ExceptionCheck(env) ? (*env)->GetArrayLength(env, out) : 0;
+  char *text = n ? (char *)malloc((size_t)n + 1) : NULL;
+  if (text) {
+    (*env)->GetByteArrayRegion(env, out, 0, n, (jbyte *)text);
+    text[n] = '\0';
+    if (text[0] == 'K') result = SPOOR_HOOK_KEEP;
+    else if (text[0] == 'D') result = SPOOR_HOOK_DROP;
+    else result = text[0] == 'R' ? SPOOR_HOOK_REPLACE : SPOOR_HOOK_FAILED;
+    if (text[0] == 'R' || text[0] == 'F') spoor_hook_reply(reply, text + 1);
+    free(text);
+  } else {
+    spoor_hook_reply(reply, "the hook's bridge gave no answer");
+  }
+  if ((*env)->ExceptionCheck(env)) (*env)->ExceptionClear(env); /* nothing stays pending in the call */
+  (*env)->PopLocalFrame(env, NULL);
+  return result;
+}
+
+/* The JVM and byte[]'s class, once; 0 when the JVM refused (an exception is pending). */
+static int spoor_java_init(JNIEnv *jenv) {
+  if (spoor_java_bytes_class) return 1;
+  jclass bytes = (*jenv)->FindClass(jenv, "[B");
+  if (!bytes || (*jenv)->GetJavaVM(jenv, &spoor_java_vm) != 0) return 0;
+  spoor_java_bytes_class = (jclass)(*jenv)->NewGlobalRef(jenv, bytes);
+  return spoor_java_bytes_class != NULL;
+}
+
+/* The static method name(sig) of class, as a global class reference in *cls; 0 on failure. */
+static jmethodID spoor_java_static(JNIEnv *jenv, const char *class_name, const char *name, const char *sig,
+                                   jclass *cls) {
+  jclass found = spoor_java_init(jenv) ? (*jenv)->FindClass(jenv, class_name) : NULL;
+  jmethodID id = found ? (*jenv)->GetStaticMethodID(jenv, found, name, sig) : NULL;
+  if (id && !*cls) *cls = (jclass)(*jenv)->NewGlobalRef(jenv, found);
+  return *cls ? id : NULL;
+}
+%}
 %typemap(in, numinputs=0) JNIEnv *jenv "$1 = jenv;"
 %inline %{
 /* Set listener (a java.lang.Object handed back to DeliveryBridge.deliver) as conf's
  * delivery callback. Returns the global reference to release with spoor_java_release(),
  * 0 when the JVM refused (an exception is then pending in Java). */
 jlong spoor_java_delivery_listener(JNIEnv *jenv, spoor_config_t *conf, jobject listener) {
-  if (!spoor_java_bridge) {
-    jclass bridge = (*jenv)->FindClass(jenv, "io/spoor/DeliveryBridge");
-    jclass bytes = bridge ? (*jenv)->FindClass(jenv, "[B") : NULL;
-    if (!bytes) return 0;
-    spoor_java_deliver = (*jenv)->GetStaticMethodID(jenv, bridge, "deliver",
-        "(Ljava/lang/Object;II[B[[B[[B)V");
-    if (!spoor_java_deliver || (*jenv)->GetJavaVM(jenv, &spoor_java_vm) != 0) return 0;
-    spoor_java_bytes_class = (jclass)(*jenv)->NewGlobalRef(jenv, bytes);
-    spoor_java_bridge = (jclass)(*jenv)->NewGlobalRef(jenv, bridge);
-  }
+  if (!spoor_java_deliver &&
+      !(spoor_java_deliver = spoor_java_static(jenv, "io/spoor/DeliveryBridge", "deliver",
+                                               "(Ljava/lang/Object;II[B[[B[[B)V", &spoor_java_bridge)))
+    return 0;
   jobject ref = (*jenv)->NewGlobalRef(jenv, listener);
   if (!ref) return 0;
   spoor_config_set_delivery_cb(conf, spoor_java_on_delivery, ref);
+  return (jlong)(intptr_t)ref;
+}
+/* Set hook (an io.spoor.BeforeSend handed back to HookBridge.beforeSend) as conf's
+ * before_send hook. Returns its global reference, as spoor_java_delivery_listener. */
+jlong spoor_java_before_send(JNIEnv *jenv, spoor_config_t *conf, jobject hook) {
+  if (!spoor_java_hook_call &&
+      !(spoor_java_hook_call = spoor_java_static(jenv, "io/spoor/HookBridge", "beforeSend",
+                                                 "(Ljava/lang/Object;[B)[B", &spoor_java_hook_bridge)))
+    return 0;
+  jobject ref = (*jenv)->NewGlobalRef(jenv, hook);
+  if (!ref) return 0;
+  spoor_config_set_before_send_cb(conf, spoor_java_on_before_send, ref);
   return (jlong)(intptr_t)ref;
 }
 /* Release a reference from spoor_java_delivery_listener() (0 is allowed). */
@@ -282,11 +350,76 @@ void spoor_java_release(JNIEnv *jenv, jlong ref) {
 %}
 #endif
 
+#if defined(SWIGTCL)
+/* before_send in Tcl: a command, called in the caller's interpreter with the event's JSON
+ * text appended as one word; its result is the event's JSON text (changed or not), or
+ * the empty string to drop it; an error leaves the event unchanged and is its reason. */
+%{
+typedef struct {
+  Tcl_Interp *interp;
+  Tcl_Obj *command;
+} spoor_tcl_hook_t;
+
+static spoor_hook_result_t spoor_tcl_on_before_send(const char *event, spoor_hook_reply_t *reply, void *opaque) {
+  spoor_tcl_hook_t *h = (spoor_tcl_hook_t *)opaque;
+  Tcl_Obj *call = Tcl_DuplicateObj(h->command);
+  Tcl_IncrRefCount(call);
+  int rc = Tcl_ListObjAppendElement(h->interp, call, Tcl_NewStringObj(event, -1));
+  if (rc == TCL_OK) rc = Tcl_EvalObjEx(h->interp, call, TCL_EVAL_GLOBAL);
+  Tcl_DecrRefCount(call);
+  int len = 0;
+  const char *result = Tcl_GetStringFromObj(Tcl_GetObjResult(h->interp), &len);
+  char *utf8 = spoor_tcl_utf8(result, len);
+  spoor_hook_result_t decision = rc != TCL_OK ? SPOOR_HOOK_FAILED : len ? SPOOR_HOOK_REPLACE : SPOOR_HOOK_DROP;
+  if (decision != SPOOR_HOOK_DROP) spoor_hook_reply(reply, utf8 ? utf8 : result);
+  free(utf8);
+  Tcl_ResetResult(h->interp);
+  return decision;
+}
+%}
+%typemap(in, numinputs=0) Tcl_Interp *interp "$1 = interp;"
+%inline %{
+/* Set command (a Tcl command prefix) as conf's before_send hook, run in interp. Returns
+ * a handle to release with spoor_tcl_release() once the client is destroyed. */
+void *spoor_tcl_before_send(Tcl_Interp *interp, spoor_config_t *conf, const char *command) {
+  spoor_tcl_hook_t *h = (spoor_tcl_hook_t *)calloc(1, sizeof *h);
+  if (!h) return NULL;
+  h->interp = interp;
+  h->command = Tcl_NewStringObj(command, -1);
+  Tcl_IncrRefCount(h->command);
+  spoor_config_set_before_send_cb(conf, spoor_tcl_on_before_send, h);
+  return h;
+}
+void spoor_tcl_release(void *hook) {
+  spoor_tcl_hook_t *h = (spoor_tcl_hook_t *)hook;
+  if (!h) return;
+  Tcl_DecrRefCount(h->command);
+  free(h);
+}
+%}
+#endif
+
+/* spoor_captured's text as the language's string; NULL (Java null, Tcl "") when the call
+ * failed, with spoor_last_error() saying why. */
+%newobject spoor_swig_captured;
+%typemap(newfree) const char * "free((char *)$1);";
+%inline %{
+const char *spoor_swig_captured(spoor_client_t *client) {
+  char *text = NULL;
+  return spoor_captured(client, &text) == SPOOR_OK ? text : NULL;
+}
+%}
+
 /* Not wrapped: see the comment at the top. spoor_err_list() returns a C array;
  * the languages list the codes from the wrapped spoor_err_t enum instead. */
 %ignore spoor_config_set_log_cb;
 %ignore spoor_config_set_delivery_cb;
 %ignore spoor_config_set_token_cb;
+%ignore spoor_config_set_before_send_cb;
+%ignore spoor_hook_reply;
+%ignore spoor_hook_reply_s;
+%ignore spoor_captured;
+%ignore spoor_free;
 %ignore spoor_delivery_report_s;
 %ignore spoor_err_list;
 

@@ -16,6 +16,7 @@
 #include "http.h"
 #include "ingest.h"
 #include "mask.h"
+#include "metrics.h"
 #include "micro.h"
 #include "registry.h"
 #include "reqlog.h"
@@ -26,6 +27,7 @@ typedef struct {
     size_t bytes;   /* received, kept or not */
     int over_limit; /* past max_body: the rest is read and dropped, then 413 */
     int64_t start_ms;
+    metrics_route_t route; /* what the request is counted under */
 } request_t;
 
 /* Requests between their first call and completion, for a graceful stop. */
@@ -108,7 +110,7 @@ static enum MHD_Result send_reply(app_t *app, struct MHD_Connection *c, const ch
         free(body);
         return MHD_NO;
     }
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type ? r->content_type : "application/json");
     if (r->retry_after >= 0) {
         char secs[16];
         snprintf(secs, sizeof secs, "%d", r->retry_after);
@@ -157,6 +159,7 @@ static int route_batch(app_t *app, struct MHD_Connection *c, const char *method,
     batch_request_t br = batch_request(c, rq, segment_path_type(url));
     fault_t f = {0};
     int faulty = faults_take(&f);
+    if (faulty) metrics_fault();
     if (faulty && f.delay_ms) faults_sleep(f.delay_ms);
     int cut = faulty ? f.cut : 0;
     if (faulty && (cut == FAULT_CUT_BEFORE_STORE || f.status)) {
@@ -217,9 +220,24 @@ static int route_health(app_t *app, struct MHD_Connection *c, const char *method
     return 0;
 }
 
+/* The counters in Prometheus' text format (metrics.h). */
+static int route_metrics(app_t *app, struct MHD_Connection *c, const char *method, const char *url,
+                         request_t *rq, reply_t *r) {
+    (void)url, (void)rq;
+    if (strcmp(method, "GET")) {
+        reply_error(r, 405, "method not allowed; use GET");
+        return 0;
+    }
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_DAEMON);
+    const union MHD_DaemonInfo *di = ci ? MHD_get_daemon_info(ci->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS) : NULL;
+    metrics_answer(app, di ? (long)di->num_connections : -1, r);
+    return 0;
+}
+
 /* Who may use a route: anyone; whoever has the /micro credentials, or those
  * of /v1/batch (checked here, then the body limit); or the route checks both
- * itself, in its own order (ingest.c's). */
+ * itself, in its own order (ingest.c's). /metrics is open: it holds counts only
+ * (docs/design.md). */
 typedef enum { ROUTE_OPEN, ROUTE_ADMIN, ROUTE_CLIENT, ROUTE_CHECKS_ITSELF } route_access_t;
 
 static const struct {
@@ -227,14 +245,16 @@ static const struct {
     int prefix; /* path is a prefix of the URL (ending in '/'), else the whole URL */
     route_access_t access;
     route_fn serve;
+    metrics_route_t counted; /* in /metrics' requests_total */
 } routes[] = {
-    {"/v1/batch", 0, ROUTE_CHECKS_ITSELF, route_batch},
-    {"/v1/orgs/", 1, ROUTE_CLIENT, route_registry},
-    {"/v1/sources/", 1, ROUTE_CLIENT, route_registry},
-    {"/v1/", 1, ROUTE_CHECKS_ITSELF, route_single}, /* /v1/track, /v1/identify, ... */
-    {"/micro/", 1, ROUTE_ADMIN, route_micro},
-    {"/health", 0, ROUTE_OPEN, route_health},
-    {"/", 0, ROUTE_OPEN, route_health},
+    {"/v1/batch", 0, ROUTE_CHECKS_ITSELF, route_batch, ROUTE_BATCH},
+    {"/v1/orgs/", 1, ROUTE_CLIENT, route_registry, ROUTE_REGISTRY},
+    {"/v1/sources/", 1, ROUTE_CLIENT, route_registry, ROUTE_REGISTRY},
+    {"/v1/", 1, ROUTE_CHECKS_ITSELF, route_single, ROUTE_BATCH}, /* /v1/track, /v1/identify, ... */
+    {"/micro/", 1, ROUTE_ADMIN, route_micro, ROUTE_MICRO},
+    {"/metrics", 0, ROUTE_OPEN, route_metrics, ROUTE_METRICS},
+    {"/health", 0, ROUTE_OPEN, route_health, ROUTE_HEALTH},
+    {"/", 0, ROUTE_OPEN, route_health, ROUTE_HEALTH},
 };
 
 static int dispatch(app_t *app, struct MHD_Connection *c, const char *method, const char *url,
@@ -242,6 +262,7 @@ static int dispatch(app_t *app, struct MHD_Connection *c, const char *method, co
     for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
         if (routes[i].prefix ? strncmp(url, routes[i].path, strlen(routes[i].path)) : strcmp(url, routes[i].path))
             continue;
+        rq->route = routes[i].counted;
         if (routes[i].access == ROUTE_ADMIN || routes[i].access == ROUTE_CLIENT) {
             char msg[256];
             const char *key = header(c, "X-API-Key"), *authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION);
@@ -254,6 +275,7 @@ static int dispatch(app_t *app, struct MHD_Connection *c, const char *method, co
             return reply_error(r, 413, "body: over the limit of %zu bytes", app->max_body), 0;
         return routes[i].serve(app, c, method, url, rq, r);
     }
+    rq->route = ROUTE_NONE;
     reply_error(r, 404, "not found: %s", url);
     return 0;
 }
@@ -290,7 +312,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
     reply_t r;
     reply_init(&r);
-    enum MHD_Result ret = dispatch(app, c, method, url, rq, &r) ? MHD_NO : send_reply(app, c, method, url, rq, &r);
+    int cut = dispatch(app, c, method, url, rq, &r);
+    metrics_request(rq->route, cut ? 0 : r.status, rq->bytes);
+    enum MHD_Result ret = cut ? MHD_NO : send_reply(app, c, method, url, rq, &r);
     buf_free(&r.body);
     return ret;
 }
@@ -308,13 +332,22 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     pthread_mutex_unlock(&active_lock);
 }
 
+/* libmicrohttpd's own messages (one per injected cut, say): to stderr unless
+ * --quiet, and a connection closed at a limit counted for /metrics. libmicrohttpd
+ * says so with this text, whichever limit it was. */
+static void on_mhd_message(void *cls, const char *fmt, va_list ap) {
+    const app_t *app = cls;
+    static const char limit[] = "Server reached connection limit";
+    if (!strncmp(fmt, limit, sizeof limit - 1)) metrics_refused();
+    if (!app->quiet) vfprintf(stderr, fmt, ap);
+}
+
 struct MHD_Daemon *http_start(app_t *app, const struct sockaddr *addr, int ipv6) {
     unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-                     MHD_USE_ITC /* for MHD_quiesce_daemon */;
-    /* libmicrohttpd's own messages, e.g. one per injected cut; --quiet silences them too. */
-    if (!app->quiet) flags |= MHD_USE_ERROR_LOG;
+                     MHD_USE_ITC /* for MHD_quiesce_daemon */ | MHD_USE_ERROR_LOG /* on_mhd_message */;
     if (ipv6) flags |= MHD_USE_IPv6;
     return MHD_start_daemon(flags, 0, NULL, NULL, on_request, app,
+                            MHD_OPTION_EXTERNAL_LOGGER, on_mhd_message, app,
                             MHD_OPTION_SOCK_ADDR, addr,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
                             MHD_OPTION_CONNECTION_LIMIT, app->max_connections,

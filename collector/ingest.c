@@ -18,6 +18,7 @@
 
 #include "gunzip.h"
 #include "ingest.h"
+#include "metrics.h"
 #include "spans.h"
 #include "strict.h"
 #include "wire.h"
@@ -206,10 +207,13 @@ static void store_batch(app_t *app, const messages_t *m, const char *body, reply
     if (!rc)
         for (size_t i = 0; i < b.n; i++) app->duplicates += b.events[i].duplicate;
     pthread_mutex_unlock(&app->store_lock);
-    if (rc) /* 503: nothing was stored, the client should retry */
+    if (rc) { /* 503: nothing was stored, the client should retry */
         reply_error(r, 503, "store: %s", err);
-    else
+    } else {
         answer(r, &b);
+        metrics_events(b.format == FORMAT_SEGMENT ? METRICS_SEGMENT : METRICS_SPOOR,
+                       (long)b.n - r->duplicates - r->rejected, r->rejected, r->duplicates);
+    }
     r->events = (long)b.n;
     batch_free(&b);
 }

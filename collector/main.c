@@ -18,6 +18,7 @@
 #include "creds.h"
 #include "faults.h"
 #include "http.h"
+#include "metrics.h"
 #include "wire.h"
 
 #define DRAIN_TIMEOUT_MS 15000
@@ -221,6 +222,7 @@ static int run(app_t *app, options_t *o) {
     signal(SIGPIPE, SIG_IGN); /* a client that hangs up must not kill us */
 
     faults_init();
+    metrics_start();
     char err[512];
     if (o->fault_given) {
         if (!o->fault.count) o->fault.count = 1;

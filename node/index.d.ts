@@ -17,7 +17,20 @@ export type Protocol = 'spoor' | 'segment';
 export type SpoolSync = 'none' | 'batch' | 'event';
 /** The values of the logLevel option. */
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+/** The values of the mode option. */
+export type Mode = 'send' | 'disabled' | 'capture';
 // END generated: choices
+
+/** One event as it is sent (docs/protocol.md): what beforeSend and captured() see. */
+export interface WireEvent {
+  type: string;
+  eventId: string;
+  timestamp: string;
+  [key: string]: any;
+}
+
+/** A platform's way to keep a function alive for a promise: Vercel's waitUntil, or Cloudflare's ctx. */
+export type WaitUntil = ((promise: Promise<unknown>) => void) | { waitUntil(promise: Promise<unknown>): void };
 
 /** The outcome of events that left the queue (delivered, or why not). */
 export interface DeliveryReport {
@@ -48,7 +61,7 @@ export interface ClientOptions {
   /**
    * Base URL of the ingestion server (http:// or https://); events go to {host}/v1/batch. Required.
    */
-  host: string;
+  host?: string | undefined;
   /**
    * The wire format: spoor (this library's own, wire v1) or segment (Segment's HTTP Tracking API,
    * which Segment, RudderStack, Jitsu and others take: POST {host}/v1/batch with apiKey as the
@@ -168,6 +181,14 @@ export interface ClientOptions {
    * 'c'.
    */
   binding?: string | undefined;
+  /**
+   * What the client does with the events calls accept: send (deliver them), disabled (every call
+   * still checks its event, then nothing is queued or sent; flush and close return at once) or
+   * capture (for unit tests: the events are kept in memory instead of sent, at most maxQueueSize,
+   * for captured() to return). In disabled and capture mode host may be left out and spoolDir
+   * cannot be set. Default: 'send'.
+   */
+  mode?: Mode | undefined;
   /** Unstable, for tests. A fixed ISO-8601 wall clock for timestamps, sentAt and signatures. */
   testFixedTime?: string | Date | undefined;
   /** Unstable, for tests. Ids come from a deterministic sequence with this seed. */
@@ -176,6 +197,12 @@ export interface ClientOptions {
 
   /** Called (on the main thread) with every delivery report, delivered or failed. */
   onDelivery?: ((report: DeliveryReport) => void) | undefined;
+  /**
+   * Called inside each call, before its event is queued, with the event as it will be sent;
+   * returns it (changed or not), or null to drop it. A throw (or an event that breaks a rule)
+   * leaves the event unchanged and is logged.
+   */
+  beforeSend?: ((event: WireEvent) => WireEvent | null | undefined) | null | undefined;
   /** Receives every log line instead of the console ("[spoor] ..."). */
   logger?: ((level: LogLevel, message: string) => void) | null | undefined;
   /** Flush at 'beforeExit' and close (bounded by closeTimeout) at 'exit' (default true). */
@@ -286,6 +313,12 @@ export interface Stats {
   schemaFetches: number;
   /** Schemas_from fetches that failed (the client kept the schemas it had). */
   schemaFetchFailures: number;
+  /** Events before_send dropped (never queued: not in accepted or dropped). */
+  droppedByHook: number;
+  /**
+   * Before_send calls that failed or gave an event that breaks a rule: the event went unchanged.
+   */
+  hookFailed: number;
 }
 // END generated: stats
 
@@ -359,6 +392,13 @@ export class Client {
   flush(timeoutMs?: number): Promise<void>;
   /** Flush within timeoutMs (default closeTimeout), stop the worker, release everything. Later calls reject with ClosedError. */
   close(timeoutMs?: number): Promise<void>;
+  /** flush(timeoutMs), handed to a serverless platform's waitUntil (which gets a promise that never rejects). */
+  flushWith(waitUntil: WaitUntil, timeoutMs?: number): Promise<void>;
+
+  /** mode 'capture': the events captured so far, oldest first, as they would have been sent. */
+  captured(): WireEvent[];
+  /** mode 'capture': forget the events captured so far. */
+  clearCaptured(): void;
 
   /** The project's sources and their collections: one GET off the event loop, bounded by `timeout`. */
   fetchSources(params: FetchSourcesParams): Promise<SourcesAnswer>;
@@ -409,6 +449,9 @@ export function close(timeoutMs?: number): Promise<void>;
 export function fetchSources(params: FetchSourcesParams): Promise<SourcesAnswer>;
 export function fetchSources(orgName: string, projectName: string): Promise<SourcesAnswer>;
 export function fetchCollections(source: string): Promise<CollectionsAnswer>;
+export function flushWith(waitUntil: WaitUntil, timeoutMs?: number): Promise<void>;
+export function captured(): WireEvent[];
+export function clearCaptured(): void;
 export function getAnonymousId(): string;
 export function stats(): Stats;
 /** Every configuration option, from the core's property table. */
@@ -476,6 +519,9 @@ declare const spoor: {
   close: typeof close;
   fetchSources: typeof fetchSources;
   fetchCollections: typeof fetchCollections;
+  flushWith: typeof flushWith;
+  captured: typeof captured;
+  clearCaptured: typeof clearCaptured;
   getAnonymousId: typeof getAnonymousId;
   stats: typeof stats;
   options: typeof options;

@@ -36,6 +36,7 @@ extern "Python" {
     void _spoor_log_cb(spoor_log_level_t level, const char *message, void *opaque);
     void _spoor_delivery_cb(const spoor_delivery_report_t *report, void *opaque);
     int _spoor_token_cb(char *buf, size_t size, void *opaque);
+    spoor_hook_result_t _spoor_before_send_cb(const char *event_json, spoor_hook_reply_t *reply, void *opaque);
 }
 """
 

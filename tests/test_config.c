@@ -46,6 +46,7 @@ static const key_case_t cases[] = {
     {"schemas_wait", "500ms", "2m", "out of range"},
     {"binding", "python", NULL, NULL},
     {"key_style", "snake", "kebab", "not one of snake, camel"},
+    {"mode", "capture", "record", "not one of send, disabled, capture"},
     {"spool_dir", "/tmp/spoor-spool", NULL, NULL}, /* checked when the client opens it (test_spool) */
     {"spool_sync", "none", "sometimes", "not one of none, batch, event"},
     {"test_fixed_time", "2026-11-23T10:00:00Z", "yesterday", "ISO-8601"},

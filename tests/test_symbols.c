@@ -13,6 +13,10 @@ static void on_log(spoor_log_level_t l, const char *m, void *o) { (void)l, (void
 static void on_delivery(const spoor_delivery_report_t *r, void *o) { (void)r, (void)o; }
 static int on_token(char *b, size_t s, void *o) { (void)o; return b && s ? 1 : 1; }
 static int64_t on_clock(void *o) { (void)o; return 0; }
+static spoor_hook_result_t on_send(const char *e, spoor_hook_reply_t *r, void *o) {
+    (void)o;
+    return spoor_hook_reply(r, e) == SPOOR_OK ? SPOOR_HOOK_REPLACE : SPOOR_HOOK_KEEP;
+}
 static void on_id(char out[37], void *o) { (void)o; memset(out, 'a', 36); out[36] = 0; }
 
 static void every_symbol(void **state) {
@@ -36,6 +40,7 @@ static void every_symbol(void **state) {
     spoor_config_set_token_cb(conf, on_token, NULL);
     spoor_config_set_clock_cb(conf, on_clock, NULL);
     spoor_config_set_id_cb(conf, on_id, NULL);
+    spoor_config_set_before_send_cb(conf, on_send, NULL);
     spoor_client_t *c;
     assert_int_equal(spoor_client_new(&c, conf), SPOOR_OK);
     spoor_config_destroy(conf);
@@ -61,6 +66,11 @@ static void every_symbol(void **state) {
     spoor_stats_t st = SPOOR_STATS_INIT;
     assert_int_equal(spoor_client_stats(c, &st), SPOOR_OK);
     assert_int_equal(spoor_client_stats_json(c, buf, sizeof buf), SPOOR_OK);
+    char text[8192], *captured = NULL;
+    assert_int_equal(spoor_client_stats_prometheus(c, NULL, text, sizeof text), SPOOR_OK);
+    assert_int_equal(spoor_captured(c, &captured), SPOOR_ERR_INVALID); /* mode send */
+    assert_int_equal(spoor_captured_clear(c), SPOOR_ERR_INVALID);
+    spoor_free(captured);
     spoor_flush(c, 2000);
     spoor_close(c, 2000);
     spoor_client_destroy(c);

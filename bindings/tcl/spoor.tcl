@@ -7,7 +7,10 @@
 #   $client destroy            ;# closes (close_timeout), then frees
 #
 # Structured arguments are JSON text, as in the C API (Tcl has no JSON in its core);
-# spoor::json::string quotes a Tcl string for building it. A failed call raises a Tcl
+# spoor::json::string quotes a Tcl string for building it. The key beforeSend (or
+# before_send) takes a command prefix: it is called with each event's JSON text as one more
+# word and returns the event's text (changed or not), or "" to drop it. With mode capture,
+# `captured` returns the events kept as one JSON array text. A failed call raises a Tcl
 # error whose message is the core's (naming the field or key) and whose -errorcode is
 # {SPOOR NAME CODE}, e.g. {SPOOR INVALID -1}, {SPOOR TIMED_OUT -6}.
 package require Tcl 8.6
@@ -46,7 +49,7 @@ proc spoor::configKey {key} {
 }
 
 oo::class create spoor::Client {
-    variable handle
+    variable handle hook
 
     # config: a dict of keys (snake_case or camelCase) to text values; durations in ms.
     constructor {config} {
@@ -55,10 +58,19 @@ oo::class create spoor::Client {
         try {
             spoor::check [spoor::spoor_config_set $conf binding tcl]
             dict for {k v} $config {
-                spoor::check [spoor::spoor_config_set $conf [spoor::configKey $k] $v]
+                set key [spoor::configKey $k]
+                if {$key eq "before_send"} {
+                    if {[info exists hook]} { spoor::spoor_tcl_release $hook }
+                    set hook [spoor::spoor_tcl_before_send $conf $v]
+                    continue
+                }
+                spoor::check [spoor::spoor_config_set $conf $key $v]
             }
             spoor::check [spoor::spoor_client_new $out $conf]
             set handle [spoor::spoor_client_ptr_value $out]
+        } on error {msg opts} {
+            if {[info exists hook]} { spoor::spoor_tcl_release $hook; unset hook }
+            return -options $opts $msg
         } finally {
             spoor::delete_spoor_client_ptr $out
             spoor::spoor_config_destroy $conf
@@ -67,6 +79,7 @@ oo::class create spoor::Client {
 
     destructor {
         if {[info exists handle]} { spoor::spoor_client_destroy $handle }
+        if {[info exists hook]} { spoor::spoor_tcl_release $hook }
     }
 
     method recordEvent {collection eventJson} {
@@ -134,6 +147,15 @@ oo::class create spoor::Client {
         lassign [spoor::spoor_fetch_collections $handle $source] rc json
         spoor::check $rc
         return $json
+    }
+    # mode capture: the events kept so far, oldest first, as one JSON array text.
+    method captured {} {
+        set text [spoor::spoor_swig_captured $handle]
+        if {$text eq ""} { spoor::check $spoor::SPOOR_ERR_INVALID }
+        return $text
+    }
+    method clearCaptured {} {
+        spoor::check [spoor::spoor_captured_clear $handle]
     }
     method anonymousId {} {
         return [spoor::spoor_anonymous_id $handle]

@@ -23,7 +23,12 @@
 static spoor_err_t prepare(spoor_client_t *c) {
     spoor_config_t *k = &c->conf;
     char err[512];
-    if (!k->host) return spoor__error(SPOOR_ERR_CONFIG_INVALID, "host: is required (the server's base URL)");
+    if (!k->host && k->mode == SPOOR__MODE_SEND)
+        return spoor__error(SPOOR_ERR_CONFIG_INVALID, "host: is required (the server's base URL)");
+    if (k->spool_dir && k->mode != SPOOR__MODE_SEND) /* a test mode must not take a real spool's events */
+        return spoor__error(SPOOR_ERR_CONFIG_INVALID, "spool_dir: cannot be set in mode %s (nothing is sent)",
+                            k->mode == SPOOR__MODE_CAPTURE ? "capture" : "disabled");
+    c->intercept = k->before_send_cb != NULL || k->mode != SPOOR__MODE_SEND;
     if (k->max_event_bytes > k->max_batch_bytes - 64)
         return spoor__error(SPOOR_ERR_CONFIG_INVALID, "max_event_bytes: must be smaller than %s - 64 (%lld)",
                             spoor__key_name(k, "max_batch_bytes"), (long long)k->max_batch_bytes - 64);
@@ -58,7 +63,7 @@ static spoor_err_t prepare(spoor_client_t *c) {
         close(fd);
         if (!file) return spoor__error(SPOOR_ERR_CONFIG_INVALID, "ca_path: %s is not a file (give a CA bundle, PEM)", k->ca_path);
     }
-    return spoor__request_setup(c);
+    return k->host ? spoor__request_setup(c) : SPOOR_OK; /* no host: a mode that sends nothing */
 }
 
 static void free_client(spoor_client_t *c) {
@@ -66,6 +71,7 @@ static void free_client(spoor_client_t *c) {
     spoor__spool_close(c->spool);
     spoor__queue_clear(&c->queue);
     spoor__queue_clear(&c->dropped);
+    spoor__queue_clear(&c->captured);
     spoor__transport_free(c->transport);
     spoor__request_free(c);
     cJSON_Delete(c->schemas);
@@ -149,9 +155,9 @@ static spoor_err_t client_new(spoor_client_t **out, const spoor_config_t *conf) 
     }
     spoor__client_new_id(c, c->anonymous_id);
     spoor__register(c);
-    spoor__log(c, SPOOR_LOG_INFO, "client ready: %s (spoor %s, binding %s)", c->log_host, SPOOR_VERSION_STRING,
-               c->conf.binding ? c->conf.binding : "c");
-    spoor__request_warn(c);
+    spoor__log(c, SPOOR_LOG_INFO, "client ready: %s (spoor %s, binding %s)", c->log_host ? c->log_host : "no host",
+               SPOOR_VERSION_STRING, c->conf.binding ? c->conf.binding : "c");
+    if (c->conf.host) spoor__request_warn(c);
     spoor__config_warn(c);
     log_spool_found(c, &spool_found);
     if ((rc = spoor__schemas_start(c)) != SPOOR_OK) {

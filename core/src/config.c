@@ -53,6 +53,8 @@ static const char *const sync_policies[] = {[SPOOR_SYNC_NONE] = "none", [SPOOR_S
                                             [SPOOR_SYNC_EVENT] = "event"};
 static const char *const key_styles[] = {[SPOOR__KEYS_SNAKE] = "snake", [SPOOR__KEYS_CAMEL] = "camel"};
 static const char *const protocols[] = {[SPOOR__PROTOCOL_SPOOR] = "spoor", [SPOOR__PROTOCOL_SEGMENT] = "segment"};
+static const char *const modes[] = {[SPOOR__MODE_SEND] = "send", [SPOOR__MODE_DISABLED] = "disabled",
+                                    [SPOOR__MODE_CAPTURE] = "capture"};
 
 static const prop_t props[] = {
     {{"host", S, "", "Base URL of the ingestion server (http:// or https://); events go to {host}/v1/batch. Required.", 0, 0, 0}, OFF(host), NONE},
@@ -91,6 +93,7 @@ static const prop_t props[] = {
     {{"schemas_wait", D, "2000", "How long creating a client with schemas_from waits for the first fetch (ms); past it the client is made and the fetch goes on in the background (recordEvent is checked against collection_schemas, if any, until it succeeds). 0: do not wait.", 0, MIN, 0}, OFF(schemas_wait_ms), NONE},
     {{"binding", S, "c", "The language binding, for User-Agent and context.library.binding (set by bindings).", 0, 0, 0}, OFF(binding), NONE},
     {{"key_style", E, "snake", "How keys are spelled, when set and read and in every message: snake (flush_at) or camel (flushAt). A binding whose options are camelCase sets it first.", 0, 0, 0}, OFF(key_style), CHOICES(key_styles)},
+    {{"mode", E, "send", "What the client does with the events calls accept: send (deliver them), disabled (every call still checks its event, then nothing is queued or sent; flush and close return at once) or capture (for unit tests: the events are kept in memory instead of sent, at most max_queue_size, for captured() to return). In disabled and capture mode host may be left out and spool_dir cannot be set.", 0, 0, 0}, OFF(mode), CHOICES(modes)},
     {{"test_fixed_time", S, "", "A fixed ISO-8601 wall clock for timestamps, sentAt and signatures.", 0, 0, 0}, OFF(test_fixed_time), TEST_HOOK},
     {{"test_id_seed", I, "", "Ids come from a deterministic sequence with this seed.", 0, BIG, 0}, OFF(test_id_seed), TEST_HOOK},
 };
@@ -527,6 +530,9 @@ void spoor_config_set_delivery_cb(spoor_config_t *conf, spoor_delivery_cb cb, vo
 }
 void spoor_config_set_token_cb(spoor_config_t *conf, spoor_token_cb cb, void *opaque) {
     conf->token_cb = cb, conf->token_opaque = opaque;
+}
+void spoor_config_set_before_send_cb(spoor_config_t *conf, spoor_before_send_cb cb, void *opaque) {
+    conf->before_send_cb = cb, conf->before_send_opaque = opaque;
 }
 /* The test hooks of spoor/sys/testing.h. */
 void spoor_config_set_clock_cb(spoor_config_t *conf, spoor_clock_cb cb, void *opaque) {

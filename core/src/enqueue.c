@@ -34,7 +34,10 @@ spoor_err_t spoor__check_open(spoor_client_t *c, const char *op) {
     return SPOOR_OK;
 }
 
-spoor_err_t spoor__enqueue_items(spoor_client_t *c, spoor_item_t *items, size_t n) {
+/* Number the events, spool them, queue them, wake the worker. Inlined into both
+ * entries below, so a client without a hook pays one test for having none. */
+static inline __attribute__((always_inline)) spoor_err_t queue_items(spoor_client_t *c, spoor_item_t *items,
+                                                                     size_t n) {
     int64_t now = spoor__monotonic_ms();
     spoor_err_t rc = SPOOR_OK;
     pthread_mutex_lock(&c->lock);
@@ -71,4 +74,13 @@ spoor_err_t spoor__enqueue_items(spoor_client_t *c, spoor_item_t *items, size_t 
         return spoor__error(SPOOR_ERR_NOMEM, "out of memory queueing event %zu of %zu", i + 1, n);
     }
     return rc;
+}
+
+spoor_err_t spoor__enqueue_items(spoor_client_t *c, spoor_item_t *items, size_t n) {
+    if (c->intercept) return spoor__intercept(c, items, n); /* before_send, or a mode that does not send */
+    return queue_items(c, items, n);
+}
+
+spoor_err_t spoor__enqueue_intercepted(spoor_client_t *c, spoor_item_t *items, size_t n) {
+    return queue_items(c, items, n);
 }

@@ -27,11 +27,13 @@ struct spoor_config_s {
     int64_t spool_sync;   /* spoor_sync_t */
     int64_t key_style;    /* spoor__key_style_t */
     int64_t protocol;     /* spoor__protocol_t */
+    int64_t mode;         /* spoor__mode_t */
     int gzip, debug, tls_verify;
 
     spoor_log_cb log_cb;           void *log_opaque;
     spoor_delivery_cb delivery_cb; void *delivery_opaque;
     spoor_token_cb token_cb;       void *token_opaque;
+    spoor_before_send_cb before_send_cb; void *before_send_opaque;
     spoor_clock_cb clock_cb;       void *clock_opaque;
     spoor_id_cb id_cb;             void *id_opaque;
 };
@@ -49,12 +51,14 @@ struct spoor_client_s {
     int64_t fixed_time_ms;         /* test_fixed_time parsed, or -1 */
     char anonymous_id[37];
     uint64_t id_counter;           /* test_id_seed sequence (atomic) */
+    int intercept;                 /* a before_send hook, or a mode that does not send (hook.c) */
 
     pthread_mutex_t lock;          /* guards everything below */
     pthread_cond_t wake;           /* worker: work arrived, flush asked, closing */
     pthread_cond_t progress;       /* flush/close waiters: events completed */
     spoor_queue_t queue;           /* waiting events, oldest first */
     spoor_queue_t dropped;         /* overflow victims, reported by the worker */
+    spoor_queue_t captured;        /* mode capture: the events kept for spoor_captured() */
     uint64_t next_seq;             /* seq of the next accepted event */
     uint64_t inflight_min_seq;     /* lowest seq in the batch being sent, 0: none */
     uint64_t flush_target;         /* send at once every event with seq <= this */
@@ -102,6 +106,8 @@ typedef enum { SPOOR__PROTOCOL_SPOOR = 0, SPOOR__PROTOCOL_SEGMENT = 1 } spoor__p
 /* Why product() and ingest_feed() refuse to work in Segment's format. */
 #define SPOOR__SEGMENT_NO_PRODUCTS "catalog products have no message in Segment's format (it records what users do, " \
                                    "each message with a userId or anonymousId); send them with protocol=spoor"
+/* What a client does with accepted events (the mode setting). */
+typedef enum { SPOOR__MODE_SEND = 0, SPOOR__MODE_DISABLED = 1, SPOOR__MODE_CAPTURE = 2 } spoor__mode_t;
 /* snake_case as camelCase (flush_at: flushAt), the one rule every binding's names follow. */
 void spoor__camel_case(const char *snake, char *out, size_t size);
 /* The key (snake_case, as in the table) as conf spells keys; key itself when unknown. */
@@ -157,12 +163,21 @@ void spoor__init_cond(pthread_cond_t *cond);
 
 /* enqueue.c: the producer side of the queue */
 spoor_err_t spoor__enqueue_items(spoor_client_t *c, spoor_item_t *items, size_t n);
+/* The same for events hook.c let through: queued without asking it again. */
+spoor_err_t spoor__enqueue_intercepted(spoor_client_t *c, spoor_item_t *items, size_t n);
 spoor_err_t spoor__check_open(spoor_client_t *c, const char *op);
 /* Move the oldest events past max_queue_size to c->dropped, for the worker to
  * report (c->lock held). */
 void spoor__enforce_queue_cap(spoor_client_t *c);
 /* Start the worker unless it runs (c->lock held, or the client not yet shared). */
 spoor_err_t spoor__start_worker(spoor_client_t *c);
+
+/* hook.c: built events on their way to the queue when the client has a before_send
+ * hook or a mode other than send (c->intercept): the hook may change or drop each;
+ * then mode send queues what is left (spoor__enqueue_intercepted), mode disabled
+ * discards it and mode capture keeps it. Caller's thread, no lock held. Takes the
+ * items' events, as spoor__enqueue_items does. */
+spoor_err_t spoor__intercept(spoor_client_t *c, spoor_item_t *items, size_t n);
 
 /* worker.c */
 void *spoor__worker_main(void *arg);

@@ -51,3 +51,32 @@ spoor_err_t spoor_client_stats_json(spoor_client_t *c, char *buf, size_t size) {
     memcpy(buf + used, "}", 2);
     return SPOOR_OK;
 }
+
+/* The counters that are gauges in Prometheus' sense: they go down as well as up. */
+static int is_gauge(const char *name) { return !strcmp(name, "queued"); }
+
+spoor_err_t spoor_client_stats_prometheus(spoor_client_t *c, const char *labels, char *buf, size_t size) {
+    spoor_stats_t s = SPOOR_STATS_INIT;
+    if (!buf) return spoor__error(SPOOR_ERR_INVALID, "stats_prometheus: buf must not be NULL");
+    spoor_err_t rc = spoor_client_stats(c, &s);
+    if (rc) return rc;
+    int labelled = labels && *labels;
+    size_t used = 0;
+    int n = 0;
+#define WRITE_FAMILY(name, meaning)                                                                            \
+    if (n >= 0 && used < size) {                                                                               \
+        int gauge = is_gauge(#name);                                                                           \
+        const char *suffix = gauge ? "" : "_total";                                                            \
+        n = snprintf(buf + used, size - used,                                                                  \
+                     "# HELP spoor_client_" #name "%s " meaning "\n# TYPE spoor_client_" #name "%s %s\n"      \
+                     "spoor_client_" #name "%s%s%s%s %llu\n",                                                 \
+                     suffix, suffix, gauge ? "gauge" : "counter", suffix, labelled ? "{" : "",                \
+                     labelled ? labels : "", labelled ? "}" : "", (unsigned long long)s.name);                 \
+        used += n > 0 ? (size_t)n : 0;                                                                         \
+    }
+    SPOOR_STATS_COUNTERS(WRITE_FAMILY)
+#undef WRITE_FAMILY
+    if (n < 0 || used >= size)
+        return spoor__error(SPOOR_ERR_INVALID, "stats_prometheus: buffer of %zu bytes is too small", size);
+    return SPOOR_OK;
+}

@@ -271,6 +271,12 @@ static void set_common(CURL *h, spoor_client_t *c, const char *url, struct curl_
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)c->conf.timeout_ms);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)c->conf.connect_timeout_ms);
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075700
+    /* A transfer that ends while the threaded resolver still waits on DNS (close()'s
+     * deadline, connect_timeout) leaves that thread to finish alone instead of joining
+     * it: a resolver that never answers would hold close() up to its own timeouts. */
+    curl_easy_setopt(h, CURLOPT_QUICK_EXIT, 1L);
+#endif
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, c->conf.tls_verify ? 1L : 0L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, c->conf.tls_verify ? 2L : 0L);
     if (c->conf.ca_path) curl_easy_setopt(h, CURLOPT_CAINFO, c->conf.ca_path);

@@ -46,6 +46,28 @@ const isPlainObject = (v) => v !== null && typeof v === 'object' && !Array.isArr
  * then it goes whole to the core as a message of its type, which takes or refuses each key. */
 const hasMore = (obj, keys) => Object.keys(obj).some((k) => obj[k] !== undefined && !keys.includes(k));
 
+/**
+ * The user's beforeSend as the addon calls it, inside the call that built the event:
+ * the event's JSON text in; out the changed event's text, null to drop it (the hook
+ * returned null or nothing), or {failed: why}, which the core logs before it sends the
+ * event unchanged.
+ */
+function hookOf(beforeSend) {
+  return (text) => {
+    try {
+      const out = beforeSend(JSON.parse(text));
+      if (out === null || out === undefined) return null;
+      if (typeof out.then === 'function') {
+        return { failed: 'beforeSend returned a Promise: it runs inside the call and must return the event itself' };
+      }
+      if (!isPlainObject(out)) return { failed: `beforeSend returned ${Array.isArray(out) ? 'an array' : typeof out}, not an object or null` };
+      return JSON.stringify(out);
+    } catch (e) {
+      return { failed: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+    }
+  };
+}
+
 class Client extends EventEmitter {
   /**
    * @param {object|string} options the configuration (camelCase keys); a string is the apiKey.
@@ -54,9 +76,13 @@ class Client extends EventEmitter {
     super();
     if (typeof options === 'string') options = { apiKey: options };
     if (!isPlainObject(options)) throw new ConfigError('Client options must be an object', 'CONFIG_INVALID');
-    const { onDelivery, logger, flushOnExit = true } = options;
+    const { onDelivery, logger, beforeSend, flushOnExit = true } = options;
     if (onDelivery !== undefined && typeof onDelivery !== 'function') {
       throw Object.assign(new ConfigError('onDelivery: must be a function', 'CONFIG_INVALID'), { option: 'onDelivery' });
+    }
+    if (beforeSend !== undefined && beforeSend !== null && typeof beforeSend !== 'function') {
+      throw Object.assign(new ConfigError('beforeSend: must be a function (event) => event | null', 'CONFIG_INVALID'),
+        { option: 'beforeSend' });
     }
     if (logger !== undefined && logger !== null && typeof logger !== 'function') {
       throw Object.assign(new ConfigError('logger: must be a function (level, message)', 'CONFIG_INVALID'), { option: 'logger' });
@@ -76,7 +102,7 @@ class Client extends EventEmitter {
       };
     }
     try {
-      this._native = new native.NativeClient(entries, handler, getToken);
+      this._native = new native.NativeClient(entries, handler, getToken, beforeSend ? hookOf(beforeSend) : undefined);
     } catch (e) {
       if (e instanceof ConfigError) e.option = config.optionOf(e);
       throw e;
@@ -259,6 +285,35 @@ class Client extends EventEmitter {
     }
     return this._settle(op, () => this._native[op](str(op, 'userId', userId), str(op, 'name', name),
       json(op, 'properties', properties)));
+  }
+
+  // ---- test mode (mode: 'capture') ----
+
+  /** The events captured so far, oldest first, as they would have been sent. */
+  captured() { return JSON.parse(this._native.captured()); }
+
+  /** Forget the events captured so far. */
+  clearCaptured() { this._native.clearCaptured(); }
+
+  // ---- serverless ----
+
+  /**
+   * Flush, and hand the flush to a platform that keeps the function alive for it:
+   * Vercel's `waitUntil` (from '@vercel/functions'), or a context with a `waitUntil`
+   * method (Cloudflare Workers' `ctx`, Netlify's `context`). The platform gets a promise
+   * that never rejects; the flush's own promise is returned (a timeout rejects it).
+   */
+  flushWith(waitUntil, timeoutMs) {
+    const give = typeof waitUntil === 'function' ? waitUntil
+      : waitUntil && typeof waitUntil.waitUntil === 'function' ? (p) => waitUntil.waitUntil(p) : null;
+    if (!give) {
+      return rejected(new TypeError('flushWith: expects waitUntil, or a context with a waitUntil method'),
+        (err) => this._unheard('flushWith', err));
+    }
+    const flushed = this.flush(timeoutMs);
+    // Not flushed.then: that would count as the caller listening for its rejection.
+    give(Promise.prototype.then.call(flushed, () => undefined, () => undefined));
+    return flushed;
   }
 
   // ---- refused calls ----

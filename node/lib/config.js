@@ -10,7 +10,7 @@ const native = require('./native');
 const { ConfigError } = require('./errors');
 
 /** Options handled by the binding itself, not the core. */
-const JS_OPTIONS = new Set(['onDelivery', 'logger', 'flushOnExit']);
+const JS_OPTIONS = new Set(['onDelivery', 'logger', 'beforeSend', 'flushOnExit']);
 
 /** The core's snake_case names as Node spells them (the same rule as the core's key_style). */
 const camel = (s) => s.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());

@@ -34,6 +34,14 @@ function delegate(name) {
   };
 }
 
+/** The same for the synchronous calls, which throw before init(). */
+function delegateSync(name) {
+  return function (...args) {
+    if (!defaultClient) throw notInitialised();
+    return defaultClient[name](...args);
+  };
+}
+
 /** Every configuration option: camelCase name, core key, type, default and description. */
 function options() {
   return [...config.properties()].map(([name, p]) => ({
@@ -62,20 +70,17 @@ const spoor = {
   flush: delegate('flush'),
   fetchSources: delegate('fetchSources'),
   fetchCollections: delegate('fetchCollections'),
+  flushWith: delegate('flushWith'),
+  captured: delegateSync('captured'),
+  clearCaptured: delegateSync('clearCaptured'),
   close(timeoutMs) {
     if (!defaultClient) return Promise.resolve();
     const c = defaultClient;
     defaultClient = null;
     return c.close(timeoutMs);
   },
-  getAnonymousId() {
-    if (!defaultClient) throw notInitialised();
-    return defaultClient.getAnonymousId();
-  },
-  stats() {
-    if (!defaultClient) throw notInitialised();
-    return defaultClient.stats();
-  },
+  getAnonymousId: delegateSync('getAnonymousId'),
+  stats: delegateSync('stats'),
   options,
   version: pkg.version,
   coreVersion: native.coreVersion,

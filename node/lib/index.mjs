@@ -7,7 +7,7 @@ const spoor = require('./index.js');
 export default spoor;
 export const {
   Client, init, getClient, recordEvent, profile, trackConsents, track, identify, group, page,
-  screen, alias, product, ingestFeed, batch, enqueue, flush, fetchSources, fetchCollections, close, getAnonymousId,
-  stats, options, version, coreVersion, SpoorError, ValidationError, ConfigError, ClosedError, TimeoutError,
-  Configuration, SourcesApi, EventRecorder, CDPMetadata, PushSource,
+  screen, alias, product, ingestFeed, batch, enqueue, flush, flushWith, fetchSources, fetchCollections, close,
+  getAnonymousId, stats, captured, clearCaptured, options, version, coreVersion, SpoorError, ValidationError,
+  ConfigError, ClosedError, TimeoutError, Configuration, SourcesApi, EventRecorder, CDPMetadata, PushSource,
 } = spoor;

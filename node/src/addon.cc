@@ -7,7 +7,9 @@
 //    in an AsyncWorker whose Execute() touches no JS;
 //  - log lines and delivery reports come from the core's worker thread, so they
 //    reach JS through a TypedThreadSafeFunction that is Unref'd (it never keeps
-//    the process alive) and Released once the client is closed.
+//    the process alive) and Released once the client is closed;
+//  - the before_send hook runs on the JS thread, inside the call that built the
+//    event, so it is called directly (lib/client.js wraps the user's function).
 // Everything JS-side lives in per-environment instance data, so the addon loads
 // in worker_threads as well as in the main thread.
 #include <napi.h>
@@ -109,6 +111,7 @@ struct Bridge {
   std::string cachedToken;
   bool haveCachedToken = false;
   Napi::FunctionReference* handler = nullptr;  // for log lines produced on the JS thread
+  Napi::FunctionReference* beforeSend = nullptr;  // lib/client.js's wrapper of the hook, or none
 };
 
 void DropOwner(Bridge* b) {
@@ -189,6 +192,30 @@ int TokenCb(char* buf, size_t size, void* opaque) {
   b->cachedToken = req->token;
   b->haveCachedToken = true;
   return 0;
+}
+
+// before_send, on the JS thread inside a core call. The wrapper (lib/client.js) returns
+// the changed event's JSON text, null to drop it, or {failed: reason}; it catches the
+// hook's exceptions itself, so one here means JS cannot run (the environment ends).
+spoor_hook_result_t BeforeSendCb(const char* event, spoor_hook_reply_t* reply, void* opaque) {
+  auto* b = static_cast<Bridge*>(opaque);
+  if (b->beforeSend == nullptr || b->beforeSend->IsEmpty() || std::this_thread::get_id() != b->jsThread)
+    return SPOOR_HOOK_KEEP;
+  Napi::Env env = b->beforeSend->Env();
+  Napi::HandleScope scope(env);
+  try {
+    Napi::Value r = b->beforeSend->Call({Napi::String::New(env, event)});
+    if (r.IsNull()) return SPOOR_HOOK_DROP;
+    if (r.IsString()) {
+      spoor_hook_reply(reply, r.As<Napi::String>().Utf8Value().c_str());
+      return SPOOR_HOOK_REPLACE;
+    }
+    Napi::Value why = r.IsObject() ? r.As<Napi::Object>().Get("failed") : env.Undefined();
+    spoor_hook_reply(reply, why.IsString() ? why.As<Napi::String>().Utf8Value().c_str() : "no result");
+  } catch (const Napi::Error& e) {
+    spoor_hook_reply(reply, e.Message().c_str());
+  }
+  return SPOOR_HOOK_FAILED;
 }
 
 void FinishToken(const TokenHolder& req, bool ok, std::string token) {
@@ -306,10 +333,12 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
                            InstanceMethod<&NativeClient::CloseTimeout>("closeTimeout"),
                            InstanceMethod<&NativeClient::Interest>("interest"),
                            InstanceMethod<&NativeClient::Fetch>("fetch"),
+                           InstanceMethod<&NativeClient::Captured>("captured"),
+                           InstanceMethod<&NativeClient::ClearCaptured>("clearCaptured"),
                        });
   }
 
-  // new NativeClient([[option, value], ...], handler(kind, payload), tokenGetter?)
+  // new NativeClient([[option, value], ...], handler(kind, payload), tokenGetter?, beforeSend?)
   // Options are camelCase: the core is told so (key_style) and takes, checks and names
   // them that way itself.
   explicit NativeClient(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeClient>(info) {
@@ -357,6 +386,11 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
     }
     spoor_config_set_log_cb(conf, LogCb, bridge_);
     spoor_config_set_delivery_cb(conf, DeliveryCb, bridge_);
+    if (info.Length() > 3 && info[3].IsFunction()) {
+      beforeSend_ = Napi::Persistent(info[3].As<Napi::Function>());
+      bridge_->beforeSend = &beforeSend_;
+      spoor_config_set_before_send_cb(conf, BeforeSendCb, bridge_);
+    }
 
     closeTimeoutMs_ = ConfigMs(conf, "closeTimeout");
     bridge_->inCall = true;  // "client ready" is logged on this thread
@@ -381,6 +415,7 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
     if (bridge_ != nullptr) {
       ReleaseTsfns();
       bridge_->handler = nullptr;
+      bridge_->beforeSend = nullptr;
       DropOwner(bridge_);
     }
   }
@@ -581,6 +616,21 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
     return out;
   }
 
+  // mode capture: the captured events as one JSON array text.
+  Napi::Value Captured(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    char* text = nullptr;
+    spoor_err_t rc = client_ != nullptr ? spoor_captured(client_, &text) : SPOOR_ERR_CLOSED;
+    if (rc != SPOOR_OK) throw MakeError(env, rc, client_ != nullptr ? LastErrorText(rc) : "client is closed");
+    Napi::String out = Napi::String::New(env, text);
+    spoor_free(text);
+    return out;
+  }
+
+  Napi::Value ClearCaptured(const Napi::CallbackInfo& info) {
+    return Run(info, [&] { return spoor_captured_clear(client_); });
+  }
+
   Napi::Value CloseTimeout(const Napi::CallbackInfo& info) {
     return Napi::Number::New(info.Env(), static_cast<double>(closeTimeoutMs_));
   }
@@ -623,6 +673,7 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
   spoor_client_t* client_ = nullptr;
   Bridge* bridge_ = nullptr;
   Napi::FunctionReference handler_;
+  Napi::FunctionReference beforeSend_;
   napi_env env_ = nullptr;
   std::atomic<int> busy_{0};
   bool hooked_ = false;

@@ -18,7 +18,8 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 
-from ._client import Client, ConfigProperty, DeliveryReport, config_properties, version
+from ._async import AsyncClient
+from ._client import BeforeSend, Client, ConfigProperty, DeliveryReport, config_properties, version
 from ._errors import ClosedError, ConfigError, Error, TimeoutError, ValidationError
 from ._options import ClientOptions
 from ._signals import flush_on_signals
@@ -31,11 +32,13 @@ elif TYPE_CHECKING:
 __version__ = version()  # the core's, from spoor/version.h (the one place it is written)
 
 __all__ = [
-    "Client", "ClientOptions", "DeliveryReport", "ConfigProperty", "config_properties", "version",
+    "Client", "AsyncClient", "BeforeSend", "ClientOptions", "DeliveryReport", "ConfigProperty",
+    "config_properties", "version",
     "Error", "ValidationError", "ConfigError", "ClosedError", "TimeoutError",
     "init", "default_client", "record_event", "profile", "track_consents", "track", "identify",
     "group", "page", "screen", "alias", "product", "ingest_feed", "batch", "enqueue", "flush", "close",
-    "anonymous_id", "stats", "fetch_sources", "fetch_collections", "flush_on_signals",
+    "anonymous_id", "stats", "fetch_sources", "fetch_collections", "captured", "clear_captured",
+    "flush_on_signals",
 ]
 
 _default: Optional[Client] = None
@@ -44,11 +47,12 @@ _default_lock = threading.Lock()
 
 def init(api_key: Optional[str] = None, *, host: Optional[str] = None,
          on_delivery: Optional[Callable[[DeliveryReport], Any]] = None,
+         before_send: Optional[BeforeSend] = None,
          **config: Unpack[ClientOptions]) -> Client:
     """Create the module-level client (closing any previous one) and return it.
     Takes the same arguments as :class:`Client`."""
     global _default
-    client = Client(api_key, host=host, on_delivery=on_delivery, **config)
+    client = Client(api_key, host=host, on_delivery=on_delivery, before_send=before_send, **config)
     with _default_lock:
         previous, _default = _default, client
     if previous is not None:
@@ -100,6 +104,8 @@ flush = _on_default(Client.flush)
 stats = _on_default(Client.stats)
 fetch_sources = _on_default(Client.fetch_sources)
 fetch_collections = _on_default(Client.fetch_collections)
+captured = _on_default(Client.captured)
+clear_captured = _on_default(Client.clear_captured)
 
 
 def close(timeout: Optional[float] = None) -> None:

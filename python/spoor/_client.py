@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import threading
+import traceback
 import warnings
 import weakref
 from dataclasses import dataclass, field
@@ -22,9 +23,13 @@ if sys.version_info >= (3, 11):
 elif TYPE_CHECKING:
     from typing_extensions import Unpack
 
-__all__ = ["Client", "DeliveryReport", "ConfigProperty", "config_properties", "version"]
+__all__ = ["Client", "DeliveryReport", "ConfigProperty", "config_properties", "version", "BeforeSend"]
 
 JSON = Any  # a value the converter takes: dict, list, str, int, float, bool, None, ...
+
+BeforeSend = Callable[[Dict[str, Any]], Optional[Mapping[str, Any]]]
+"""A before_send hook: takes each event as it will be sent (a dict) and returns it,
+changed or not, or None to drop it."""
 
 
 @dataclass(frozen=True)
@@ -118,12 +123,13 @@ def _running() -> "List[_Callbacks]":
 class _Callbacks:
     """The Python side of one client's callbacks, reached through a cffi handle."""
 
-    __slots__ = ("on_delivery", "access_token")
+    __slots__ = ("on_delivery", "access_token", "before_send")
 
     def __init__(self, on_delivery: Optional[Callable[[DeliveryReport], Any]],
-                 access_token: Optional[Callable[[], str]]) -> None:
+                 access_token: Optional[Callable[[], str]], before_send: Optional[BeforeSend]) -> None:
         self.on_delivery = on_delivery
         self.access_token = access_token
+        self.before_send = before_send
 
 
 def _spoor_log_cb(level: int, message: Any, opaque: Any) -> None:
@@ -178,7 +184,29 @@ def _spoor_token_cb(buf: Any, size: int, opaque: Any) -> int:
         running.pop()
 
 
-for _callback in (_spoor_log_cb, _spoor_delivery_cb, _spoor_token_cb):
+def _spoor_before_send_cb(event: Any, reply: Any, opaque: Any) -> int:
+    """before_send on the caller's thread, inside its call: the event as a dict in,
+    the hook's dict (or None: drop) back as JSON text. An exception, or a value that
+    is not a dict, goes to the core as the reason, which logs it and sends the event
+    unchanged."""
+    callbacks: _Callbacks = ffi.from_handle(opaque)
+    assert callbacks.before_send is not None
+    try:
+        changed = callbacks.before_send(json.loads(ffi.string(event)))
+        if changed is None:
+            return int(lib.SPOOR_HOOK_DROP)
+        if not isinstance(changed, Mapping):
+            raise TypeError("before_send returned %s, not a dict or None" % type(changed).__name__)
+        lib.spoor_hook_reply(reply, to_json(changed, "event"))
+        return int(lib.SPOOR_HOOK_REPLACE)
+    except Exception as exc:
+        logger.debug("before_send raised", exc_info=True)
+        why = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        lib.spoor_hook_reply(reply, why.encode("utf-8", "replace"))
+        return int(lib.SPOOR_HOOK_FAILED)
+
+
+for _callback in (_spoor_log_cb, _spoor_delivery_cb, _spoor_token_cb, _spoor_before_send_cb):
     ffi.def_extern()(_callback)  # bind to the extern "Python" declarations of the cdef
 
 
@@ -194,14 +222,14 @@ def _destroy(ptr: Any, handle: Any) -> None:
 
 
 # Live clients, closed (which flushes, bounded by close_timeout) at exit.
-_live: "weakref.WeakSet[Client]" = weakref.WeakSet()
+_live: "weakref.WeakSet[BaseClient]" = weakref.WeakSet()
 
 
 @atexit.register
 def _close_at_exit() -> None:
     for client in list(_live):
         try:
-            client.close()
+            client._close(None)
         except Error as exc:
             logger.warning("at exit: %s", exc)
 
@@ -251,21 +279,19 @@ def _set_config(conf: Any, key: str, value: Any) -> None:
         raise_error(err)
 
 
-class Client:
-    """One event-tracking client: validates at the call, queues in memory and
-    delivers in batches from a background thread.
-
-    Every configuration key of the core is a keyword argument (durations in
-    seconds); see :func:`spoor.config_properties`. ``access_token`` may be a
-    callable returning the token; ``on_delivery`` is called from the worker
-    thread with a :class:`DeliveryReport` for every delivered or failed batch.
-    """
+class BaseClient:
+    """What :class:`Client` and :class:`spoor.AsyncClient` share: the configuration
+    (see :class:`Client`) and every call that never waits: the operations, stats and
+    the captured events. They differ in how flush and close wait."""
 
     def __init__(self, api_key: Optional[str] = None, *, host: Optional[str] = None,
                  on_delivery: Optional[Callable[[DeliveryReport], Any]] = None,
+                 before_send: Optional[BeforeSend] = None,
                  **config: Unpack[ClientOptions]) -> None:
         if on_delivery is not None and not callable(on_delivery):
             raise ConfigError("on_delivery: expected a callable", "CONFIG_INVALID")
+        if before_send is not None and not callable(before_send):
+            raise ConfigError("before_send: expected a callable", "CONFIG_INVALID")
         settings: Dict[str, Any] = {"binding": "python"}
         if api_key is not None:
             settings["api_key"] = api_key
@@ -282,7 +308,7 @@ class Client:
         if "log_level" not in settings:
             settings["log_level"] = "debug" if settings.get("debug") is True else core_level()
 
-        callbacks = _Callbacks(on_delivery, token_fn)
+        callbacks = _Callbacks(on_delivery, token_fn, before_send)
         handle = ffi.new_handle(callbacks)
         conf = lib.spoor_config_new()
         if conf == ffi.NULL:
@@ -296,6 +322,8 @@ class Client:
                 lib.spoor_config_set_delivery_cb(conf, lib._spoor_delivery_cb, handle)
             if token_fn is not None:
                 lib.spoor_config_set_token_cb(conf, lib._spoor_token_cb, handle)
+            if before_send is not None:
+                lib.spoor_config_set_before_send_cb(conf, lib._spoor_before_send_cb, handle)
             self._close_timeout = _config_seconds(conf, "close_timeout")
             creating: List[str] = []
             _tls.creating = creating
@@ -475,20 +503,38 @@ class Client:
         answer: Dict[str, Any] = json.loads(text)  # the core checked it is a JSON object
         return answer
 
-    # -- lifecycle ---------------------------------------------------------
+    # -- waiting (blocking; Client and AsyncClient call these their way) ---
 
-    def flush(self, timeout: Optional[float] = None) -> None:
-        """Wait (GIL released) until everything accepted so far is delivered or
-        has finally failed. Raises spoor.TimeoutError after `timeout` seconds."""
+    def _flush(self, timeout: Optional[float]) -> None:
         err = lib.spoor_flush(self._ptr, _ms(timeout))
         if err:
             raise_error(err)
 
-    def close(self, timeout: Optional[float] = None) -> None:
-        """Flush (until `timeout` seconds, default close_timeout), stop the worker
-        and refuse later calls with spoor.ClosedError. A second close is a no-op."""
+    def _close(self, timeout: Optional[float]) -> None:
         _live.discard(self)
         err = lib.spoor_close(self._ptr, _ms(timeout))
+        if err:
+            raise_error(err)
+
+    # -- test mode ---------------------------------------------------------
+
+    def captured(self) -> List[Dict[str, Any]]:
+        """With ``mode="capture"``: every event the calls accepted so far, oldest
+        first, as it would have been sent (dicts). Raises spoor.ValidationError
+        in another mode."""
+        out = ffi.new("char **")
+        err = lib.spoor_captured(self._ptr, out)
+        if err:
+            raise_error(err)
+        try:
+            events: List[Dict[str, Any]] = json.loads(ffi.string(out[0]))
+        finally:
+            lib.spoor_free(out[0])
+        return events
+
+    def clear_captured(self) -> None:
+        """With ``mode="capture"``: forget the events captured so far."""
+        err = lib.spoor_captured_clear(self._ptr)
         if err:
             raise_error(err)
 
@@ -506,6 +552,32 @@ class Client:
             raise_error(err)
         return {name: int(getattr(out, name)) for name in _COUNTERS}
 
+    def __repr__(self) -> str:
+        return "<spoor.%s anonymous_id=%s>" % (type(self).__name__, self.anonymous_id)
+
+
+class Client(BaseClient):
+    """One event-tracking client: validates at the call, queues in memory and
+    delivers in batches from a background thread.
+
+    Every configuration key of the core is a keyword argument (durations in
+    seconds); see :func:`spoor.config_properties`. ``access_token`` may be a
+    callable returning the token; ``on_delivery`` is called from the worker
+    thread with a :class:`DeliveryReport` for every delivered or failed batch;
+    ``before_send`` is called on the caller's thread with each event as it will
+    be sent (a dict) and returns it, changed or not, or None to drop it.
+    """
+
+    def flush(self, timeout: Optional[float] = None) -> None:
+        """Wait (GIL released) until everything accepted so far is delivered or
+        has finally failed. Raises spoor.TimeoutError after `timeout` seconds."""
+        self._flush(timeout)
+
+    def close(self, timeout: Optional[float] = None) -> None:
+        """Flush (until `timeout` seconds, default close_timeout), stop the worker
+        and refuse later calls with spoor.ClosedError. A second close is a no-op."""
+        self._close(timeout)
+
     def __enter__(self) -> "Client":
         return self
 
@@ -517,6 +589,3 @@ class Client:
             self.close()
         except Error as close_error:
             logger.warning("close: %s", close_error)
-
-    def __repr__(self) -> str:
-        return "<spoor.Client anonymous_id=%s>" % self.anonymous_id

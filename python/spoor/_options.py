@@ -140,6 +140,13 @@ class ClientOptions(TypedDict, total=False):
     """The language binding, for User-Agent and context.library.binding (set by bindings).
     Default: "c"."""
 
+    mode: Optional[Literal["send", "disabled", "capture"]]
+    """What the client does with the events calls accept: send (deliver them), disabled (every
+    call still checks its event, then nothing is queued or sent; flush and close return at
+    once) or capture (for unit tests: the events are kept in memory instead of sent, at most
+    max_queue_size, for captured() to return). In disabled and capture mode host may be left
+    out and spool_dir cannot be set. Default: "send"."""
+
     test_fixed_time: Optional[Union[str, datetime.datetime]]
     """Unstable, for tests. A fixed ISO-8601 wall clock for timestamps, sentAt and signatures."""
 

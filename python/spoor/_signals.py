@@ -54,10 +54,10 @@ def _on_signal(signum: int, frame: Optional[FrameType]) -> None:
     ends = previous is None or previous == signal.SIG_DFL
     for client in list(_live):
         try:
-            if ends:
-                client.close()
+            if ends:  # blocking, for an AsyncClient too: the process is going
+                client._close(None)
             else:
-                client.flush(client._close_timeout)
+                client._flush(client._close_timeout)
         except Error as exc:
             logger.warning("%s: %s", signal.Signals(signum).name, exc)
     if ends:

@@ -32,7 +32,7 @@ GOOD: Dict[str, Any] = {
     "proxy": "http://127.0.0.1:3128", "close_timeout": 1.0,
     "collection_schemas": {"purchase": {"totalprice": "number"}},
     "schemas_from": "shop-server", "schemas_refresh": 60, "schemas_wait": 0.5,
-    "binding": "python", "key_style": "snake", "protocol": "spoor", "test_fixed_time": "2026-11-23T10:00:00Z", "test_id_seed": 7,
+    "binding": "python", "key_style": "snake", "protocol": "spoor", "mode": "capture", "test_fixed_time": "2026-11-23T10:00:00Z", "test_id_seed": 7,
 }
 
 # A bad value for every key: wrong Python type, or a value the core refuses.
@@ -45,7 +45,7 @@ BAD: Dict[str, Any] = {
     "spool_dir": 3, "spool_sync": "always", "debug": 1, "log_level": "loud", "ca_path": 7, "tls_verify": "no",
     "proxy": 8, "close_timeout": -2, "collection_schemas": {"purchase": {"totalprice": "money"}},
     "schemas_from": "shop\udcff", "schemas_refresh": -1, "schemas_wait": 120,
-    "binding": 9, "key_style": "kebab", "protocol": "snowplow", "test_fixed_time": "not a time", "test_id_seed": -5,
+    "binding": 9, "key_style": "kebab", "protocol": "snowplow", "mode": "record", "test_fixed_time": "not a time", "test_id_seed": -5,
 }
 
 

@@ -130,7 +130,8 @@ SPOOR_API spoor_err_t spoor_fetch_sources(spoor_client_t *client, const char *or
  *  form of the collection_schemas setting. */
 SPOOR_API spoor_err_t spoor_fetch_collections(spoor_client_t *client, const char *source, char **json_out);
 
-/** Free a text the library handed to the caller (json_out of the Get APIs). NULL is allowed. */
+/** Free a text the library handed to the caller (json_out of the Get APIs, spoor_captured's
+ *  text). NULL is allowed. */
 SPOOR_API void spoor_free(void *ptr);
 
 /** The client's anonymous id, stable for its life. Owned by the client. */
@@ -156,7 +157,9 @@ SPOOR_API const char *spoor_anonymous_id(spoor_client_t *client);
     X(replayed, "events a spool held from an earlier run, loaded at creation") \
     X(spool_corrupt, "damaged spool regions (torn or corrupt records) skipped at creation") \
     X(schema_fetches, "schemas_from fetches that succeeded") \
-    X(schema_fetch_failures, "schemas_from fetches that failed (the client kept the schemas it had)")
+    X(schema_fetch_failures, "schemas_from fetches that failed (the client kept the schemas it had)") \
+    X(dropped_by_hook, "events before_send dropped (never queued: not in accepted or dropped)") \
+    X(hook_failed, "before_send calls that failed or gave an event that breaks a rule: the event went unchanged")
 
 /** Counters since the client was created (or, in a forked child, since the fork).
  *  Declare it with SPOOR_STATS_INIT, which records the size this program was
@@ -184,6 +187,21 @@ SPOOR_API spoor_err_t spoor_client_stats(spoor_client_t *client, spoor_stats_t *
  *  SPOOR_STATS_COUNTERS, copied into buf (for bindings that prefer text).
  *  Returns SPOOR_ERR_INVALID when buf is too small (1024 bytes is enough). */
 SPOOR_API spoor_err_t spoor_client_stats_json(spoor_client_t *client, char *buf, size_t size);
+
+/** The counters in Prometheus' text format (version 0.0.4), into buf: one family
+ *  per counter, named spoor_client_<counter>_total (spoor_client_queued, a gauge,
+ *  without the suffix), with its meaning as HELP. labels (NULL or "" for none) goes
+ *  inside the braces of every sample as it is, e.g. "job=\"import\"". Returns
+ *  SPOOR_ERR_INVALID when buf is too small (8192 bytes is enough). */
+SPOOR_API spoor_err_t spoor_client_stats_prometheus(spoor_client_t *client, const char *labels, char *buf, size_t size);
+
+/** mode capture: every event captured so far (oldest first, at most max_queue_size),
+ *  exactly as it would have been sent, as one JSON array text in *out, to be freed
+ *  with spoor_free(). SPOOR_ERR_INVALID in another mode. */
+SPOOR_API spoor_err_t spoor_captured(spoor_client_t *client, char **out);
+
+/** mode capture: forget the events captured so far. SPOOR_ERR_INVALID in another mode. */
+SPOOR_API spoor_err_t spoor_captured_clear(spoor_client_t *client);
 
 #ifdef __cplusplus
 }

@@ -46,6 +46,30 @@ typedef void (*spoor_delivery_cb)(const spoor_delivery_report_t *report, void *o
  *  return non-zero to send the request without a token. */
 typedef int (*spoor_token_cb)(char *buf, size_t size, void *opaque);
 
+/** What a before_send hook decided about one event. */
+typedef enum spoor_hook_result_e {
+    SPOOR_HOOK_KEEP = 0,    /**< send the event as it is */
+    SPOOR_HOOK_REPLACE = 1, /**< send the text given to spoor_hook_reply() instead */
+    SPOOR_HOOK_DROP = 2,    /**< do not send it (stats.dropped_by_hook; logged at debug) */
+    SPOOR_HOOK_FAILED = 3   /**< the hook failed (an exception in a binding): the event is
+                                 sent unchanged and the text given to spoor_hook_reply()
+                                 logged as the reason (stats.hook_failed) */
+} spoor_hook_result_t;
+
+/** Where a before_send hook puts a changed event (or why it failed). Valid only
+ *  during the hook's call. */
+typedef struct spoor_hook_reply_s spoor_hook_reply_t;
+
+/** before_send hook. Called on the caller's thread, inside the call that built the
+ *  event (track, batch, ...), once per event, before it is queued, with the event's
+ *  JSON text exactly as it would be sent. A changed event (spoor_hook_reply(), then
+ *  SPOOR_HOOK_REPLACE) is checked by the event rules like any other; one that breaks
+ *  them is logged and the event sent unchanged, as when the hook fails. The call
+ *  returns SPOOR_OK whatever the hook decides. Not called in mode disabled. The hook
+ *  must not call the same client's operations (they fail with SPOOR_ERR_INVALID). */
+typedef spoor_hook_result_t (*spoor_before_send_cb)(const char *event_json, spoor_hook_reply_t *reply,
+                                                    void *opaque);
+
 /** A new configuration with every default. NULL only when out of memory. */
 SPOOR_API spoor_config_t *spoor_config_new(void);
 
@@ -70,6 +94,11 @@ SPOOR_API spoor_err_t spoor_config_get(const spoor_config_t *conf, const char *k
 SPOOR_API void spoor_config_set_log_cb(spoor_config_t *conf, spoor_log_cb cb, void *opaque);
 SPOOR_API void spoor_config_set_delivery_cb(spoor_config_t *conf, spoor_delivery_cb cb, void *opaque);
 SPOOR_API void spoor_config_set_token_cb(spoor_config_t *conf, spoor_token_cb cb, void *opaque);
+SPOOR_API void spoor_config_set_before_send_cb(spoor_config_t *conf, spoor_before_send_cb cb, void *opaque);
+/** From inside a before_send hook: the changed event's JSON text (with SPOOR_HOOK_REPLACE)
+ *  or why the hook failed (with SPOOR_HOOK_FAILED). text is copied; a second reply
+ *  replaces the first. SPOOR_ERR_INVALID when reply or text is NULL. */
+SPOOR_API spoor_err_t spoor_hook_reply(spoor_hook_reply_t *reply, const char *text);
 /* The test hooks (a clock and an id source) are in spoor/sys/testing.h. */
 
 /** The kinds of value a key takes. */

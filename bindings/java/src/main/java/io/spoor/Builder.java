@@ -32,6 +32,14 @@ public final class Builder {
         return set("onDelivery", listener);
     }
 
+    /**
+     * A before_send hook: called inside each call with every event as it will be sent; it
+     * returns the event, changed or not, or null to drop it (see {@link BeforeSend}).
+     */
+    public Builder beforeSend(BeforeSend hook) {
+        return set("beforeSend", hook);
+    }
+
     /** The client. @throws ConfigException a bad key or value, named in the message */
     public Client build() {
         return new Client(config);
@@ -272,6 +280,17 @@ public final class Builder {
      */
     public Builder binding(String value) {
         return set("binding", value);
+    }
+
+    /**
+     * What the client does with the events calls accept: send (deliver them), disabled (every call
+     * still checks its event, then nothing is queued or sent; flush and close return at once) or
+     * capture (for unit tests: the events are kept in memory instead of sent, at most maxQueueSize,
+     * for captured() to return). In disabled and capture mode host may be left out and spoolDir
+     * cannot be set. Default: send.
+     */
+    public Builder mode(String value) {
+        return set("mode", value);
     }
 
     /** Unstable, for tests. A fixed ISO-8601 wall clock for timestamps, sentAt and signatures. */

@@ -42,29 +42,34 @@ public final class Client implements AutoCloseable {
 
     /**
      * Frees the core's client once the Java object is unreachable (closing it if needed), then
-     * the delivery listener's global reference: destroy joins the worker, so no report follows.
+     * the global references of the delivery listener and the before_send hook: destroy joins
+     * the worker, so no report follows, and no call can run the hook any more.
      */
     private static final class Destroy implements Runnable {
         private final SWIGTYPE_p_spoor_client_s handle;
         private final long listenerRef;
+        private final long hookRef;
 
-        Destroy(SWIGTYPE_p_spoor_client_s handle, long listenerRef) {
+        Destroy(SWIGTYPE_p_spoor_client_s handle, long listenerRef, long hookRef) {
             this.handle = handle;
             this.listenerRef = listenerRef;
+            this.hookRef = hookRef;
         }
 
         @Override
         public void run() {
             spoor.spoor_client_destroy(handle);
             spoor.spoor_java_release(listenerRef);
+            spoor.spoor_java_release(hookRef);
         }
     }
 
     /**
      * A client from a map of configuration keys (snake_case or camelCase) to values: String,
      * Number, Boolean, Duration (milliseconds), or Map/List for the JSON keys ({@code headers},
-     * {@code collection_schemas}), and a {@link DeliveryListener} for {@code onDelivery} /
-     * {@code on_delivery}. A null value keeps the default. {@code binding} is "java".
+     * {@code collection_schemas}), a {@link DeliveryListener} for {@code onDelivery} /
+     * {@code on_delivery} and a {@link BeforeSend} for {@code beforeSend} / {@code before_send}.
+     * A null value keeps the default. {@code binding} is "java".
      *
      * @throws ConfigException an unknown key or a bad value; the message names the key
      */
@@ -75,6 +80,7 @@ public final class Client implements AutoCloseable {
         }
         SWIGTYPE_p_p_spoor_client_s out = spoor.new_spoor_client_ptr();
         long listenerRef = 0;
+        long hookRef = 0;
         SWIGTYPE_p_spoor_client_s created = null;
         try {
             SpoorException.check(spoor.spoor_config_set(conf, "binding", "java"));
@@ -92,6 +98,14 @@ public final class Client implements AutoCloseable {
                     listenerRef = spoor.spoor_java_delivery_listener(conf, value);
                     continue;
                 }
+                if (key.equals("before_send")) {
+                    if (!(value instanceof BeforeSend)) {
+                        throw new IllegalArgumentException("beforeSend: expected a BeforeSend");
+                    }
+                    spoor.spoor_java_release(hookRef);
+                    hookRef = spoor.spoor_java_before_send(conf, value);
+                    continue;
+                }
                 SpoorException.check(spoor.spoor_config_set(conf, key, configValue(value)));
             }
             SpoorException.check(spoor.spoor_client_new(out, conf));
@@ -101,10 +115,11 @@ public final class Client implements AutoCloseable {
             spoor.spoor_config_destroy(conf); // the client keeps its own copy
             if (created == null) {
                 spoor.spoor_java_release(listenerRef);
+                spoor.spoor_java_release(hookRef);
             }
         }
         handle = created;
-        CLEANER.register(this, new Destroy(handle, listenerRef));
+        CLEANER.register(this, new Destroy(handle, listenerRef, hookRef));
     }
 
     /** A builder with a method for every configuration key. */
@@ -337,6 +352,30 @@ public final class Client implements AutoCloseable {
         } finally {
             Reference.reachabilityFence(this);
         }
+    }
+
+    /**
+     * With mode "capture": every event the calls accepted so far, oldest first, as it would have
+     * been sent (Maps, as {@link BeforeSend} gets them).
+     *
+     * @throws ValidationException in another mode
+     */
+    @SuppressWarnings("unchecked")
+    public List<Map<String, Object>> captured() {
+        try {
+            String text = spoor.spoor_swig_captured(handle);
+            if (text == null) {
+                throw SpoorException.from(spoor_err_t.SPOOR_ERR_INVALID);
+            }
+            return (List<Map<String, Object>>) Json.read(text);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** With mode "capture": forget the events captured so far. */
+    public void clearCaptured() {
+        call(() -> spoor.spoor_captured_clear(handle));
     }
 
     /** The client's counters; delivery failures show in failed, rejected and dropped. */

@@ -4,7 +4,10 @@ import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.temporal.TemporalAccessor;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,9 +16,133 @@ import java.util.Map;
  * ISO-8601 strings, enums by name. The core parses the text and writes the wire bytes itself,
  * so nothing here decides what is sent. Non-ASCII characters are written as \\u escapes so
  * the text is pure ASCII.
+ *
+ * <p>And back, for what the core hands out (events for a before_send hook, captured events):
+ * {@link #read} makes LinkedHashMaps (in the text's key order), ArrayLists, Strings, Longs
+ * (integers that fit), Doubles (other numbers), Booleans and nulls.
  */
 final class Json {
     private Json() {}
+
+    /** The value of a JSON text the core wrote. @throws IllegalArgumentException on bad JSON */
+    static Object read(String text) {
+        Reader r = new Reader(text);
+        Object v = r.value(0);
+        r.space();
+        if (r.at < text.length()) throw r.bad("text after the value");
+        return v;
+    }
+
+    /** A recursive-descent reader of one JSON text. */
+    private static final class Reader {
+        private final String s;
+        private int at;
+
+        Reader(String s) {
+            this.s = s;
+        }
+
+        IllegalArgumentException bad(String what) {
+            return new IllegalArgumentException("JSON: " + what + " at " + at);
+        }
+
+        void space() {
+            while (at < s.length() && " \t\r\n".indexOf(s.charAt(at)) >= 0) at++;
+        }
+
+        boolean take(char c) {
+            space();
+            if (at < s.length() && s.charAt(at) == c) {
+                at++;
+                return true;
+            }
+            return false;
+        }
+
+        Object value(int depth) {
+            if (depth > 1000) throw bad("nesting too deep");
+            space();
+            if (at >= s.length()) throw bad("a value expected");
+            char c = s.charAt(at);
+            if (c == '{') return object(depth);
+            if (c == '[') return array(depth);
+            if (c == '"') return string();
+            for (String word : new String[] {"true", "false", "null"}) {
+                if (s.startsWith(word, at)) {
+                    at += word.length();
+                    return word.equals("null") ? null : Boolean.valueOf(word.equals("true"));
+                }
+            }
+            return number();
+        }
+
+        Map<String, Object> object(int depth) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            at++;
+            if (take('}')) return m;
+            do {
+                space();
+                if (at >= s.length() || s.charAt(at) != '"') throw bad("a key expected");
+                String key = string();
+                if (!take(':')) throw bad("':' expected");
+                m.put(key, value(depth + 1));
+            } while (take(','));
+            if (!take('}')) throw bad("'}' expected");
+            return m;
+        }
+
+        List<Object> array(int depth) {
+            List<Object> list = new ArrayList<>();
+            at++;
+            if (take(']')) return list;
+            do {
+                list.add(value(depth + 1));
+            } while (take(','));
+            if (!take(']')) throw bad("']' expected");
+            return list;
+        }
+
+        String string() {
+            StringBuilder b = new StringBuilder();
+            at++;
+            while (at < s.length()) {
+                char c = s.charAt(at++);
+                if (c == '"') return b.toString();
+                if (c != '\\') {
+                    b.append(c);
+                    continue;
+                }
+                if (at >= s.length()) break;
+                char e = s.charAt(at++);
+                int i = "\"\\/bfnrt".indexOf(e);
+                if (i >= 0) {
+                    b.append("\"\\/\b\f\n\r\t".charAt(i));
+                } else if (e == 'u' && at + 4 <= s.length()) {
+                    b.append((char) Integer.parseInt(s.substring(at, at + 4), 16));
+                    at += 4;
+                } else {
+                    throw bad("bad escape");
+                }
+            }
+            throw bad("unterminated string");
+        }
+
+        Object number() {
+            int start = at;
+            while (at < s.length() && "+-0123456789.eE".indexOf(s.charAt(at)) >= 0) at++;
+            String t = s.substring(start, at);
+            if (t.isEmpty()) throw bad("a value expected");
+            try {
+                if (t.matches("-?\\d+")) {
+                    BigInteger n = new BigInteger(t);
+                    return n.bitLength() < 64 ? (Object) n.longValue() : new BigDecimal(n);
+                }
+                return Double.valueOf(t);
+            } catch (NumberFormatException e) {
+                throw bad("bad number");
+            }
+        }
+    }
 
     static String write(Object value) {
         StringBuilder out = new StringBuilder();

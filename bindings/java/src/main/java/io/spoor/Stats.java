@@ -42,6 +42,12 @@ public final class Stats {
     public final long schemaFetches;
     /** Schemas_from fetches that failed (the client kept the schemas it had). */
     public final long schemaFetchFailures;
+    /** Events before_send dropped (never queued: not in accepted or dropped). */
+    public final long droppedByHook;
+    /**
+     * Before_send calls that failed or gave an event that breaks a rule: the event went unchanged.
+     */
+    public final long hookFailed;
 
     Stats(spoor_stats_t s) {
         accepted = s.getAccepted();
@@ -59,6 +65,8 @@ public final class Stats {
         spoolCorrupt = s.getSpool_corrupt();
         schemaFetches = s.getSchema_fetches();
         schemaFetchFailures = s.getSchema_fetch_failures();
+        droppedByHook = s.getDropped_by_hook();
+        hookFailed = s.getHook_failed();
     }
 
     /** The counters under the core's snake_case names, as the other bindings give them. */
@@ -79,6 +87,8 @@ public final class Stats {
         m.put("spool_corrupt", spoolCorrupt);
         m.put("schema_fetches", schemaFetches);
         m.put("schema_fetch_failures", schemaFetchFailures);
+        m.put("dropped_by_hook", droppedByHook);
+        m.put("hook_failed", hookFailed);
         return m;
     }
 
