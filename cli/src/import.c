@@ -158,13 +158,33 @@ static int remember_open_chunk(cli_import_t *x) {
     }
     x->resume_ids = cli_idmap_new();
     x->resume_seen = calloc(x->state.pending, 1);
-    if (!x->resume_ids || !x->resume_seen) return CLI_EXIT_SOFTWARE;
+    x->resume_lines = calloc(x->state.pending, sizeof *x->resume_lines);
+    if (!x->resume_ids || !x->resume_seen || !x->resume_lines) return CLI_EXIT_SOFTWARE;
     while (x->resume_count < x->state.pending && cli_input_next(x->in, &rec, err, sizeof err) == 1) {
         uint64_t index = x->resume_count++;
+        x->resume_lines[index] = rec.line;
         if (rec.too_long || cli_messages_build(x->messages, rec.text, rec.len, rec.line, &msg, err, sizeof err))
             continue; /* refused before: refused again */
         if (msg.id[0] && cli_idmap_put(x->resume_ids, msg.id, index)) return CLI_EXIT_SOFTWARE;
     }
+    /* The journal: which of them were settled (so are not in the spool any more). */
+    uint64_t *settled;
+    size_t n;
+    if (cli_journal_read(x->spool_dir, &settled, &n, err, sizeof err)) {
+        cli_say("spoor import: %s", err);
+        return CLI_EXIT_IOERR;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t lo = 0, hi = x->resume_count; /* resume_lines ascend */
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (x->resume_lines[mid] < settled[i]) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo < x->resume_count && x->resume_lines[lo] == settled[i]) x->resume_seen[lo] = 1;
+        if (settled[i] > x->journal_max) x->journal_max = settled[i];
+    }
+    free(settled);
     return 0;
 }
 
@@ -247,26 +267,40 @@ static void metrics(cli_buf_t *out, void *opaque) {
     }
 }
 
+/* The rejected and failed counts of the whole import: with a spool, of every
+ * run (the state keeps them), else of this one. */
+static void totals(const cli_import_t *x, const cli_stats_t *st, uint64_t *rejected, uint64_t *failed) {
+    *rejected = x->spool_dir ? x->state.rejected : LOAD(x->rejected);
+    *failed = x->spool_dir ? x->state.failed : st->v[CLI_STAT_FAILED] + st->v[CLI_STAT_DROPPED];
+}
+
 static void summary(cli_import_t *x, const cli_stats_t *st, uint64_t resumed_line) {
     char records[32], rate[32], took[32], sent[32], rejected[32], failed[32], skipped[32], replayed[32];
+    char all_rejected[32], all_failed[32];
+    uint64_t total_rejected, total_failed, run_failed = st->v[CLI_STAT_FAILED] + st->v[CLI_STAT_DROPPED];
+    totals(x, st, &total_rejected, &total_failed);
     double elapsed = cli_now() - x->started;
     cli_format_count(LOAD(x->records), records);
     cli_format_count((uint64_t)(elapsed > 0 ? (double)LOAD(x->records) / elapsed + 0.5 : 0), rate);
     cli_format_duration(elapsed, took);
     cli_format_count(st->v[CLI_STAT_DELIVERED], sent);
     cli_format_count(LOAD(x->rejected), rejected);
-    cli_format_count(st->v[CLI_STAT_FAILED] + st->v[CLI_STAT_DROPPED], failed);
+    cli_format_count(run_failed, failed);
     cli_format_count(LOAD(x->skipped), skipped);
     cli_format_count(st->v[CLI_STAT_REPLAYED], replayed);
-    printf("spoor import: %s: %s%s\n", x->path,
-           x->interrupted ? "interrupted" : x->io_error ? "stopped (a write failed)" : "done", "");
-    printf("  read     %s lines in %s (%s lines/s)\n", records, took, rate);
+    cli_format_count(total_rejected, all_rejected);
+    cli_format_count(total_failed, all_failed);
+    const char *see = x->rejects_path && (total_rejected || total_failed) ? x->rejects_path : NULL;
+    printf("spoor import: %s: %s\n", x->path,
+           x->interrupted ? "interrupted" : x->io_error ? "stopped (a write failed)" : "done");
+    printf("  read     %s line%s in %s (%s lines/s)\n", records, LOAD(x->records) == 1 ? "" : "s", took, rate);
     printf("  sent     %s event%s\n", sent, st->v[CLI_STAT_DELIVERED] == 1 ? "" : "s");
-    printf("  rejected %s line%s (invalid)%s%s\n", rejected, LOAD(x->rejected) == 1 ? "" : "s", x->rejects_path && LOAD(x->rejected) ? ": see " : "",
-           x->rejects_path && LOAD(x->rejected) ? x->rejects_path : "");
-    printf("  failed   %s event%s (not delivered)%s%s\n", failed,
-           st->v[CLI_STAT_FAILED] + st->v[CLI_STAT_DROPPED] == 1 ? "" : "s",
-           x->rejects_path && st->v[CLI_STAT_FAILED] ? ": see " : "", x->rejects_path && st->v[CLI_STAT_FAILED] ? x->rejects_path : "");
+    printf("  rejected %s line%s (invalid)", rejected, LOAD(x->rejected) == 1 ? "" : "s");
+    if (resumed_line) printf("; %s in the whole import", all_rejected);
+    printf("\n  failed   %s event%s (not delivered)", failed, run_failed == 1 ? "" : "s");
+    if (resumed_line) printf("; %s in the whole import", all_failed);
+    printf("\n");
+    if (see) printf("  see      %s\n", see);
     if (resumed_line)
         printf("  resumed  at line %llu; %s events the spool kept were sent first, %s lines it held not queued again\n",
                (unsigned long long)resumed_line, replayed, skipped);
@@ -285,6 +319,8 @@ int cli_import_command(cli_settings_t *s, int argc, char **argv) {
     x.progress = isatty(STDERR_FILENO) ? CLI_PROGRESS_BAR : CLI_PROGRESS_LINES;
     x.progress_interval = 10;
     x.max_errors = 20;
+    x.journal_fd = -1;
+    cli_buf_init(&x.journal_buf);
     pthread_mutex_init(&x.lock, NULL);
     pthread_cond_init(&x.cond, NULL);
     const char *spool = NULL;
@@ -364,11 +400,28 @@ int cli_import_command(cli_settings_t *s, int argc, char **argv) {
         rc = CLI_EXIT_IOERR;
         goto done;
     }
+    /* On resume, opened (for appending only) before the client, whose replay may journal at once. */
+    if (x.resuming && (x.journal_fd = cli_journal_open(x.spool_dir, err, sizeof err)) < 0) {
+        cli_say("spoor import: %s", err);
+        rc = CLI_EXIT_IOERR;
+        goto done;
+    }
+    /* The spool replays from spoor_client_new on: the interrupted chunk is open
+     * again, so the callback journals what of it is settled now. */
+    x.replaying = 1;
+    x.chunk_open = x.resuming && x.state.pending;
+    x.chunk_line = x.state.line;
     spoor_config_set_delivery_cb(conf, cli_import_on_delivery, &x);
     spoor_config_set_log_cb(conf, cli_log, NULL);
     if (spoor_client_new(&x.client, conf) != SPOOR_OK) {
         cli_settings_explain(s, "spoor", "import", spoor_last_error());
         rc = CLI_EXIT_CONFIG;
+        goto done;
+    }
+    if (x.spool_dir && !x.resuming && /* a new import: what another left there is of no use */
+        ((x.journal_fd = cli_journal_open(x.spool_dir, err, sizeof err)) < 0 || ftruncate(x.journal_fd, 0))) {
+        cli_say("spoor import: %s/%s: %s", x.spool_dir, CLI_JOURNAL_FILE, strerror(errno));
+        rc = CLI_EXIT_IOERR;
         goto done;
     }
     if (x.spool_dir) { /* now the spool is ours: it must still say what it said */
@@ -416,11 +469,13 @@ int cli_import_command(cli_settings_t *s, int argc, char **argv) {
     }
     summary(&x, &st, resumed_line);
     cli_signals_restore();
-    if (!rc) rc = x.interrupted                                           ? CLI_EXIT_INTERRUPTED
-                  : x.io_error                                            ? CLI_EXIT_IOERR
-                  : st.v[CLI_STAT_FAILED] + st.v[CLI_STAT_DROPPED] > 0 ? CLI_EXIT_UNAVAILABLE
-                  : LOAD(x.rejected)                                       ? CLI_EXIT_INVALID
-                                                                           : CLI_EXIT_OK;
+    uint64_t total_rejected, total_failed;
+    totals(&x, &st, &total_rejected, &total_failed);
+    if (!rc) rc = x.interrupted ? CLI_EXIT_INTERRUPTED
+                  : x.io_error  ? CLI_EXIT_IOERR
+                  : total_failed ? CLI_EXIT_UNAVAILABLE
+                  : total_rejected ? CLI_EXIT_INVALID
+                                   : CLI_EXIT_OK;
 done:
     cli_metrics_stop(server);
     spoor_client_destroy(x.client);
@@ -431,6 +486,9 @@ done:
     cli_idmap_free(x.own_ids);
     cli_idmap_free(x.resume_ids);
     free(x.resume_seen);
+    free(x.resume_lines);
+    if (x.journal_fd >= 0) close(x.journal_fd);
+    cli_buf_free(&x.journal_buf);
     free(x.spool_dir);
     pthread_cond_destroy(&x.cond);
     pthread_mutex_destroy(&x.lock);

@@ -8,6 +8,7 @@
 
 #include <spoor.h>
 
+#include "buf.h"
 #include "eventid.h"
 #include "idmap.h"
 #include "input.h"
@@ -48,11 +49,17 @@ typedef struct {
     cli_resume_t state;
     int resuming;          /* the spool's state is an unfinished import of this file */
     int chunk_open;        /* records from line chunk_line on may be queued while the state file does not say so */
+    int replaying;         /* the spool's events from an interrupted run are being sent */
     uint64_t chunk_line;
     cli_idmap_t *own_ids;  /* events in flight that brought their own eventId -> line */
+    int journal_fd;        /* import-settled: lines of the open chunk already settled */
+    uint64_t journal_max;  /* the highest line it holds (0: empty) */
+    cli_buf_t journal_buf;
     cli_idmap_t *resume_ids; /* ids of the records of the interrupted chunk -> index */
-    unsigned char *resume_seen; /* of those, the ones the spool still held (replayed) */
+    uint64_t *resume_lines;  /* their line numbers, ascending */
+    unsigned char *resume_seen; /* of those, the ones that are not to be queued again */
     uint64_t resume_count;
+    uint64_t chunk_rejected; /* records of the open chunk refused: added to state.rejected when it is saved past them */
     int io_error;          /* the rejects file or the state could not be written */
 
     /* counts (this run); read by the progress and metrics threads (atomics) */

@@ -5,14 +5,16 @@
  *  - Before it queues a chunk of records, the loop saves the state "every
  *    record before line L is queued (or refused), some from L on may be".
  *  - The delivery callback runs before the core settles an event (moves the
- *    spool's cursor past it). An event from the open chunk waits in it until the
- *    state file has moved past its line. So an event is never gone from the spool
- *    while the state file still lists its line as maybe-to-do.
+ *    spool's cursor past it). For the events of the open chunk it first appends
+ *    their lines to the journal (import-settled). So an event is never gone from
+ *    the spool while neither the state nor the journal accounts for it.
  *  - On resume, the records of the open chunk are matched by eventId against
- *    what the spool replays: those it held are not queued again. */
+ *    what the spool replays, and by line against the journal: those are not
+ *    queued again. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "cli.h"
@@ -30,18 +32,49 @@ double cli_now(void) {
 
 /* The line an event came from (lock held): 1 and *line, or 0 when unknown. */
 static int line_of(const cli_import_t *x, const char *id, uint64_t *line) {
-    return cli_event_id_line(&x->space, id, line) || cli_idmap_get(x->own_ids, id, line);
-}
-
-/* Whether any of the report's events is, or may be, of the open chunk (lock held). */
-static int touches_chunk(const cli_import_t *x, const spoor_delivery_report_t *r) {
-    if (!x->chunk_open) return 0;
-    for (size_t i = 0; i < r->count; i++) {
-        uint64_t line;
-        if (!line_of(x, r->event_ids[i], &line) || line >= x->chunk_line) return 1;
+    uint64_t index;
+    if (cli_event_id_line(&x->space, id, line) || cli_idmap_get(x->own_ids, id, line)) return 1;
+    if (x->resume_ids && cli_idmap_get(x->resume_ids, id, &index)) { /* replayed, of the interrupted chunk */
+        *line = x->resume_lines[index];
+        return 1;
     }
     return 0;
 }
+
+/* Append the lines of the report's events that are of the open chunk to the
+ * journal, in one write (lock held). 1 when done (or none is of the chunk); 0
+ * when it cannot be: an event whose line is unknown, or a failed write. Then the
+ * callback waits until the chunk is saved.
+ * While the spool replays, the open chunk is the interrupted one: every record
+ * of it is known (resume_ids), so an unknown event is of an earlier chunk; and
+ * no one will save the chunk meanwhile, so a failed write stops the import. */
+static int journal(cli_import_t *x, const spoor_delivery_report_t *r) {
+    if (!x->chunk_open) return 1;
+    cli_buf_t *b = &x->journal_buf;
+    cli_buf_reset(b);
+    uint64_t max = 0;
+    for (size_t i = 0; i < r->count; i++) {
+        uint64_t line;
+        if (!line_of(x, r->event_ids[i], &line)) {
+            if (x->replaying) continue;
+            return 0;
+        }
+        if (line < x->chunk_line) continue;
+        cli_buf_printf(b, "%llu\n", (unsigned long long)line);
+        if (line > max) max = line;
+    }
+    if (!b->len) return 1;
+    if (b->failed || write(x->journal_fd, b->data, b->len) != (ssize_t)b->len) {
+        if (!x->replaying) return 0;
+        if (!x->io_error) cli_say("spoor import: %s/%s: cannot write", x->spool_dir, CLI_JOURNAL_FILE);
+        x->io_error = 1;
+        return 1;
+    }
+    if (max > x->journal_max) x->journal_max = max;
+    return 1;
+}
+
+static void save(cli_import_t *x, int moved);
 
 static void show_error(cli_import_t *x, uint64_t line, const char *what, const char *error) {
     uint64_t n = ADD(x->errors_shown, 1);
@@ -61,7 +94,7 @@ void cli_import_on_delivery(const spoor_delivery_report_t *r, void *opaque) {
         uint64_t index;
         if (cli_idmap_get(x->resume_ids, r->event_ids[i], &index)) x->resume_seen[index] = 1;
     }
-    while (touches_chunk(x, r)) pthread_cond_wait(&x->cond, &x->lock);
+    while (!journal(x, r)) pthread_cond_wait(&x->cond, &x->lock);
     for (size_t i = 0; i < r->count; i++) {
         uint64_t line = 0;
         if (!line_of(x, r->event_ids[i], &line)) line = 0;
@@ -74,8 +107,13 @@ void cli_import_on_delivery(const spoor_delivery_report_t *r, void *opaque) {
         }
         show_error(x, line, "not delivered: ", r->reason);
     }
-    if (r->err == SPOOR_OK) ADD(x->sent, r->count);
-    else ADD(x->failed, r->count);
+    if (r->err == SPOOR_OK) {
+        ADD(x->sent, r->count);
+    } else { /* saved before the core settles them: a resume counts them once */
+        ADD(x->failed, r->count);
+        x->state.failed += r->count;
+        save(x, 0);
+    }
     pthread_cond_broadcast(&x->cond); /* room in the queue */
     pthread_mutex_unlock(&x->lock);
 }
@@ -84,6 +122,7 @@ void cli_import_reject(cli_import_t *x, uint64_t line, const char *error, const 
     char err[600];
     ADD(x->rejected, 1);
     pthread_mutex_lock(&x->lock);
+    x->chunk_rejected++;
     if (x->rejects && !x->io_error && cli_rejects_add(x->rejects, line, error, input, len, NULL, 0, err, sizeof err)) {
         x->io_error = 1;
         cli_say("spoor import: %s", err);
@@ -92,14 +131,20 @@ void cli_import_reject(cli_import_t *x, uint64_t line, const char *error, const 
     show_error(x, line, "", error);
 }
 
-/* Save where the import stands (lock held); on failure stop the import. */
-static void save(cli_import_t *x) {
+/* Save where the import stands (lock held); on failure stop the import. With
+ * moved (the state moved to a chunk's start), a journal whose lines are all
+ * behind the state is of no use: emptied. (On resume the first chunk opens where
+ * the interrupted one did, and the journal's lines for it still count.) */
+static void save(cli_import_t *x, int moved) {
     char err[600];
     if (!x->spool_dir || x->io_error) return;
     if (cli_resume_save(x->spool_dir, &x->state, x->sync_state, err, sizeof err)) {
         x->io_error = 1;
         cli_say("spoor import: %s", err);
+        return;
     }
+    if (moved && x->journal_max && x->state.line > x->journal_max && ftruncate(x->journal_fd, 0) == 0)
+        x->journal_max = 0;
 }
 
 /* From here on, records from line on may be queued (pending: up to a chunk). */
@@ -108,7 +153,9 @@ static void open_chunk(cli_import_t *x, uint64_t line, uint64_t offset) {
     x->state.line = line;
     x->state.offset = offset;
     x->state.pending = x->chunk;
-    save(x);
+    x->state.rejected += x->chunk_rejected;
+    x->chunk_rejected = 0;
+    save(x, 1);
     x->chunk_open = x->spool_dir && !x->io_error;
     x->chunk_line = line;
     pthread_cond_broadcast(&x->cond); /* events of the chunk before may go on */
@@ -121,7 +168,9 @@ static void close_chunk(cli_import_t *x, uint64_t line, uint64_t offset) {
     x->state.line = line;
     x->state.offset = offset;
     x->state.pending = 0;
-    save(x);
+    x->state.rejected += x->chunk_rejected;
+    x->chunk_rejected = 0;
+    save(x, 1);
     x->chunk_open = 0;
     pthread_cond_broadcast(&x->cond);
     pthread_mutex_unlock(&x->lock);
@@ -246,8 +295,10 @@ int cli_import_replay(cli_import_t *x) {
     pthread_mutex_lock(&x->lock);
     cli_idmap_free(x->resume_ids); /* replayed events are all reported: the marks are final */
     x->resume_ids = NULL;
+    x->replaying = 0;
+    x->chunk_open = 0; /* the record loop opens it again where it was */
     pthread_mutex_unlock(&x->lock);
-    return 0;
+    return x->io_error ? CLI_EXIT_IOERR : 0;
 }
 
 int cli_import_finish(cli_import_t *x) {

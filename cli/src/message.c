@@ -89,17 +89,24 @@ static const cJSON *own_id(const cJSON *msg, int *present) {
     return top && !cJSON_IsNull(top) ? top : NULL;
 }
 
-/* text, with "type" and "eventId" put in when it lacks them, into m->out. */
+static int as_is(cli_messages_t *m, const char *text, size_t len, cli_message_t *out) {
+    if (cli_buf_add(&m->out, text, len)) return -1;
+    out->text = m->out.data;
+    out->len = m->out.len;
+    return 0;
+}
+
+/* text, with "type" and "eventId" put in when it lacks them, into m->out:
+ * always a copy, since spoor_enqueue() takes a NUL-terminated string and a
+ * record is a slice of the reader's buffer. */
 static int complete(cli_messages_t *m, const char *text, size_t len, uint64_t line, cli_message_t *out) {
     cli_buf_reset(&m->out);
-    out->text = text;
-    out->len = len;
     out->id[0] = '\0';
     out->own_id = 0;
     cJSON *msg = cJSON_ParseWithLength(text, len);
     if (!cJSON_IsObject(msg)) { /* the core says what is wrong with it */
         cJSON_Delete(msg);
-        return 0;
+        return as_is(m, text, len, out);
     }
     int present = 0;
     const cJSON *id = own_id(msg, &present);
@@ -113,7 +120,7 @@ static int complete(cli_messages_t *m, const char *text, size_t len, uint64_t li
         cli_event_id(&m->space, line, out->id);
     }
     cJSON_Delete(msg);
-    if (!add_type && id) return 0; /* nothing to add */
+    if (!add_type && id) return as_is(m, text, len, out); /* nothing to add */
     size_t brace = (size_t)((const char *)memchr(text, '{', len) - text); /* an object starts with one */
     size_t null_at = 0, null_len = 0;
     if (!id && present) cli_json_member_span(text, len, "eventId", &null_at, &null_len);

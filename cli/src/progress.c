@@ -67,7 +67,7 @@ void cli_progress_format_bar(const cli_progress_snapshot_t *s, int width, char *
     measures(s, &percent, rate, left);
     cli_format_count(s->records, records);
     outcome(s, result, sizeof result);
-    if (s->phase) snprintf(tail, sizeof tail, " %s; %s", s->phase, result);
+    if (s->phase) snprintf(tail, sizeof tail, " %s lines | %s; %s", records, s->phase, result);
     else if (left[0]) snprintf(tail, sizeof tail, " %s lines %s/s %s left | %s", records, rate, left, result);
     else snprintf(tail, sizeof tail, " %s lines %s/s | %s", records, rate, result);
     if (width < 20) width = 20;

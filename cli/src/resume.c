@@ -20,6 +20,20 @@ static int open_dir(const char *dir, char *err, size_t size) {
     return fd;
 }
 
+/* Open dir/name with flags (O_NOFOLLOW added: a planted link is not followed).
+ * The fd; -1 with err set; or -1 with errno ENOENT and err untouched when
+ * reading a file (or the directory) that is not there. */
+static int open_in(const char *dir, const char *name, int flags, char *err, size_t size) {
+    int dfd = open_dir(dir, err, size);
+    if (dfd < 0) return -1;
+    int fd = openat(dfd, name, flags | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int saved = errno;
+    close(dfd);
+    if (fd < 0 && (saved != ENOENT || (flags & O_CREAT))) snprintf(err, size, "%s/%s: %s", dir, name, strerror(saved));
+    errno = saved;
+    return fd;
+}
+
 static void copy_field(char *dst, size_t cap, const char *v) {
     size_t i = 0;
     for (; v[i] && i < cap - 1; i++) dst[i] = v[i];
@@ -28,15 +42,8 @@ static void copy_field(char *dst, size_t cap, const char *v) {
 
 int cli_resume_load(const char *dir, cli_resume_t *st, char *err, size_t size) {
     memset(st, 0, sizeof *st);
-    int dfd = open_dir(dir, err, size);
-    if (dfd < 0) return errno == ENOENT ? 0 : -1;
-    int fd = openat(dfd, CLI_RESUME_FILE, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    close(dfd);
-    if (fd < 0) {
-        if (errno == ENOENT) return 0;
-        snprintf(err, size, "%s/%s: %s", dir, CLI_RESUME_FILE, strerror(errno));
-        return -1;
-    }
+    int fd = open_in(dir, CLI_RESUME_FILE, O_RDONLY | O_NONBLOCK, err, size);
+    if (fd < 0) return errno == ENOENT ? 0 : -1;
     struct stat sb;
     char text[4096];
     ssize_t n = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) ? read(fd, text, sizeof text - 1) : -1;
@@ -61,6 +68,8 @@ int cli_resume_load(const char *dir, cli_resume_t *st, char *err, size_t size) {
         else if (!strcmp(l, "line")) st->line = strtoull(v, NULL, 10), seen |= 4;
         else if (!strcmp(l, "offset")) st->offset = strtoull(v, NULL, 10), seen |= 8;
         else if (!strcmp(l, "pending")) st->pending = strtoull(v, NULL, 10);
+        else if (!strcmp(l, "rejected")) st->rejected = strtoull(v, NULL, 10);
+        else if (!strcmp(l, "failed")) st->failed = strtoull(v, NULL, 10);
         else if (!strcmp(l, "complete")) st->complete = !strcmp(v, "1");
     }
     if (seen != 15 || !st->line) {
@@ -81,8 +90,10 @@ int cli_resume_save(const char *dir, const cli_resume_t *st, int sync, char *err
     char text[2048];
     int n = snprintf(text, sizeof text,
                      MAGIC "\nsha256 %s\nsize %" PRIu64 "\nformat %s\ntype %s\npath %s\nline %" PRIu64
-                           "\noffset %" PRIu64 "\npending %" PRIu64 "\ncomplete %d\n",
-                     st->sha256, st->size, st->format, st->type, path, st->line, st->offset, st->pending, st->complete);
+                           "\noffset %" PRIu64 "\npending %" PRIu64 "\nrejected %" PRIu64 "\nfailed %" PRIu64
+                           "\ncomplete %d\n",
+                     st->sha256, st->size, st->format, st->type, path, st->line, st->offset, st->pending, st->rejected,
+                     st->failed, st->complete);
     int dfd = open_dir(dir, err, size);
     if (dfd < 0) return -1;
     unlinkat(dfd, CLI_RESUME_FILE ".tmp", 0);
@@ -99,4 +110,35 @@ int cli_resume_save(const char *dir, const cli_resume_t *st, int sync, char *err
         return -1;
     }
     return 0;
+}
+
+int cli_journal_open(const char *dir, char *err, size_t size) {
+    return open_in(dir, CLI_JOURNAL_FILE, O_WRONLY | O_CREAT | O_APPEND, err, size);
+}
+
+int cli_journal_read(const char *dir, uint64_t **lines, size_t *n, char *err, size_t size) {
+    *lines = NULL;
+    *n = 0;
+    int fd = open_in(dir, CLI_JOURNAL_FILE, O_RDONLY | O_NONBLOCK, err, size);
+    if (fd < 0) return errno == ENOENT ? 0 : -1;
+    FILE *f = fdopen(fd, "r");
+    unsigned long long v;
+    size_t cap = 0;
+    int rc = 0;
+    while (f && fscanf(f, "%llu\n", &v) == 1) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 256;
+            uint64_t *more = realloc(*lines, cap * sizeof *more);
+            if (!more) {
+                snprintf(err, size, "out of memory");
+                rc = -1;
+                break;
+            }
+            *lines = more;
+        }
+        (*lines)[(*n)++] = v;
+    }
+    if (f) fclose(f);
+    else close(fd);
+    return rc;
 }

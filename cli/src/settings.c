@@ -223,9 +223,10 @@ void cli_settings_unknown(const char *opt) {
 void cli_settings_help(void) {
     size_t n;
     const spoor_property_t *p = spoor_config_properties(&n);
-    printf("Settings (docs/configuration.md): each is an option and an environment variable;\n"
-           "--NAME-file FILE and SPOOR_NAME_FILE read the value from a file (for secrets).\n"
-           "An option wins over the environment, which wins over the default.\n\n");
+    printf("Settings (docs/configuration.md): each is an option and an environment variable.\n"
+           "Any of them can be read from a file instead: --NAME-file FILE or SPOOR_NAME_FILE\n"
+           "(keep secrets there, not on the command line). An option wins over the\n"
+           "environment, which wins over the default.\n\n");
     for (size_t i = 0; i < n; i++) {
         char var[128], opt[128];
         cli_settings_env_name(p[i].name, "", var, sizeof var);
@@ -234,9 +235,10 @@ void cli_settings_help(void) {
         const char *arg = p[i].type == SPOOR_PROP_DURATION ? " MS" : p[i].type == SPOOR_PROP_INT ? " N"
                         : p[i].type == SPOOR_PROP_JSON ? " JSON" : " VALUE";
         if (p[i].type == SPOOR_PROP_BOOL) printf("  %s, --no-%s\n", opt, opt + 2);
+        else if (p[i].secret) printf("  %s%s, %s-file FILE\n", opt, arg, opt);
         else printf("  %s%s\n", opt, arg);
-        printf("      %s%s; default: %s\n", var, p[i].secret ? " (a secret: prefer the _FILE form)" : "",
-               *p[i].default_value ? p[i].default_value : "none");
+        if (p[i].secret) printf("      %s or %s_FILE (a secret); default: none\n", var, var);
+        else printf("      %s; default: %s\n", var, *p[i].default_value ? p[i].default_value : "none");
         printf("      %s\n", p[i].description);
     }
 }
