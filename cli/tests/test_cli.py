@@ -487,7 +487,7 @@ class Resume(CliTest):
             p = subprocess.Popen(self.command(path), env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             try:
                 # Kills anywhere in a run: at its start (the replay, the first saves), in the middle, late.
-                out, err = p.communicate(timeout=rng.uniform(0.003, whole / 3) if kills < 15 else 120)
+                out, err = p.communicate(timeout=rng.uniform(0.003, whole / 8) if kills < 10 else 300)
             except subprocess.TimeoutExpired:
                 p.kill()  # SIGKILL
                 p.communicate()

@@ -26,9 +26,12 @@ static int build(const char *const *names, const char *const *values, size_t n, 
     for (size_t i = 0; i < n && !rc; i++) {
         char *path;
         cli_field_type_t t;
-        if (cli_fields_parse_column(names[i], &path, &t, err, 300)) rc = -1;
-        else if (cli_fields_add(f, path, t, i, err, 300)) rc = -1;
-        if (!cli_fields_parse_column(names[i], &path, &t, err + 200, 100)) free(path);
+        if (cli_fields_parse_column(names[i], &path, &t, err, 300)) {
+            rc = -1;
+        } else {
+            if (cli_fields_add(f, path, t, i, err, 300)) rc = -1;
+            free(path);
+        }
         lens[i] = strlen(values[i]);
     }
     cli_buf_t b;
