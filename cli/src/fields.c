@@ -77,6 +77,12 @@ static long append_child(cli_fields_t *f, long parent, const char *key, size_t l
 int cli_fields_add(cli_fields_t *f, const char *path, cli_field_type_t type, size_t slot, char *err, size_t size) {
     long at = 0;
     const char *seg = path;
+    size_t depth = 1;
+    for (const char *p = path; *p; p++) depth += *p == '.';
+    if (depth > CLI_FIELDS_MAX_DEPTH) { /* the core takes no deeper JSON */
+        snprintf(err, size, "%.60s...: nested %zu levels deep, more than %d", path, depth, CLI_FIELDS_MAX_DEPTH);
+        return -1;
+    }
     for (;;) {
         const char *dot = strchr(seg, '.');
         size_t len = dot ? (size_t)(dot - seg) : strlen(seg);
@@ -195,6 +201,11 @@ static int write_value(const node_t *n, const char *v, size_t len, cli_buf_t *ou
         snprintf(err, size, "%s: \"%.*s\" is not a boolean (true, false, 1 or 0)", n->path, len > 40 ? 40 : (int)len, v);
         return -1;
     case CLI_FIELD_JSON: {
+        for (size_t i = 0; i < len; i++) /* cJSON would skip them as white space; JSON has none */
+            if ((unsigned char)v[i] < 0x20 && v[i] != '\t' && v[i] != '\n' && v[i] != '\r') {
+                snprintf(err, size, "%s: is not valid JSON (a control character at byte %zu)", n->path, i + 1);
+                return -1;
+            }
         const char *end = NULL;
         cJSON *j = cJSON_ParseWithLengthOpts(v, len, &end, 0);
         cJSON_Delete(j);

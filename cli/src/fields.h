@@ -13,6 +13,9 @@
 
 #include "buf.h"
 
+/* The deepest a name may nest (the core refuses JSON nested deeper than 64). */
+#define CLI_FIELDS_MAX_DEPTH 32
+
 typedef enum { CLI_FIELD_STRING, CLI_FIELD_NUMBER, CLI_FIELD_BOOLEAN, CLI_FIELD_JSON } cli_field_type_t;
 
 typedef struct cli_fields cli_fields_t;

@@ -14,8 +14,6 @@
 #include "metrics.h"
 #include "stats.h"
 
-#define LOAD(v) __atomic_load_n(&(v), __ATOMIC_RELAXED)
-
 void cli_import_help(void) {
     printf("usage: spoor import FILE [options] [settings]\n"
            "\n"

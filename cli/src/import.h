@@ -17,6 +17,10 @@
 #include "rejects.h"
 #include "resume.h"
 
+/* The counters the progress and metrics threads read while the import runs. */
+#define LOAD(v) __atomic_load_n(&(v), __ATOMIC_RELAXED)
+#define ADD(v, n) __atomic_add_fetch(&(v), (n), __ATOMIC_RELAXED)
+
 typedef struct {
     /* options */
     const char *path, *format, *type, *rejects_path, *metrics_bind;

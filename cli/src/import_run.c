@@ -21,9 +21,6 @@
 #include "import.h"
 #include "stats.h"
 
-#define LOAD(v) __atomic_load_n(&(v), __ATOMIC_RELAXED)
-#define ADD(v, n) __atomic_add_fetch(&(v), (n), __ATOMIC_RELAXED)
-
 double cli_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

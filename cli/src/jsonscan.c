@@ -4,7 +4,7 @@
 #include <string.h>
 
 static size_t skip_ws(const char *p, size_t n, size_t i) {
-    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')) i++;
+    while (i < n && (unsigned char)p[i] <= 0x20) i++; /* as cJSON skips it (the text passed cJSON) */
     return i;
 }
 
@@ -30,9 +30,7 @@ static size_t skip_value(const char *p, size_t n, size_t i) {
         }
         return n;
     }
-    while (i < n && p[i] != ',' && p[i] != '}' && p[i] != ']' && p[i] != ' ' && p[i] != '\t' && p[i] != '\r' &&
-           p[i] != '\n')
-        i++;
+    while (i < n && p[i] != ',' && p[i] != '}' && p[i] != ']' && (unsigned char)p[i] > 0x20) i++;
     return i;
 }
 

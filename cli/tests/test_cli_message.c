@@ -90,7 +90,14 @@ static void fields_refuse_what_is_ambiguous_or_mistyped(void **state) {
     const char *b[] = {"b:boolean"}, *yes[] = {"yes"};
     assert_int_equal(build(b, yes, 1, NULL, out, sizeof out, err), -1);
     assert_string_equal(err, "b: \"yes\" is not a boolean (true, false, 1 or 0)");
-    const char *j[] = {"j:json"}, *trail[] = {"[1] x"};
+    char deep[200] = "a";
+    for (int i = 0; i < 32; i++) strcat(deep, ".a"); /* 33 levels */
+    const char *too_deep[] = {deep};
+    assert_int_equal(build(too_deep, vv, 1, NULL, out, sizeof out, err), -1);
+    assert_non_null(strstr(err, "nested 33 levels deep, more than 32"));
+    const char *j[] = {"j:json"}, *trail[] = {"[1] x"}, *ctrl[] = {"[\x01]"};
+    assert_int_equal(build(j, ctrl, 1, NULL, out, sizeof out, err), -1);
+    assert_string_equal(err, "j: is not valid JSON (a control character at byte 2)");
     assert_int_equal(build(j, trail, 1, NULL, out, sizeof out, err), -1);
     assert_non_null(strstr(err, "j: is not valid JSON"));
 }
@@ -203,6 +210,11 @@ static void json_lines_get_an_id_and_a_type(void **state) {
     char err[300];
     assert_int_equal(cli_messages_build(m, slice, 32, 7, &msg, err, sizeof err), 0);
     assert_string_equal(msg.text, "{\"type\":\"page\",\"eventId\":\"mine\"}");
+    /* A NUL byte: the core would see the line cut there, so it is refused here. */
+    assert_int_equal(cli_messages_build(m, "{\"a\":1}\0{}", 10, 7, &msg, err, sizeof err), -1);
+    assert_string_equal(err, "a NUL byte (at byte 8) cannot be in a line");
+    /* An object followed by more: passed on as it is (the core says "trailing data"). */
+    check_message(m, "{\"type\":\"page\"} x", 7, "{\"type\":\"page\"} x", "", 0);
     /* Not an object: passed on unchanged, for the core to say why. */
     check_message(m, "[1, 2", 7, "[1, 2", "", 0);
     cli_messages_free(m);
