@@ -1,6 +1,7 @@
-/* import.c: `spoor import FILE`: its options, the checks before it starts
- * (the input, the spool's state, an interrupted import to resume), and the
- * summary and exit code at the end. The record loop is import_run.c. */
+/* import.c: `spoor import FILE`: the checks before it starts (the input, the
+ * spool's state, an interrupted import to resume), the run, and the exit code.
+ * Options: import_options.c; the record loop: import_run.c; progress, metrics
+ * and the summary: import_report.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,130 +14,6 @@
 #include "import.h"
 #include "metrics.h"
 #include "stats.h"
-
-void cli_import_help(void) {
-    printf("usage: spoor import FILE [options] [settings]\n"
-           "\n"
-           "Sends every record of FILE (JSON lines, or CSV with a header; - reads standard input).\n"
-           "A JSON line is one message as spoor_enqueue and batch take it, with its \"type\".\n"
-           "A CSV row becomes one message: each column's name is the field it fills, dots\n"
-           "nest (properties.plan), a :number, :boolean or :json suffix types it, an empty\n"
-           "cell is left out. Lines without an eventId get one derived from the file and\n"
-           "the line number, so a resend is recognised by the server.\n"
-           "\n"
-           "options:\n"
-           "  --format jsonl|csv      the input's format (default: csv for a .csv file, else jsonl)\n"
-           "  --type TYPE             the type of records that name none (track, identify, ...)\n"
-           "  --delimiter C           CSV field delimiter (default ','; 'tab' for a tab)\n"
-           "  --rejects FILE          append what could not be sent there, one JSON object a line\n"
-           "  --spool DIR             keep accepted events in DIR (spool_dir) and the import's\n"
-           "                          position: run the same command again after an interruption\n"
-           "                          (Ctrl-C, kill -9, a crash) to resume, nothing sent twice\n"
-           "  --metrics-port N        serve the import's counters at http://127.0.0.1:N/metrics\n"
-           "                          (Prometheus text format; 0 picks a free port)\n"
-           "  --metrics-bind ADDR     the address to serve them on (default 127.0.0.1)\n"
-           "  --progress auto|bar|lines|none   (default auto: a bar on a terminal, else lines)\n"
-           "  --progress-interval S   seconds between progress lines (default 10)\n"
-           "  --quiet                 no progress (errors and the summary still show)\n"
-           "  --errors N              show the first N rejected lines on stderr (default 20)\n"
-           "\n"
-           "Exit codes: 0 all sent; 65 some lines were invalid (the rest were sent); 69 some\n"
-           "events failed to be delivered; 130 interrupted (resumable with --spool); 64 usage,\n"
-           "66 FILE cannot be opened, 74 a write failed, 78 a setting is wrong. See docs/cli.md.\n");
-}
-
-static int usage_error(const char *fmt, const char *arg) {
-    fputs("spoor import: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs(" (spoor import --help)\n", stderr);
-    return CLI_EXIT_USAGE;
-}
-
-/* Parse the options into x; the settings' options go to s. 0, or an exit code. */
-static int parse(cli_import_t *x, cli_settings_t *s, int argc, char **argv, const char **spool, int *help) {
-    int only_args = 0;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (only_args || a[0] != '-' || !strcmp(a, "-")) {
-            if (x->path) return usage_error("one FILE only (\"%s\" is another)", a);
-            x->path = a;
-            continue;
-        }
-        if (!strcmp(a, "--")) {
-            only_args = 1;
-            continue;
-        }
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            *help = 1;
-            return 0;
-        }
-        if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
-            x->progress = CLI_PROGRESS_NONE;
-            continue;
-        }
-        static const char *const valued[] = {"--format", "--type", "--delimiter", "--rejects", "--spool",
-                                             "--metrics-port", "--metrics-bind", "--progress", "--progress-interval",
-                                             "--errors", NULL};
-        int k = 0;
-        size_t len = strcspn(a, "=");
-        while (valued[k] && (strlen(valued[k]) != len || strncmp(a, valued[k], len))) k++;
-        if (!valued[k]) {
-            int r = cli_settings_option(s, argc, argv, &i);
-            if (r < 0) return CLI_EXIT_USAGE;
-            if (r == 0) {
-                cli_settings_unknown(a);
-                return CLI_EXIT_USAGE;
-            }
-            continue;
-        }
-        if (a[len] == '=') v = a + len + 1;
-        else if (!v) return usage_error("%s needs a value", a);
-        else i++;
-        const char *opt = valued[k];
-        char *end;
-        if (!strcmp(opt, "--format")) {
-            if (strcmp(v, "jsonl") && strcmp(v, "csv")) return usage_error("--format: \"%s\" is not jsonl or csv", v);
-            x->format = v;
-        } else if (!strcmp(opt, "--type")) {
-            x->type = v;
-        } else if (!strcmp(opt, "--delimiter")) {
-            if (!strcmp(v, "tab") || !strcmp(v, "\\t")) x->delim = '\t';
-            else if (strlen(v) == 1 && v[0] != '"' && v[0] != '\n' && v[0] != '\r') x->delim = v[0];
-            else return usage_error("--delimiter: \"%s\" is not one character (or tab)", v);
-        } else if (!strcmp(opt, "--rejects")) {
-            x->rejects_path = v;
-        } else if (!strcmp(opt, "--spool")) {
-            *spool = v;
-        } else if (!strcmp(opt, "--metrics-port")) {
-            long port = strtol(v, &end, 10);
-            if (*end || end == v || port < 0 || port > 65535) return usage_error("--metrics-port: \"%s\" is not a port", v);
-            x->metrics_port = (int)port;
-        } else if (!strcmp(opt, "--metrics-bind")) {
-            x->metrics_bind = v;
-        } else if (!strcmp(opt, "--progress")) {
-            if (!strcmp(v, "bar")) x->progress = CLI_PROGRESS_BAR;
-            else if (!strcmp(v, "lines")) x->progress = CLI_PROGRESS_LINES;
-            else if (!strcmp(v, "none")) x->progress = CLI_PROGRESS_NONE;
-            else if (!strcmp(v, "auto")) x->progress = isatty(STDERR_FILENO) ? CLI_PROGRESS_BAR : CLI_PROGRESS_LINES;
-            else return usage_error("--progress: \"%s\" is not auto, bar, lines or none", v);
-        } else if (!strcmp(opt, "--progress-interval")) {
-            double d = strtod(v, &end);
-            if (*end || end == v || !(d > 0)) return usage_error("--progress-interval: \"%s\" is not a number of seconds", v);
-            x->progress_interval = d;
-        } else if (!strcmp(opt, "--errors")) {
-            long long n = strtoll(v, &end, 10);
-            if (*end || end == v || n < 0) return usage_error("--errors: \"%s\" is not a count", v);
-            x->max_errors = (uint64_t)n;
-        }
-    }
-    if (!x->path) return usage_error("%s", "which FILE? (- for standard input)");
-    if (!x->format) {
-        size_t n = strlen(x->path);
-        x->format = n > 4 && !strcasecmp(x->path + n - 4, ".csv") ? "csv" : "jsonl";
-    }
-    x->csv = !strcmp(x->format, "csv");
-    return 0;
-}
 
 /* A setting's value as text (the configuration is complete by now). */
 static void setting(const spoor_config_t *conf, const char *key, char *out, size_t size) {
@@ -231,83 +108,6 @@ static int check_state(cli_import_t *x, uint64_t data_line, uint64_t data_offset
     return remember_open_chunk(x);
 }
 
-static void snapshot(cli_progress_snapshot_t *s, void *opaque) {
-    cli_import_t *x = opaque;
-    cli_stats_t st;
-    cli_stats_read(x->client, &st);
-    s->records = LOAD(x->records);
-    s->bytes = LOAD(x->bytes);
-    s->total_bytes = x->total_bytes;
-    s->sent = st.v[CLI_STAT_DELIVERED];
-    s->rejected = LOAD(x->rejected);
-    s->failed = st.v[CLI_STAT_FAILED] + st.v[CLI_STAT_DROPPED];
-    s->elapsed = cli_now() - x->started;
-    s->phase = __atomic_load_n(&x->phase, __ATOMIC_RELAXED);
-}
-
-static void metrics(cli_buf_t *out, void *opaque) {
-    cli_import_t *x = opaque;
-    cli_stats_t st;
-    cli_stats_read(x->client, &st);
-    cli_metric(out, "spoor_import_lines_read_total", "counter", "Records (lines, CSV rows) read from the input by this run.",
-               (double)LOAD(x->records));
-    cli_metric(out, "spoor_import_lines_rejected_total", "counter",
-               "Records that could not become an event (invalid), written to the rejects file.", (double)LOAD(x->rejected));
-    cli_metric(out, "spoor_import_lines_resumed_total", "counter",
-               "Records not queued again on resume because the spool still held them.", (double)LOAD(x->skipped));
-    cli_metric(out, "spoor_import_bytes_read_total", "counter", "Bytes of the input read by this run.", (double)LOAD(x->bytes));
-    cli_metric(out, "spoor_import_input_bytes", "gauge", "Bytes this run reads in all (0: unknown, a pipe).",
-               (double)x->total_bytes);
-    cli_metric(out, "spoor_import_elapsed_seconds", "gauge", "Seconds since this run started.", cli_now() - x->started);
-    for (int i = 0; i < CLI_STAT_COUNT; i++) {
-        const cli_stat_info_t *info = cli_stat_info((cli_stat_t)i);
-        cli_metric(out, info->name, info->type, info->help, (double)st.v[i]);
-    }
-}
-
-/* The rejected and failed counts of the whole import: with a spool, of every
- * run (the state keeps them), else of this one. */
-static void totals(const cli_import_t *x, const cli_stats_t *st, uint64_t *rejected, uint64_t *failed) {
-    *rejected = x->spool_dir ? x->state.rejected : LOAD(x->rejected);
-    *failed = x->spool_dir ? x->state.failed : st->v[CLI_STAT_FAILED] + st->v[CLI_STAT_DROPPED];
-}
-
-static void summary(cli_import_t *x, const cli_stats_t *st, uint64_t resumed_line) {
-    char records[32], rate[32], took[32], sent[32], rejected[32], failed[32], skipped[32], replayed[32];
-    char all_rejected[32], all_failed[32];
-    uint64_t total_rejected, total_failed, run_failed = st->v[CLI_STAT_FAILED] + st->v[CLI_STAT_DROPPED];
-    totals(x, st, &total_rejected, &total_failed);
-    double elapsed = cli_now() - x->started;
-    cli_format_count(LOAD(x->records), records);
-    cli_format_count((uint64_t)(elapsed > 0 ? (double)LOAD(x->records) / elapsed + 0.5 : 0), rate);
-    cli_format_duration(elapsed, took);
-    cli_format_count(st->v[CLI_STAT_DELIVERED], sent);
-    cli_format_count(LOAD(x->rejected), rejected);
-    cli_format_count(run_failed, failed);
-    cli_format_count(LOAD(x->skipped), skipped);
-    cli_format_count(st->v[CLI_STAT_REPLAYED], replayed);
-    cli_format_count(total_rejected, all_rejected);
-    cli_format_count(total_failed, all_failed);
-    const char *see = x->rejects_path && (total_rejected || total_failed) ? x->rejects_path : NULL;
-    printf("spoor import: %s: %s\n", x->path,
-           x->interrupted ? "interrupted" : x->io_error ? "stopped (a write failed)" : "done");
-    printf("  read     %s line%s in %s (%s lines/s)\n", records, LOAD(x->records) == 1 ? "" : "s", took, rate);
-    printf("  sent     %s event%s\n", sent, st->v[CLI_STAT_DELIVERED] == 1 ? "" : "s");
-    printf("  rejected %s line%s (invalid)", rejected, LOAD(x->rejected) == 1 ? "" : "s");
-    if (resumed_line) printf("; %s in the whole import", all_rejected);
-    printf("\n  failed   %s event%s (not delivered)", failed, run_failed == 1 ? "" : "s");
-    if (resumed_line) printf("; %s in the whole import", all_failed);
-    printf("\n");
-    if (see) printf("  see      %s\n", see);
-    if (resumed_line)
-        printf("  resumed  at line %llu; %s events the spool kept were sent first, %s lines it held not queued again\n",
-               (unsigned long long)resumed_line, replayed, skipped);
-    if (x->interrupted && x->spool_dir)
-        printf("  kept     %llu events in the spool %s: run the same command to resume\n",
-               (unsigned long long)st->v[CLI_STAT_QUEUED], x->spool_dir);
-    fflush(stdout);
-}
-
 int cli_import_command(cli_settings_t *s, int argc, char **argv) {
     cli_import_t x;
     memset(&x, 0, sizeof x);
@@ -322,7 +122,7 @@ int cli_import_command(cli_settings_t *s, int argc, char **argv) {
     pthread_mutex_init(&x.lock, NULL);
     pthread_cond_init(&x.cond, NULL);
     const char *spool = NULL;
-    int help = 0, rc = parse(&x, s, argc, argv, &spool, &help);
+    int help = 0, rc = cli_import_parse(&x, s, argc, argv, &spool, &help);
     spoor_config_t *conf = NULL;
     cli_metrics_t *server = NULL;
     char err[600], value[4096];
@@ -441,7 +241,7 @@ int cli_import_command(cli_settings_t *s, int argc, char **argv) {
     x.start_offset = cli_input_offset(x.in);
     x.total_bytes = cli_input_regular(x.in) ? cli_input_size(x.in) - x.start_offset : 0;
     if (x.metrics_port >= 0) {
-        if (!(server = cli_metrics_start(x.metrics_bind, x.metrics_port, metrics, &x, err, sizeof err))) {
+        if (!(server = cli_metrics_start(x.metrics_bind, x.metrics_port, cli_import_metrics, &x, err, sizeof err))) {
             cli_say("spoor import: %s", err);
             rc = CLI_EXIT_CONFIG;
             goto done;
@@ -451,7 +251,7 @@ int cli_import_command(cli_settings_t *s, int argc, char **argv) {
     }
     cli_signals_install();
     x.started = cli_now();
-    cli_progress_start(x.progress, x.progress_interval, snapshot, &x);
+    cli_progress_start(x.progress, x.progress_interval, cli_import_snapshot, &x);
     if (!x.interrupted) rc = cli_import_replay(&x);
     if (!rc && !x.interrupted) rc = cli_import_run(&x);
     if (!rc && !x.interrupted) cli_import_finish(&x);
@@ -465,10 +265,10 @@ int cli_import_command(cli_settings_t *s, int argc, char **argv) {
         char e2[600];
         if (cli_resume_save(x.spool_dir, &x.state, x.sync_state, e2, sizeof e2)) cli_say("spoor import: %s", e2);
     }
-    summary(&x, &st, resumed_line);
+    cli_import_summary(&x, &st, resumed_line);
     cli_signals_restore();
     uint64_t total_rejected, total_failed;
-    totals(&x, &st, &total_rejected, &total_failed);
+    cli_import_totals(&x, &st, &total_rejected, &total_failed);
     if (!rc) rc = x.interrupted ? CLI_EXIT_INTERRUPTED
                   : x.io_error  ? CLI_EXIT_IOERR
                   : total_failed ? CLI_EXIT_UNAVAILABLE

@@ -16,6 +16,8 @@
 #include "progress.h"
 #include "rejects.h"
 #include "resume.h"
+#include "settings.h"
+#include "stats.h"
 
 /* The counters the progress and metrics threads read while the import runs. */
 #define LOAD(v) __atomic_load_n(&(v), __ATOMIC_RELAXED)
@@ -73,6 +75,17 @@ typedef struct {
     double started;        /* monotonic seconds */
     int interrupted;
 } cli_import_t;
+
+/* The options (import_options.c): 0, or an exit code; *help when --help was asked. */
+int cli_import_parse(cli_import_t *x, cli_settings_t *s, int argc, char **argv, const char **spool, int *help);
+
+/* What the import shows (import_report.c): the progress snapshot and /metrics
+ * (called on their threads), the whole import's rejected and failed counts, the
+ * summary on stdout. */
+void cli_import_snapshot(cli_progress_snapshot_t *s, void *opaque);
+void cli_import_metrics(cli_buf_t *out, void *opaque);
+void cli_import_totals(const cli_import_t *x, const cli_stats_t *st, uint64_t *rejected, uint64_t *failed);
+void cli_import_summary(cli_import_t *x, const cli_stats_t *st, uint64_t resumed_line);
 
 /* The delivery callback (import_run.c). */
 void cli_import_on_delivery(const spoor_delivery_report_t *report, void *opaque);
