@@ -26,7 +26,7 @@ void cli_import_help(void) {
            "  --rejects FILE          append what could not be sent there, one JSON object a line\n"
            "  --spool DIR             keep accepted events in DIR (spool_dir) and the import's\n"
            "                          position: run the same command again after an interruption\n"
-           "                          (Ctrl-C, kill -9, a crash) to resume, nothing sent twice\n"
+           "                          (Ctrl-C, kill -9, a crash) to resume; no line is queued twice\n"
            "  --metrics-port N        serve the import's counters at http://127.0.0.1:N/metrics\n"
            "                          (Prometheus text format; 0 picks a free port)\n"
            "  --metrics-bind ADDR     the address to serve them on (default 127.0.0.1)\n"
