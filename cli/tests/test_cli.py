@@ -453,6 +453,14 @@ class Resume(CliTest):
         return WRAPPER + [CLI, "import", path, "--spool", self.path("spool"), "--rejects", self.path("rejects.jsonl"),
                           "--max-batch-events", str(self.BATCH), "--errors", "0", "--quiet"]
 
+    def wait_begun(self):
+        """Until the import has saved its state with a chunk open (it reads, its signals are set)."""
+        state = self.path("spool/import-state")
+        deadline = time.monotonic() + 60
+        while not (os.path.exists(state) and "\npending 1000\n" in open(state).read()):
+            self.assertLess(time.monotonic(), deadline, "the import never saved its state")
+            time.sleep(0.01)
+
     def check_arrived(self, want, interruptions, final_out):
         events = self.good()
         ids = [e["eventId"] for e in events]
@@ -537,7 +545,8 @@ class Resume(CliTest):
         path, want = self.make_input()
         self.c.request("POST", "/micro/fault", {"delayMs": 100, "count": 10})  # slow enough to interrupt
         p = subprocess.Popen(self.command(path), env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(0.5)
+        self.wait_begun()
+        time.sleep(0.2)
         p.send_signal(signal.SIGINT)
         out, err = p.communicate(timeout=60)
         self.assertEqual(p.returncode, 130, err)
@@ -550,19 +559,23 @@ class Resume(CliTest):
 
     def test_a_changed_file_or_other_options_are_refused(self):
         path, _ = self.make_input()
+        self.c.request("POST", "/micro/fault", {"delayMs": 300, "count": 50})  # it cannot finish meanwhile
         p = subprocess.Popen(self.command(path), env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(0.05)
+        self.wait_begun()
         p.kill()
         p.communicate()
+        rc, _, err = self.run_cli("import", path, "--spool", self.path("spool"), "--type", "track")
+        self.assertEqual(rc, 78)
+        self.assertIn("used --format jsonl: resume it with the same options", err)
+        other = self.write("other.jsonl", "{}\n")
+        rc, _, err = self.run_cli("import", other, "--spool", self.path("spool"))
+        self.assertEqual(rc, 78)
+        self.assertIn("holds an unfinished import of %s (stopped at line" % os.path.realpath(path), err)
         with open(path, "a") as f:
             f.write(json.dumps({"type": "track", "userId": "late", "event": "x"}) + "\n")
         rc, _, err = self.run_cli(*self.command(path)[len(WRAPPER) + 1:])
-        if "imported completely" not in err:  # (unless it had finished in 50 ms)
-            self.assertEqual(rc, 78, err)
-            self.assertIn("not that file (its content differs)", err)
-            other = self.write("other.jsonl", "{}\n")
-            rc, _, err = self.run_cli("import", other, "--spool", self.path("spool"))
-            self.assertEqual(rc, 78)
+        self.assertEqual(rc, 78, err)
+        self.assertIn("not that file (its content differs)", err)
 
 
 class Smoke(CliTest):
