@@ -11,11 +11,12 @@
  *   client = spoor_client_ptr_value(p); delete_spoor_client_ptr(p)
  *   n = new_size_t_ptr(); rc = spoor_ingest_feed(client, feed, n); size_t_ptr_value(n)
  *
- * The callbacks' typed setters (log, delivery, token, clock, id) are not wrapped:
- * they take C function pointers called from the worker thread. Java gets delivery
- * reports through a JNI bridge below (spoor_java_delivery_listener); every language
- * has spoor_client_stats(); the deterministic test hooks are the config keys
- * test_fixed_time / test_id_seed. */
+ * The callbacks' typed setters (log, delivery, token) are not wrapped: they take
+ * C function pointers called from the worker thread. Java gets delivery reports
+ * through a JNI bridge below (spoor_java_delivery_listener); every language has
+ * spoor_client_stats(). The test hooks of spoor/sys/testing.h are not wrapped
+ * (spoor.h leaves that header out); the config keys test_fixed_time and
+ * test_id_seed do the same for the conformance runners. */
 %module spoor
 
 %{
@@ -34,8 +35,6 @@
 %include "cpointer.i"
 %pointer_functions(spoor_client_t *, spoor_client_ptr);
 %pointer_functions(size_t, size_t_ptr);
-%include "carrays.i"
-%array_functions(spoor_property_t, spoor_property_array);
 
 /* Caller-buffer outputs: spoor_config_get() and spoor_client_stats_json(). */
 #if defined(SWIGJAVA)
@@ -258,10 +257,19 @@ void spoor_java_release(JNIEnv *jenv, jlong ref) {
 %ignore spoor_config_set_log_cb;
 %ignore spoor_config_set_delivery_cb;
 %ignore spoor_config_set_token_cb;
-%ignore spoor_config_set_clock_cb;
-%ignore spoor_config_set_id_cb;
 %ignore spoor_delivery_report_s;
 %ignore spoor_err_list;
+
+/* new spoor_stats_t() records its size, as SPOOR_STATS_INIT does in C: the JNI
+ * library is compiled with the same header, so that is the size of its struct. */
+%extend spoor_stats_s {
+  spoor_stats_s() {
+    spoor_stats_t *s = (spoor_stats_t *)calloc(1, sizeof *s);
+    if (s) s->size = sizeof *s;
+    return s;
+  }
+}
+%immutable spoor_stats_s::size;
 
 /* Read-only views of the core's structs. */
 %immutable spoor_property_s::name;

@@ -8,6 +8,7 @@
 
 #include "auth.h"
 #include "buf.h"
+#include "registry.h"
 #include "store.h"
 
 #define DEFAULT_MAX_BODY (5u * 1024 * 1024)
@@ -19,7 +20,7 @@
 
 typedef struct {
     auth_conf_t auth;
-    cJSON *schemas;          /* --schemas FILE: {collection: {field: type}}, or NULL */
+    registry_t registry;     /* --schemas FILE; no sources (n == 0) without it */
     size_t max_body;         /* bytes, compressed and decompressed */
     unsigned max_connections, max_connections_per_ip, connection_timeout_s;
     int quiet;

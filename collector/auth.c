@@ -59,29 +59,59 @@ static const char *after_scheme(const char *header, const char *scheme) {
     return header;
 }
 
-static int key_known(const auth_conf_t *a, const char *key) {
-    int found = 0;
+int auth_key_index(const auth_conf_t *a, const char *key) {
+    int found = -1;
     /* No early exit: every configured key is compared. */
-    for (size_t i = 0; i < a->n_keys; i++) found |= secret_equal(a->api_keys[i], key);
+    for (size_t i = 0; i < a->n_keys; i++)
+        if (secret_equal(a->api_keys[i], key)) found = (int)i;
     return found;
 }
 
+/* Segment's way: "Basic base64(KEY:)", a write key as the user and no
+ * password. The key's index, or -1. */
+static int basic_write_key(const auth_conf_t *a, const char *b64) {
+    size_t n = strlen(b64);
+    if (!a->n_keys || !n || n % 4 || n > 4096) return -1;
+    unsigned char *plain = malloc(n / 4 * 3 + 1);
+    if (!plain) return -1;
+    int len = EVP_DecodeBlock(plain, (const unsigned char *)b64, (int)n);
+    /* EVP_DecodeBlock counts the padding's zero bytes in. */
+    for (size_t pad = n; len > 0 && pad > 0 && b64[pad - 1] == '='; pad--) len--;
+    int index = -1;
+    if (len > 1 && plain[len - 1] == ':') {
+        plain[len - 1] = '\0';
+        if (strlen((char *)plain) == (size_t)len - 1 && !strchr((char *)plain, ':'))
+            index = auth_key_index(a, (char *)plain);
+    }
+    if (len > 0) OPENSSL_cleanse(plain, (size_t)len);
+    free(plain);
+    return index;
+}
+
 int auth_check_key(const auth_conf_t *a, const char *x_api_key, const char *authorization,
-                   char *msg, size_t msgsize) {
+                   int *key_index, char *msg, size_t msgsize) {
+    int index = -1;
+    if (key_index) *key_index = -1;
     if (!a->n_keys && !a->basic_header) return 0;
     if (!x_api_key && !authorization) {
         snprintf(msg, msgsize, "credentials required: X-API-Key, Authorization: Bearer or Basic");
         return 401;
     }
-    if (x_api_key && key_known(a, x_api_key)) return 0;
-    if (authorization) {
+    if (x_api_key) index = auth_key_index(a, x_api_key);
+    if (index < 0 && authorization) {
         const char *bearer = after_scheme(authorization, "Bearer");
-        if (bearer && key_known(a, bearer)) return 0;
-        if (a->basic_header && after_scheme(authorization, "Basic")) {
+        const char *basic = after_scheme(authorization, "Basic");
+        if (bearer) index = auth_key_index(a, bearer);
+        if (basic && index < 0) index = basic_write_key(a, basic);
+        if (basic && index < 0 && a->basic_header) {
             char canon[1024]; /* the scheme's case and spacing do not matter */
-            snprintf(canon, sizeof canon, "Basic %s", after_scheme(authorization, "Basic"));
+            snprintf(canon, sizeof canon, "Basic %s", basic);
             if (secret_equal(a->basic_header, canon)) return 0;
         }
+    }
+    if (index >= 0) {
+        if (key_index) *key_index = index;
+        return 0;
     }
     snprintf(msg, msgsize, "credentials refused");
     return 403;
@@ -89,7 +119,7 @@ int auth_check_key(const auth_conf_t *a, const char *x_api_key, const char *auth
 
 int auth_check_admin(const auth_conf_t *a, const char *x_api_key, const char *authorization,
                      char *msg, size_t msgsize) {
-    if (!a->admin_key) return auth_check_key(a, x_api_key, authorization, msg, msgsize);
+    if (!a->admin_key) return auth_check_key(a, x_api_key, authorization, NULL, msg, msgsize);
     if (!x_api_key && !authorization) {
         snprintf(msg, msgsize, "credentials required: the admin key, as X-API-Key or Authorization: Bearer");
         return 401;

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AUTH_MAX_KEYS 16
+#define AUTH_MAX_KEYS 64
 #define AUTH_MAX_SKEW_S 300 /* a signed request more than 5 minutes off is refused */
 
 /* Every string is owned (malloc'd) and wiped by auth_free. */
@@ -26,11 +26,17 @@ void auth_free(auth_conf_t *a);
 /* 1 when any credential guards /micro (an admin key, an api key, a basic pair). */
 int auth_guards_micro(const auth_conf_t *a);
 
-/* Checks the X-API-Key / Authorization headers (either may be NULL). Returns 0
- * when allowed (always, when no key nor pair is configured), 401 when no
- * credentials were sent, 403 when they are wrong; msg says which. */
+/* Checks the X-API-Key / Authorization headers (either may be NULL): an api
+ * key as X-API-Key, Bearer, or Segment's Basic base64(KEY + ":"); or the basic
+ * pair. Returns 0 when allowed (always, when no key nor pair is configured),
+ * 401 when no credentials were sent, 403 when they are wrong; msg says which.
+ * *key_index (may be NULL): the index in api_keys of the key that matched, or
+ * -1 (the basic pair, or no credentials needed). */
 int auth_check_key(const auth_conf_t *a, const char *x_api_key, const char *authorization,
-                   char *msg, size_t msgsize);
+                   int *key_index, char *msg, size_t msgsize);
+
+/* The index in api_keys of key, or -1; timing-safe, every key is compared. */
+int auth_key_index(const auth_conf_t *a, const char *key);
 
 /* Checks the credentials of a /micro request: the admin key (X-API-Key or
  * Authorization: Bearer) when one is set, else as auth_check_key. */

@@ -17,7 +17,9 @@
 #include "ingest.h"
 #include "mask.h"
 #include "micro.h"
+#include "registry.h"
 #include "reqlog.h"
+#include "wire.h"
 
 typedef struct {
     buf_t body;
@@ -118,8 +120,9 @@ static enum MHD_Result send_reply(app_t *app, struct MHD_Connection *c, const ch
     return ret;
 }
 
-static batch_request_t batch_request(struct MHD_Connection *c, const request_t *rq) {
+static batch_request_t batch_request(struct MHD_Connection *c, const request_t *rq, const char *segment_type) {
     return (batch_request_t){
+        .segment_type = segment_type,
         .x_api_key = header(c, "X-API-Key"),
         .authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION),
         .content_encoding = header(c, MHD_HTTP_HEADER_CONTENT_ENCODING),
@@ -136,14 +139,22 @@ static batch_request_t batch_request(struct MHD_Connection *c, const request_t *
 typedef int (*route_fn)(app_t *app, struct MHD_Connection *c, const char *method, const char *url,
                         request_t *rq, reply_t *r);
 
-/* POST /v1/batch: any injected fault first, then the real thing. */
+/* Segment's single-message paths, /v1/ and a type (/v1/track): that type. */
+static const char *segment_path_type(const char *url) {
+    for (int i = 0; !strncmp(url, "/v1/", 4) && spoor__segment_types[i]; i++)
+        if (!strcmp(url + 4, spoor__segment_types[i])) return spoor__segment_types[i];
+    return NULL;
+}
+
+/* POST /v1/batch (and Segment's single-message paths): any injected fault
+ * first, then the real thing. */
 static int route_batch(app_t *app, struct MHD_Connection *c, const char *method, const char *url,
                        request_t *rq, reply_t *r) {
     if (strcmp(method, "POST")) {
         reply_error(r, 405, "method not allowed; use POST");
         return 0;
     }
-    batch_request_t br = batch_request(c, rq);
+    batch_request_t br = batch_request(c, rq, segment_path_type(url));
     fault_t f = {0};
     int faulty = faults_take(&f);
     if (faulty && f.delay_ms) faults_sleep(f.delay_ms);
@@ -163,7 +174,7 @@ static int route_batch(app_t *app, struct MHD_Connection *c, const char *method,
     }
     cJSON *headers = cJSON_CreateObject();
     MHD_get_connection_values(c, MHD_HEADER_KIND, add_header, headers);
-    reqlog_add(cut ? 0 : r->status, headers, r->events, rq->bytes,
+    reqlog_add(url, cut ? 0 : r->status, headers, r->events, rq->bytes,
                ingest_is_gzip(br.content_encoding), rq->start_ms);
     if (cut) log_line(app, "POST", url, 0, r, rq);
     return cut != 0; /* a cut: libmicrohttpd closes the connection without an answer */
@@ -171,8 +182,31 @@ static int route_batch(app_t *app, struct MHD_Connection *c, const char *method,
 
 static int route_micro(app_t *app, struct MHD_Connection *c, const char *method, const char *url,
                        request_t *rq, reply_t *r) {
-    micro_args_t args = {arg(c, "type"), arg(c, "eventName"), arg(c, "userId"), arg(c, "limit")};
+    micro_args_t args = {arg(c, "type"), arg(c, "eventName"), arg(c, "userId"), arg(c, "limit"), arg(c, "format")};
     micro_handle(app, method, url, &args, rq->body.data, rq->body.len, r);
+    return 0;
+}
+
+/* Any other path under /v1/: one of Segment's single-message paths, or none. */
+static int route_single(app_t *app, struct MHD_Connection *c, const char *method, const char *url,
+                        request_t *rq, reply_t *r) {
+    if (segment_path_type(url)) return route_batch(app, c, method, url, rq, r);
+    reply_error(r, 404, "not found: %s", url);
+    return 0;
+}
+
+/* The schema registry, read-only. */
+static int route_registry(app_t *app, struct MHD_Connection *c, const char *method, const char *url,
+                          request_t *rq, reply_t *r) {
+    (void)c, (void)rq;
+    if (strcmp(method, "GET")) {
+        reply_error(r, 405, "method not allowed; use GET");
+        return 0;
+    }
+    char msg[512];
+    int status = registry_answer(&app->registry, url, &r->body, msg, sizeof msg);
+    if (status == 200) r->status = 200;
+    else reply_error(r, status, "%s", msg);
     return 0;
 }
 
@@ -183,10 +217,10 @@ static int route_health(app_t *app, struct MHD_Connection *c, const char *method
     return 0;
 }
 
-/* Who may use a route: anyone; whoever has the /micro credentials (checked
- * here, then the body limit); or the route checks both itself, in its own
- * order (ingest.c's). */
-typedef enum { ROUTE_OPEN, ROUTE_ADMIN, ROUTE_CHECKS_ITSELF } route_access_t;
+/* Who may use a route: anyone; whoever has the /micro credentials, or those
+ * of /v1/batch (checked here, then the body limit); or the route checks both
+ * itself, in its own order (ingest.c's). */
+typedef enum { ROUTE_OPEN, ROUTE_ADMIN, ROUTE_CLIENT, ROUTE_CHECKS_ITSELF } route_access_t;
 
 static const struct {
     const char *path;
@@ -195,6 +229,9 @@ static const struct {
     route_fn serve;
 } routes[] = {
     {"/v1/batch", 0, ROUTE_CHECKS_ITSELF, route_batch},
+    {"/v1/orgs/", 1, ROUTE_CLIENT, route_registry},
+    {"/v1/sources/", 1, ROUTE_CLIENT, route_registry},
+    {"/v1/", 1, ROUTE_CHECKS_ITSELF, route_single}, /* /v1/track, /v1/identify, ... */
     {"/micro/", 1, ROUTE_ADMIN, route_micro},
     {"/health", 0, ROUTE_OPEN, route_health},
     {"/", 0, ROUTE_OPEN, route_health},
@@ -205,10 +242,12 @@ static int dispatch(app_t *app, struct MHD_Connection *c, const char *method, co
     for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
         if (routes[i].prefix ? strncmp(url, routes[i].path, strlen(routes[i].path)) : strcmp(url, routes[i].path))
             continue;
-        if (routes[i].access == ROUTE_ADMIN) {
+        if (routes[i].access == ROUTE_ADMIN || routes[i].access == ROUTE_CLIENT) {
             char msg[256];
-            int status = auth_check_admin(&app->auth, header(c, "X-API-Key"),
-                                          header(c, MHD_HTTP_HEADER_AUTHORIZATION), msg, sizeof msg);
+            const char *key = header(c, "X-API-Key"), *authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION);
+            int status = routes[i].access == ROUTE_ADMIN
+                             ? auth_check_admin(&app->auth, key, authorization, msg, sizeof msg)
+                             : auth_check_key(&app->auth, key, authorization, NULL, msg, sizeof msg);
             if (status) return reply_error(r, status, "%s", msg), 0;
         }
         if (routes[i].access != ROUTE_CHECKS_ITSELF && rq->over_limit)

@@ -1,5 +1,6 @@
-/* ingest.h: POST /v1/batch, from the raw request to the stored events and the
- * answer of wire format v1. Knows nothing of the HTTP library. */
+/* ingest.h: POST /v1/batch (wire format v1 or Segment's batch) and Segment's
+ * single-message paths (/v1/track, ...), from the raw request to the stored
+ * events and the answer. Knows nothing of the HTTP library. */
 #ifndef COLLECTOR_INGEST_H
 #define COLLECTOR_INGEST_H
 
@@ -13,6 +14,7 @@ typedef struct {
     const char *body;        /* as received (maybe gzip) */
     size_t len;
     int over_limit;          /* the body passed max_body and was not kept */
+    const char *segment_type; /* Segment's single-message path (/v1/track: "track"), or NULL: /v1/batch */
 } batch_request_t;
 
 void ingest_batch(app_t *app, const batch_request_t *rq, reply_t *r);

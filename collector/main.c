@@ -32,7 +32,8 @@ static const char USAGE[] =
     "         [--fail-cut] [--fail-count N]\n"
     "Credentials also come from SPOOR_COLLECTOR_API_KEY, SPOOR_COLLECTOR_BASIC,\n"
     "SPOOR_COLLECTOR_SECRET and SPOOR_COLLECTOR_ADMIN_KEY when not given as options.\n"
-    "The collector of spoor's wire format v1 (POST /v1/batch) with /micro/* to inspect it.\n";
+    "The collector of spoor's wire format v1 and of Segment's HTTP Tracking API (POST /v1/batch),\n"
+    "a schema registry (--schemas FILE), and /micro/* to inspect it.\n";
 
 typedef struct {
     const char *host, *port_file, *db, *clickhouse, *schemas_file;
@@ -147,23 +148,6 @@ static int parse_args(int argc, char **argv, app_t *app, options_t *o) {
     return 0;
 }
 
-static int load_schemas(app_t *app, const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return die("--schemas: cannot open %s", path);
-    buf_t text;
-    buf_init(&text);
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&text, chunk, n);
-    fclose(f);
-    char err[512];
-    app->schemas = spoor__json_parse(text.data ? text.data : "", text.len, 1 << 20, SPOOR_JSON_MAX_DEPTH,
-                                     "--schemas", err, sizeof err);
-    buf_free(&text);
-    if (!app->schemas || spoor__validate_schemas(app->schemas, err, sizeof err)) return die("%s", err);
-    return 0;
-}
-
 /* Written to a temporary name and renamed, so a reader never sees half a number. */
 static int write_port_file(const char *path, int port) {
     size_t n = strlen(path) + 5;
@@ -266,9 +250,11 @@ int main(int argc, char **argv) {
     options_t o = {.host = "127.0.0.1", .port = -1, .fault = {.retry_after = -1}};
     pthread_mutex_init(&app.store_lock, NULL);
     int rc = parse_args(argc, argv, &app, &o);
-    if (!rc && o.schemas_file) rc = load_schemas(&app, o.schemas_file);
+    char err[512];
+    if (!rc && o.schemas_file && registry_load(&app.registry, o.schemas_file, &app.auth, err, sizeof err))
+        rc = die("%s", err);
     if (!rc) rc = run(&app, &o);
-    cJSON_Delete(app.schemas);
+    registry_free(&app.registry);
     auth_free(&app.auth);
     return rc;
 }

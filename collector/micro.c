@@ -35,9 +35,13 @@ static void all(app_t *app, reply_t *r) {
 }
 
 static void events(app_t *app, int bad, const micro_args_t *a, reply_t *r) {
-    store_filter_t f = {a->type, a->event_name, a->user_id, parse_limit(a->limit)};
+    store_filter_t f = {a->type, a->event_name, a->user_id, a->format, parse_limit(a->limit)};
     if (f.limit == -2) {
         reply_error(r, 400, "limit: must be a non-negative integer");
+        return;
+    }
+    if (f.format && strcmp(f.format, "spoor") && strcmp(f.format, "segment")) {
+        reply_error(r, 400, "format: must be spoor or segment");
         return;
     }
     char err[512];

@@ -9,7 +9,7 @@
 
 /* Query arguments of the request (NULL when absent). */
 typedef struct {
-    const char *type, *event_name, *user_id, *limit;
+    const char *type, *event_name, *user_id, *limit, *format;
 } micro_args_t;
 
 /* Answers one /micro/... request (404 for an unknown path, 405 for a wrong method). */

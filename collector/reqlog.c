@@ -1,4 +1,4 @@
-/* reqlog.c: a ring of the last REQLOG_KEEP batch requests (see reqlog.h). */
+/* reqlog.c: a ring of the last REQLOG_KEEP ingestion requests (see reqlog.h). */
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -8,12 +8,13 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static cJSON *ring[REQLOG_KEEP];
 static size_t next, used;
 
-void reqlog_add(int status, cJSON *headers, long events, size_t bytes, int gzip, long long at_ms) {
+void reqlog_add(const char *path, int status, cJSON *headers, long events, size_t bytes, int gzip, long long at_ms) {
     cJSON *e = cJSON_CreateObject();
     if (!e) {
         cJSON_Delete(headers);
         return;
     }
+    cJSON_AddStringToObject(e, "path", path);
     cJSON_AddNumberToObject(e, "status", status);
     cJSON_AddItemToObject(e, "headers", headers ? headers : cJSON_CreateObject());
     cJSON_AddNumberToObject(e, "events", (double)events);

@@ -78,3 +78,11 @@ long batch_spans(const char *body, size_t len, span_t *out, size_t max) {
     }
     return n;
 }
+
+span_t body_span(const char *body, size_t len) {
+    scan_t c = {body, len, 0};
+    ws(&c);
+    size_t end = len;
+    while (end > c.i && body[end - 1] && strchr(" \t\r\n", body[end - 1])) end--;
+    return (span_t){c.i, end - c.i};
+}

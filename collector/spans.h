@@ -19,4 +19,7 @@ typedef struct {
  * key); the caller then falls back to re-serialising. */
 long batch_spans(const char *body, size_t len, span_t *out, size_t max);
 
+/* The one value of a body (a single message) without the white space around it. */
+span_t body_span(const char *body, size_t len);
+
 #endif

@@ -15,13 +15,14 @@ typedef struct {
     size_t json_len;
     const char *event_id, *type, *event_name, *user_id, *anonymous_id, *profile_id, *timestamp;
     const char *received_at;
+    const char *format;    /* the wire format it came in: "spoor" (v1) or "segment" */
     const char *error;     /* NULL: a valid event; else why it was rejected */
     int duplicate;         /* out: a valid event whose eventId was already stored */
 } store_event_t;
 
 /* Filters of /micro/good and /micro/bad; NULL or <0 means "any". */
 typedef struct {
-    const char *type, *event_name, *user_id;
+    const char *type, *event_name, *user_id, *format;
     long limit;            /* the latest `limit` events, still oldest first */
 } store_filter_t;
 
@@ -33,7 +34,7 @@ typedef struct {
      * error. When it returns 0 the batch is durable. */
     int (*put)(store_t *s, store_event_t *events, size_t n, char *err, size_t errsize);
     /* Appends a JSON array to out: the stored events (bad = 0) or
-     * [{"event":...,"error":...}] (bad = 1), in arrival order. */
+     * [{"event":...,"error":...,"format":...}] (bad = 1), in arrival order. */
     int (*query)(store_t *s, int bad, const store_filter_t *f, buf_t *out, char *err, size_t errsize);
     int (*count)(store_t *s, long *good, long *bad, char *err, size_t errsize);
     int (*reset)(store_t *s, char *err, size_t errsize);

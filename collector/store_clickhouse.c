@@ -29,11 +29,14 @@ typedef struct {
 static const char *TABLES[] = {
     "CREATE TABLE IF NOT EXISTS spoor_events (seq UInt64, eventId String, type String,"
     " eventName String, userId String, anonymousId String, profileId String, timestamp String,"
-    " received_at String, json String) ENGINE = ReplacingMergeTree ORDER BY eventId",
+    " received_at String, json String, format String DEFAULT 'spoor')"
+    " ENGINE = ReplacingMergeTree ORDER BY eventId",
     "CREATE TABLE IF NOT EXISTS spoor_rejected (seq UInt64, eventId String, type String,"
     " eventName String, userId String, anonymousId String, profileId String, timestamp String,"
-    " received_at String, error String, json String) ENGINE = MergeTree ORDER BY seq",
+    " received_at String, error String, json String, format String DEFAULT 'spoor')"
+    " ENGINE = MergeTree ORDER BY seq",
 };
+
 
 static size_t on_data(char *ptr, size_t size, size_t n, void *userdata) {
     return buf_append(userdata, ptr, size * n) ? 0 : size * n;
@@ -185,12 +188,12 @@ static uint64_t next_seq(ch_store_t *s) {
  * double in exponent form, which ClickHouse refuses. */
 static void add_row(ch_store_t *s, buf_t *sql, const store_event_t *e) {
     const char *keys[] = {"eventId", "type", "eventName", "userId", "anonymousId",
-                          "profileId", "timestamp", "received_at", "error"};
+                          "profileId", "timestamp", "received_at", "format", "error"};
     const char *vals[] = {e->event_id, e->type, e->event_name, e->user_id, e->anonymous_id,
-                          e->profile_id, e->timestamp, e->received_at, e->error};
+                          e->profile_id, e->timestamp, e->received_at, e->format ? e->format : "spoor", e->error};
     buf_printf(sql, "{\"seq\":%llu", (unsigned long long)next_seq(s));
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-        if (i == 8 && !e->error) continue; /* spoor_events has no error column */
+        if (i == 9 && !e->error) continue; /* spoor_events has no error column */
         buf_printf(sql, ",\"%s\":", keys[i]);
         buf_json_string(sql, vals[i] ? vals[i] : "");
     }
@@ -226,11 +229,11 @@ static int ch_query(store_t *base, int bad, const store_filter_t *f, buf_t *out,
     ch_store_t *s = (ch_store_t *)base;
     buf_t sql;
     buf_init(&sql);
-    buf_printf(&sql, "SELECT json, %s AS error FROM (SELECT seq, json%s FROM %s WHERE 1",
+    buf_printf(&sql, "SELECT json, %s AS error, format FROM (SELECT seq, json, format%s FROM %s WHERE 1",
                bad ? "error" : "''", bad ? ", error" : "", bad ? "spoor_rejected" : "spoor_events FINAL");
-    const char *cols[] = {"type", "eventName", "userId"};
-    const char *vals[] = {f->type, f->event_name, f->user_id};
-    for (int i = 0; i < 3; i++) {
+    const char *cols[] = {"type", "eventName", "userId", "format"};
+    const char *vals[] = {f->type, f->event_name, f->user_id, f->format};
+    for (int i = 0; i < 4; i++) {
         if (!vals[i]) continue;
         buf_printf(&sql, " AND %s = ", cols[i]);
         ch_quote(&sql, vals[i]);
@@ -252,6 +255,8 @@ static int ch_query(store_t *base, int bad, const store_filter_t *f, buf_t *out,
         if (bad) {
             buf_puts(out, ",\"error\":");
             buf_json_string(out, row_string(row, "error"));
+            buf_puts(out, ",\"format\":");
+            buf_json_string(out, row_string(row, "format"));
             buf_puts(out, "}");
         }
     }
@@ -291,6 +296,27 @@ static void ch_close(store_t *base) {
     free(s);
 }
 
+/* Tables from before the format column get it, saying that what they hold came
+ * in wire v1 (18.16 has no ADD COLUMN IF NOT EXISTS: system.columns says). */
+static int add_format_column(ch_store_t *s, char *err, size_t errsize) {
+    static const char *const tables[] = {"spoor_events", "spoor_rejected"};
+    for (int i = 0; i < 2; i++) {
+        char sql[256];
+        snprintf(sql, sizeof sql, "SELECT count() FROM system.columns WHERE database = currentDatabase()"
+                 " AND table = '%s' AND name = 'format' FORMAT TabSeparated", tables[i]);
+        buf_t out;
+        buf_init(&out);
+        int rc = ch_run(s, sql, strlen(sql), &out, err, errsize);
+        int has = !rc && out.data && strtol(out.data, NULL, 10) > 0;
+        buf_free(&out);
+        if (rc) return -1;
+        if (has) continue;
+        snprintf(sql, sizeof sql, "ALTER TABLE %s ADD COLUMN format String DEFAULT 'spoor'", tables[i]);
+        if (ch_run(s, sql, strlen(sql), NULL, err, errsize)) return -1;
+    }
+    return 0;
+}
+
 static const store_ops_t CLICKHOUSE_OPS = {ch_put, ch_query, ch_count, ch_reset, ch_close};
 
 store_t *store_clickhouse_open(const char *url, char *err, size_t errsize) {
@@ -306,6 +332,10 @@ store_t *store_clickhouse_open(const char *url, char *err, size_t errsize) {
             ch_close(&s->base);
             return NULL;
         }
+    }
+    if (add_format_column(s, err, errsize)) {
+        ch_close(&s->base);
+        return NULL;
     }
     return &s->base;
 }

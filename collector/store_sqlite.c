@@ -22,15 +22,15 @@ static const char SCHEMA[] =
     " seq INTEGER PRIMARY KEY AUTOINCREMENT," /* arrival order */
     " eventId TEXT NOT NULL UNIQUE, type TEXT, eventName TEXT, userId TEXT,"
     " anonymousId TEXT, profileId TEXT, timestamp TEXT, received_at TEXT NOT NULL,"
-    " json TEXT NOT NULL);"
+    " json TEXT NOT NULL, format TEXT NOT NULL DEFAULT 'spoor');"
     "CREATE TABLE IF NOT EXISTS rejected ("
     " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
     " eventId TEXT, type TEXT, eventName TEXT, userId TEXT, anonymousId TEXT,"
     " profileId TEXT, timestamp TEXT, received_at TEXT NOT NULL, error TEXT NOT NULL,"
-    " json TEXT NOT NULL);";
+    " json TEXT NOT NULL, format TEXT NOT NULL DEFAULT 'spoor');";
 
 /* Same column order in both tables, so one binder serves both. */
-#define COLUMNS "eventId, type, eventName, userId, anonymousId, profileId, timestamp, received_at, json"
+#define COLUMNS "eventId, type, eventName, userId, anonymousId, profileId, timestamp, received_at, format, json"
 
 static int fail(sqlite_store_t *s, const char *what, char *err, size_t errsize) {
     snprintf(err, errsize, "sqlite: %s: %s", what, sqlite3_errmsg(s->db));
@@ -50,10 +50,10 @@ static int insert(sqlite_store_t *s, store_event_t *e, char *err, size_t errsize
     sqlite3_stmt *st = e->error ? s->insert_bad : s->insert_good;
     sqlite3_reset(st);
     const char *cols[] = {e->event_id, e->type, e->event_name, e->user_id, e->anonymous_id,
-                          e->profile_id, e->timestamp, e->received_at};
-    for (int i = 0; i < 8; i++) bind_text(st, i + 1, cols[i]);
-    sqlite3_bind_text(st, 9, e->json, (int)e->json_len, SQLITE_TRANSIENT);
-    if (e->error) sqlite3_bind_text(st, 10, e->error, -1, SQLITE_TRANSIENT);
+                          e->profile_id, e->timestamp, e->received_at, e->format ? e->format : "spoor"};
+    for (int i = 0; i < 9; i++) bind_text(st, i + 1, cols[i]);
+    sqlite3_bind_text(st, 10, e->json, (int)e->json_len, SQLITE_TRANSIENT);
+    if (e->error) sqlite3_bind_text(st, 11, e->error, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(st) != SQLITE_DONE) return fail(s, "insert", err, errsize);
     /* INSERT OR IGNORE changed nothing: that eventId is already stored. */
     e->duplicate = !e->error && sqlite3_changes(s->db) == 0;
@@ -83,9 +83,10 @@ static int sq_query(store_t *base, int bad, const store_filter_t *f, buf_t *out,
      * in arrival order. LIMIT -1 is SQLite's "no limit". */
     char sql[512];
     snprintf(sql, sizeof sql,
-             "SELECT json, %s FROM (SELECT seq, json, %s FROM %s"
+             "SELECT json, %s, format FROM (SELECT seq, json, format, %s FROM %s"
              " WHERE (?1 IS NULL OR type = ?1) AND (?2 IS NULL OR eventName = ?2)"
-             " AND (?3 IS NULL OR userId = ?3) ORDER BY seq DESC LIMIT ?4) ORDER BY seq",
+             " AND (?3 IS NULL OR userId = ?3) AND (?5 IS NULL OR format = ?5)"
+             " ORDER BY seq DESC LIMIT ?4) ORDER BY seq",
              bad ? "error" : "NULL", bad ? "error" : "NULL", bad ? "rejected" : "events");
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return fail(s, "query", err, errsize);
@@ -93,6 +94,7 @@ static int sq_query(store_t *base, int bad, const store_filter_t *f, buf_t *out,
     bind_text(st, 2, f->event_name);
     bind_text(st, 3, f->user_id);
     sqlite3_bind_int64(st, 4, f->limit < 0 ? -1 : f->limit);
+    bind_text(st, 5, f->format);
     buf_puts(out, "[");
     int rc, first = 1;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -104,6 +106,8 @@ static int sq_query(store_t *base, int bad, const store_filter_t *f, buf_t *out,
         if (bad) {
             buf_puts(out, ",\"error\":");
             buf_json_string(out, (const char *)sqlite3_column_text(st, 1));
+            buf_puts(out, ",\"format\":");
+            buf_json_string(out, (const char *)sqlite3_column_text(st, 2));
             buf_puts(out, "}");
         }
     }
@@ -142,6 +146,20 @@ static void sq_close(store_t *base) {
     free(s);
 }
 
+/* A database file from before the format column: every event in it came in
+ * wire v1, which the column's default says. */
+static int add_format_column(sqlite_store_t *s, char *err, size_t errsize) {
+    static const char *const tables[] = {"events", "rejected"};
+    for (int i = 0; i < 2; i++) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "SELECT format FROM %s LIMIT 0", tables[i]);
+        if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK) continue;
+        snprintf(sql, sizeof sql, "ALTER TABLE %s ADD COLUMN format TEXT NOT NULL DEFAULT 'spoor'", tables[i]);
+        if (exec(s, sql, err, errsize)) return -1;
+    }
+    return 0;
+}
+
 static const store_ops_t SQLITE_OPS = {sq_put, sq_query, sq_count, sq_reset, sq_close};
 
 store_t *store_sqlite_open(const char *path, char *err, size_t errsize) {
@@ -160,9 +178,10 @@ store_t *store_sqlite_open(const char *path, char *err, size_t errsize) {
     if ((s->is_file && exec(s, "PRAGMA journal_mode=WAL", err, errsize)) ||
         exec(s, "PRAGMA synchronous=FULL", err, errsize) || exec(s, SCHEMA, err, errsize))
         goto bad;
-    if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO events (" COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?)",
+    if (add_format_column(s, err, errsize)) goto bad;
+    if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO events (" COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,?)",
                            -1, &s->insert_good, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(s->db, "INSERT INTO rejected (" COLUMNS ", error) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        sqlite3_prepare_v2(s->db, "INSERT INTO rejected (" COLUMNS ", error) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                            -1, &s->insert_bad, NULL) != SQLITE_OK) {
         fail(s, "prepare", err, errsize);
         goto bad;

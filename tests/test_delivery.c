@@ -108,7 +108,7 @@ static void overflow_drops_oldest(void **state) {
         assert_int_equal(spoor_track(c, ev), SPOOR_OK);
     }
     assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
-    spoor_stats_t st;
+    spoor_stats_t st = SPOOR_STATS_INIT;
     spoor_client_stats(c, &st);
     assert_int_equal(st.accepted, 8);
     assert_int_equal(st.dropped, 3);
@@ -135,7 +135,7 @@ static void retries_5xx_then_delivers(void **state) {
     track_n(c, 3);
     assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
     assert_int_equal(mock_count(m), 3);
-    spoor_stats_t st;
+    spoor_stats_t st = SPOOR_STATS_INIT;
     spoor_client_stats(c, &st);
     assert_int_equal(st.retried, 2);
     assert_int_equal(st.delivered, 3);
@@ -168,7 +168,7 @@ static void retries_exhausted_report_failure(void **state) {
              mock_url(m));
     assert_memory_equal(col.last_reason, want, strlen(want));
     assert_non_null(strstr(col.last_reason, " s (retry_limit 3)"));
-    spoor_stats_t st;
+    spoor_stats_t st = SPOOR_STATS_INIT;
     spoor_client_stats(c, &st);
     assert_int_equal(st.failed, 2);
     assert_int_equal(st.queued, 0);
@@ -389,7 +389,7 @@ static void timeout_then_retry(void **state) {
     spoor_client_t *c = client_with(mock_url(m), "timeout", "300", "retry_backoff", "1", "log_level", "error", NULL);
     track_n(c, 1);
     assert_int_equal(spoor_flush(c, 10000), SPOOR_OK);
-    spoor_stats_t st;
+    spoor_stats_t st = SPOOR_STATS_INIT;
     spoor_client_stats(c, &st);
     assert_int_equal(st.retried, 1);
     assert_int_equal(st.delivered, 1);
@@ -446,7 +446,7 @@ static void rejected_events_reported(void **state) {
     assert_int_equal(col.rejected, 1);
     assert_string_equal(col.ids[0], "bad-1");
     assert_string_equal(col.last_reason, "rejected by the server: userId: banned");
-    spoor_stats_t st;
+    spoor_stats_t st = SPOOR_STATS_INIT;
     spoor_client_stats(c, &st);
     assert_int_equal(st.rejected, 1);
     assert_int_equal(st.failed, 1);
@@ -491,7 +491,7 @@ static void close_times_out_and_aborts(void **state) {
     assert_string_equal(spoor_last_error(), "track: the client is closed");
     assert_int_equal(spoor_flush(c, 10), SPOOR_ERR_CLOSED);
     assert_int_equal(spoor_identify(c, "u", NULL), SPOOR_ERR_CLOSED);
-    spoor_stats_t st;
+    spoor_stats_t st = SPOOR_STATS_INIT;
     spoor_client_stats(c, &st);
     assert_int_equal(st.failed, 2);
     spoor_client_destroy(c);
@@ -625,7 +625,7 @@ static void gzip_and_signature(void **state) {
     /* The signature covers the exact bytes before compression. */
     assert_int_equal(spoor__verify_v1("demo-secret", 1795428000, r.body, r.len, sig), 1);
     assert_int_equal(spoor__verify_v1("other", 1795428000, r.body, r.len, sig), 0);
-    spoor_stats_t st;
+    spoor_stats_t st = SPOOR_STATS_INIT;
     spoor_client_stats(c, &st);
     assert_int_equal(st.bytes_sent, r.raw_len);
     spoor_client_destroy(c);
@@ -710,7 +710,7 @@ static void bad_token_is_never_sent(void **state) {
     char buf[64];
     if (mock_count(m)) fail_msg("sent with the bad token (x-injected header: %s)",
                                 mock_header(m, 0, "x-injected", buf, sizeof buf) ? "no" : buf);
-    spoor_stats_t st;
+    spoor_stats_t st = SPOOR_STATS_INIT;
     spoor_client_stats(c, &st);
     assert_int_equal(st.failed, 2);
     assert_int_equal(col.failed, 2);
@@ -845,7 +845,7 @@ static void many_threads(void **state) {
         assert_null(rc);
     }
     assert_int_equal(spoor_flush(c, 20000), SPOOR_OK);
-    spoor_stats_t st;
+    spoor_stats_t st = SPOOR_STATS_INIT;
     spoor_client_stats(c, &st);
     assert_int_equal(st.accepted, 8000);
     assert_int_equal(st.delivered, 8000);

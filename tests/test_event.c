@@ -7,8 +7,9 @@
 
 #include "mock_server.h"
 #include "test_util.h"
+#include "validate.h"
 
-/* Checked by hand against SPEC.md; ids from the seeded sequence (seed 7). */
+/* Checked by hand against docs/protocol.md; ids from the seeded sequence (test_id_seed 7). */
 static const char *expected_body =
     "{\"sentAt\":\"2026-11-23T10:00:00.000Z\",\"batch\":[{\"eventId\":\"d45246f9-7655-4467-a123-b634260530d5\",\"type\":\"record\",\"eventName\":\"purchase\",\"profileId\":\"user_123\",\"sessionId\":\"sess_1\",\"timestamp\":\"2026-11-23T10:00:00.000Z\",\"properties\":{\"items\":[{\"item name\":\"item 1\",\"price\":20},{\"item name\":\"item 2\",\"price\":15}],\"totalprice\":35,\"ispaid\":true,\"fixed.name\":\"John Smith\",\"fixed.age\":28},\"context\":{\"library\":{\"name\":\"spoor\",\"version\":\"0.1.0\",\"binding\":\"c\"}}},{\"eventId"
     "\":\"6a9b99a2-f3da-47b7-b8fc-6c6c100c4526\",\"type\":\"profile\",\"profileId\":\"user_123\",\"timestamp\":\"2026-11-23T10:00:00.000Z\",\"traits\":{\"user_identifier\":\"john@example.com\",\"account_identifier\":\"acme\"},\"context\":{\"library\":{\"name\":\"spoor\",\"version\":\"0.1.0\",\"binding\":\"c\"}}},{\"eventId"
@@ -82,10 +83,27 @@ static void exact_numbers_and_catalog_ids(void **state) {
     mock_stop(m);
 }
 
+/* The builders (event.c) and the rules (validate.c) know the same types: each type
+ * the rules accept has a builder (none is refused as unknown), and an unknown type is
+ * refused with the one rule, worded from the rules' list. */
+static void every_type_has_a_builder(void **state) {
+    (void)state;
+    spoor_client_t *c = client_with("http://127.0.0.1:9", "flush_at", "1000", "flush_interval", "60s", NULL);
+    char rule[160], msg[64];
+    spoor__event_type_rule(rule, sizeof rule);
+    assert_string_equal(rule, "must be one of track, identify, group, page, record, profile, consent, product");
+    for (int i = 0; spoor__event_types[i]; i++) {
+        snprintf(msg, sizeof msg, "{\"type\":\"%s\",\"userId\":\"u\"}", spoor__event_types[i]);
+        spoor_enqueue(c, msg);
+        if (strstr(spoor_last_error(), "must be one of")) fail_msg("%s: %s", spoor__event_types[i], spoor_last_error());
+    }
+    assert_int_equal(spoor_enqueue(c, "{\"type\":\"teleport\",\"userId\":\"u\"}"), SPOOR_ERR_INVALID);
+    assert_string_equal(spoor_last_error(), "message[0].type: must be one of track, identify, group, page, record, profile, consent, product");
+    spoor_client_destroy(c);
+}
+
 int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(every_type_on_the_wire),
-        cmocka_unit_test(exact_numbers_and_catalog_ids),
-    };
+    const struct CMUnitTest tests[] = {cmocka_unit_test(every_type_on_the_wire), cmocka_unit_test(exact_numbers_and_catalog_ids),
+                                       cmocka_unit_test(every_type_has_a_builder)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

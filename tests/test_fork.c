@@ -54,7 +54,7 @@ static int child_sends(spoor_client_t *c) {
         bad |= spoor_track(c, ev) != SPOOR_OK;
     }
     bad |= spoor_flush(c, 5000) != SPOOR_OK;
-    spoor_stats_t st;
+    spoor_stats_t st = SPOOR_STATS_INIT;
     spoor_client_stats(c, &st);
     bad |= st.accepted != 2 || st.delivered != 2; /* the child's own counters */
     spoor_client_destroy(c);
@@ -127,7 +127,7 @@ static void child_leaves_the_spool_to_its_parent(void **state) {
     assert_int_equal(count_in_bodies(m, "\"child-1\""), 1);
     spoor_client_destroy(c);
     assert_int_equal(spoor_client_new(&other, conf), SPOOR_OK); /* nothing left to resend */
-    spoor_stats_t st;
+    spoor_stats_t st = SPOOR_STATS_INIT;
     spoor_client_stats(other, &st);
     assert_int_equal(st.replayed, 0);
     spoor_client_destroy(other);

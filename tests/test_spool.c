@@ -84,7 +84,7 @@ static void count_received(mock_server_t *m, int *seen, int n) {
 }
 
 static spoor_stats_t stats(spoor_client_t *c) {
-    spoor_stats_t s;
+    spoor_stats_t s = SPOOR_STATS_INIT;
     assert_int_equal(spoor_client_stats(c, &s), SPOOR_OK);
     return s;
 }

@@ -1,4 +1,4 @@
-/* test_validate.c: every validation rule of SPEC.md, good and bad, through the
+/* test_validate.c: every validation rule of the wire format, good and bad, through the
  * public operations. A bad call returns an error whose message starts with the
  * field and says the rule, and queues nothing. */
 #include <stdio.h>
@@ -205,7 +205,7 @@ static void every_rule(void **state) {
             failures++;
         }
         if (rc == SPOOR_OK) expected += (uint64_t)k->events;
-        spoor_stats_t st;
+        spoor_stats_t st = SPOOR_STATS_INIT;
         spoor_client_stats(c, &st);
         if (st.accepted != expected) {
             print_error("case %zu: %llu accepted, want %llu\n", i, (unsigned long long)st.accepted,
@@ -239,7 +239,7 @@ static void limits(void **state) {
     strcat(long_id, "\"}");
     assert_int_equal(spoor_track(c, long_id), SPOOR_ERR_INVALID);
     assert_string_equal(spoor_last_error(), "eventId: must be at most 256 bytes");
-    spoor_stats_t st;
+    spoor_stats_t st = SPOOR_STATS_INIT;
     spoor_client_stats(c, &st);
     assert_int_equal(st.accepted, 0);
     spoor_client_destroy(c);

@@ -1,6 +1,6 @@
 /* bench_core.c: the C core's own numbers, for the closing notes and ci/bench.
  *   spoor-bench-core [N]
- * 1. enqueue: N track() calls of the seed's purchase event, 1 thread and 2 threads
+ * 1. enqueue: N track() calls of a purchase event, 1 thread and 2 threads
  *    (nothing is sent while timing: flush_at and flush_interval are out of reach);
  * 2. delivered: N events through to a local HTTP server (tests/support's mock,
  *    libmicrohttpd), batches of 100, until flush() returns;
@@ -201,7 +201,7 @@ static int json_run(long n, const char *sink, const char *mode) {
     spoor_err_t rc = SPOOR_OK;
     if (!down) rc = spoor_flush(c, 300000);
     double e2e = now_s() - t0;
-    spoor_stats_t st;
+    spoor_stats_t st = SPOOR_STATS_INIT;
     spoor_client_stats(c, &st);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
@@ -262,7 +262,7 @@ int main(int argc, char **argv) {
         }
         return json_run(n, argv[3], argv[4]);
     }
-    printf("spoor %s, N = %ld, the seed's purchase event (%zu bytes of arguments)\n", spoor_version(), n,
+    printf("spoor %s, N = %ld, a purchase event (%zu bytes of arguments)\n", spoor_version(), n,
            (size_t)snprintf(NULL, 0, "%s", purchase));
     printf("enqueue, 1 thread : %10.0f events/s\n", enqueue_rate(n, 1));
     printf("enqueue, 2 threads: %10.0f events/s\n", enqueue_rate(n, 2));
@@ -274,7 +274,7 @@ int main(int argc, char **argv) {
     produce(&job);
     spoor_err_t rc = spoor_flush(c, 120000);
     double dt = now_s() - t0;
-    spoor_stats_t st;
+    spoor_stats_t st = SPOOR_STATS_INIT;
     spoor_client_stats(c, &st);
     printf("delivered (batches of 100, local HTTP): %10.0f events/s  (%llu delivered in %llu requests, %s)\n",
            (double)st.delivered / dt, (unsigned long long)st.delivered, (unsigned long long)st.requests,

@@ -1,5 +1,5 @@
 'use strict';
-// Enqueue throughput of track() with seed 003's purchase properties.
+// Enqueue throughput of track() with a purchase's properties (bench/peers/shapes.py's purchase).
 //   node bench/node/enqueue.js [events] [host]
 // The host need not answer: only the call (validate + serialise + queue) is timed;
 // the queue is large enough that nothing is dropped, and the worker keeps sending

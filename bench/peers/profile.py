@@ -4,7 +4,7 @@
 
 Builds spoor-bench-core with debug info (RelWithDebInfo, build/bench-prof), runs it under
 valgrind --tool=callgrind for N track() calls of the purchase event (shapes.py's template, a new
-text per call, when --event is given; the seed's constant text otherwise) delivered to the
+text per call, when --event is given; the purchase's constant text otherwise) delivered to the
 benchmark sink, and turns callgrind_annotate's inclusive call tree into markdown: instructions
 per event for spoor_track() and for its biggest callees, and the top functions by self cost.
 Callgrind counts instructions (Ir), not time: syscalls, lock waits and cache misses are not in it.

@@ -8,7 +8,7 @@ builds a new object per event from its own variables; each runner does the same 
 literal generated from here (no deep copy, no parsing per event), so the cost of building
 the value is what a service would pay. Strings holding "{i}" get the event's number.
 
-  purchase  the seed's purchase (userId, event, 4 properties, 2 items), about 250 bytes
+  purchase  a purchase (userId, event, 4 properties, 2 items), about 250 bytes
   wide      30 properties: nested objects, arrays, non-ASCII text (accents, CJK, emoji)
   large     a 44-line cart and a description, about 10 KB as JSON
 """

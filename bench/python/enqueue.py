@@ -1,4 +1,4 @@
-"""Enqueue throughput of Client.track() with the seed's purchase properties.
+"""Enqueue throughput of Client.track() with a purchase's properties (bench/peers/shapes.py).
 
     python bench/python/enqueue.py [--events 200000] [--threads 1]
 

@@ -65,13 +65,12 @@ static int show_config(cli_settings_t *s, int argc, char **argv) {
     }
     spoor_config_t *conf = cli_settings_config(s);
     if (!conf) return CLI_EXIT_CONFIG;
-    size_t n;
-    const spoor_property_t *p = spoor_config_properties(&n);
-    for (size_t i = 0; i < n; i++) {
+    const spoor_property_t *p;
+    for (size_t i = 0; (p = spoor_config_property(i)); i++) {
         char value[1024], var[128];
-        if (spoor_config_get(conf, p[i].name, value, sizeof value) != SPOOR_OK) snprintf(value, sizeof value, "(too long to show)");
-        cli_settings_env_name(p[i].name, "", var, sizeof var);
-        printf("%-20s %-28s %-12s %s\n", p[i].name, var, cli_settings_source(s, p[i].name), value);
+        if (spoor_config_get(conf, p->name, value, sizeof value) != SPOOR_OK) snprintf(value, sizeof value, "(too long to show)");
+        cli_settings_env_name(p->name, "", var, sizeof var);
+        printf("%-20s %-28s %-12s %s\n", p->name, var, cli_settings_source(s, p->name), value);
     }
     spoor_config_destroy(conf);
     return CLI_EXIT_OK;

@@ -257,9 +257,9 @@ int cli_import_command(cli_settings_t *s, int argc, char **argv) {
     if (!rc && !x.interrupted) cli_import_finish(&x);
     spoor_close(x.client, -1); /* after an interruption: close_timeout, then the spool keeps the rest */
     cli_progress_stop();
-    cli_stats_t st;
+    spoor_stats_t st;
     cli_stats_read(x.client, &st);
-    if (x.spool_dir && !rc && !x.interrupted && !x.io_error && !st.v[CLI_STAT_QUEUED]) {
+    if (x.spool_dir && !rc && !x.interrupted && !x.io_error && !st.queued) {
         x.state.complete = 1;
         x.state.pending = 0;
         char e2[600];

@@ -84,8 +84,8 @@ int cli_import_parse(cli_import_t *x, cli_settings_t *s, int argc, char **argv, 
  * summary on stdout. */
 void cli_import_snapshot(cli_progress_snapshot_t *s, void *opaque);
 void cli_import_metrics(cli_buf_t *out, void *opaque);
-void cli_import_totals(const cli_import_t *x, const cli_stats_t *st, uint64_t *rejected, uint64_t *failed);
-void cli_import_summary(cli_import_t *x, const cli_stats_t *st, uint64_t resumed_line);
+void cli_import_totals(const cli_import_t *x, const spoor_stats_t *st, uint64_t *rejected, uint64_t *failed);
+void cli_import_summary(cli_import_t *x, const spoor_stats_t *st, uint64_t resumed_line);
 
 /* The delivery callback (import_run.c). */
 void cli_import_on_delivery(const spoor_delivery_report_t *report, void *opaque);

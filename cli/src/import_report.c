@@ -8,21 +8,21 @@
 
 void cli_import_snapshot(cli_progress_snapshot_t *s, void *opaque) {
     cli_import_t *x = opaque;
-    cli_stats_t st;
+    spoor_stats_t st;
     cli_stats_read(x->client, &st);
     s->records = LOAD(x->records);
     s->bytes = LOAD(x->bytes);
     s->total_bytes = x->total_bytes;
-    s->sent = st.v[CLI_STAT_DELIVERED];
+    s->sent = st.delivered;
     s->rejected = LOAD(x->rejected);
-    s->failed = st.v[CLI_STAT_FAILED] + st.v[CLI_STAT_DROPPED];
+    s->failed = st.failed + st.dropped;
     s->elapsed = cli_now() - x->started;
     s->phase = __atomic_load_n(&x->phase, __ATOMIC_RELAXED);
 }
 
 void cli_import_metrics(cli_buf_t *out, void *opaque) {
     cli_import_t *x = opaque;
-    cli_stats_t st;
+    spoor_stats_t st;
     cli_stats_read(x->client, &st);
     cli_metric(out, "spoor_import_lines_read_total", "counter", "Records (lines, CSV rows) read from the input by this run.",
                (double)LOAD(x->records));
@@ -34,40 +34,37 @@ void cli_import_metrics(cli_buf_t *out, void *opaque) {
     cli_metric(out, "spoor_import_input_bytes", "gauge", "Bytes this run reads in all (0: unknown, a pipe).",
                (double)x->total_bytes);
     cli_metric(out, "spoor_import_elapsed_seconds", "gauge", "Seconds since this run started.", cli_now() - x->started);
-    for (int i = 0; i < CLI_STAT_COUNT; i++) {
-        const cli_stat_info_t *info = cli_stat_info((cli_stat_t)i);
-        cli_metric(out, info->name, info->type, info->help, (double)st.v[i]);
-    }
+    cli_stats_metrics(&st, out);
 }
 
 /* The rejected and failed counts of the whole import: with a spool, of every
  * run (the state keeps them), else of this one. */
-void cli_import_totals(const cli_import_t *x, const cli_stats_t *st, uint64_t *rejected, uint64_t *failed) {
+void cli_import_totals(const cli_import_t *x, const spoor_stats_t *st, uint64_t *rejected, uint64_t *failed) {
     *rejected = x->spool_dir ? x->state.rejected : LOAD(x->rejected);
-    *failed = x->spool_dir ? x->state.failed : st->v[CLI_STAT_FAILED] + st->v[CLI_STAT_DROPPED];
+    *failed = x->spool_dir ? x->state.failed : st->failed + st->dropped;
 }
 
-void cli_import_summary(cli_import_t *x, const cli_stats_t *st, uint64_t resumed_line) {
+void cli_import_summary(cli_import_t *x, const spoor_stats_t *st, uint64_t resumed_line) {
     char records[32], rate[32], took[32], sent[32], rejected[32], failed[32], skipped[32], replayed[32];
     char all_rejected[32], all_failed[32];
-    uint64_t total_rejected, total_failed, run_failed = st->v[CLI_STAT_FAILED] + st->v[CLI_STAT_DROPPED];
+    uint64_t total_rejected, total_failed, run_failed = st->failed + st->dropped;
     cli_import_totals(x, st, &total_rejected, &total_failed);
     double elapsed = cli_now() - x->started;
     cli_format_count(LOAD(x->records), records);
     cli_format_count((uint64_t)(elapsed > 0 ? (double)LOAD(x->records) / elapsed + 0.5 : 0), rate);
     cli_format_duration(elapsed, took);
-    cli_format_count(st->v[CLI_STAT_DELIVERED], sent);
+    cli_format_count(st->delivered, sent);
     cli_format_count(LOAD(x->rejected), rejected);
     cli_format_count(run_failed, failed);
     cli_format_count(LOAD(x->skipped), skipped);
-    cli_format_count(st->v[CLI_STAT_REPLAYED], replayed);
+    cli_format_count(st->replayed, replayed);
     cli_format_count(total_rejected, all_rejected);
     cli_format_count(total_failed, all_failed);
     const char *see = x->rejects_path && (total_rejected || total_failed) ? x->rejects_path : NULL;
     printf("spoor import: %s: %s\n", x->path,
            x->interrupted ? "interrupted" : x->io_error ? "stopped (a write failed)" : "done");
     printf("  read     %s line%s in %s (%s lines/s)\n", records, LOAD(x->records) == 1 ? "" : "s", took, rate);
-    printf("  sent     %s event%s\n", sent, st->v[CLI_STAT_DELIVERED] == 1 ? "" : "s");
+    printf("  sent     %s event%s\n", sent, st->delivered == 1 ? "" : "s");
     printf("  rejected %s line%s (invalid)", rejected, LOAD(x->rejected) == 1 ? "" : "s");
     if (resumed_line) printf("; %s in the whole import", all_rejected);
     printf("\n  failed   %s event%s (not delivered)", failed, run_failed == 1 ? "" : "s");
@@ -79,6 +76,6 @@ void cli_import_summary(cli_import_t *x, const cli_stats_t *st, uint64_t resumed
                (unsigned long long)resumed_line, replayed, skipped);
     if (x->interrupted && x->spool_dir)
         printf("  kept     %llu events in the spool %s: run the same command to resume\n",
-               (unsigned long long)st->v[CLI_STAT_QUEUED], x->spool_dir);
+               (unsigned long long)st->queued, x->spool_dir);
     fflush(stdout);
 }

@@ -176,9 +176,9 @@ static void close_chunk(cli_import_t *x, uint64_t line, uint64_t offset) {
 /* Wait until the queue has room for a chunk. 0, or -1 when interrupted. */
 static int wait_for_room(cli_import_t *x) {
     for (;;) {
-        cli_stats_t st;
+        spoor_stats_t st;
         cli_stats_read(x->client, &st);
-        if (st.v[CLI_STAT_QUEUED] <= x->queue_limit) return 0;
+        if (st.queued <= x->queue_limit) return 0;
         if (cli_interrupted()) return -1;
         struct timespec until;
         clock_gettime(CLOCK_MONOTONIC, &until);
@@ -191,9 +191,9 @@ static int wait_for_room(cli_import_t *x) {
 }
 
 static int room_needed(cli_import_t *x) {
-    cli_stats_t st;
+    spoor_stats_t st;
     cli_stats_read(x->client, &st);
-    return st.v[CLI_STAT_QUEUED] > x->queue_limit;
+    return st.queued > x->queue_limit;
 }
 
 int cli_import_run(cli_import_t *x) {
@@ -278,12 +278,12 @@ static int wait_settled(cli_import_t *x) {
 }
 
 int cli_import_replay(cli_import_t *x) {
-    cli_stats_t st;
+    spoor_stats_t st;
     cli_stats_read(x->client, &st);
-    if (st.v[CLI_STAT_REPLAYED]) {
+    if (st.replayed) {
         static char phase[160];
         char n[32];
-        cli_format_count(st.v[CLI_STAT_REPLAYED], n);
+        cli_format_count(st.replayed, n);
         snprintf(phase, sizeof phase, "sending the %s events the spool kept from before", n);
         __atomic_store_n(&x->phase, phase, __ATOMIC_RELAXED);
         if (wait_settled(x)) return 0;

@@ -179,11 +179,11 @@ int cli_event_command(cli_settings_t *s, const char *name, const char *type, int
     spoor_config_get(conf, "close_timeout", value, sizeof value);
     spoor_flush(client, spooled ? atoi(value) : -1);
     spoor_close(client, -1);
-    cli_stats_t st;
+    spoor_stats_t st;
     cli_stats_read(client, &st);
     if (outcome.reported && outcome.err == SPOOR_OK) {
         rc = CLI_EXIT_OK;
-    } else if (!outcome.reported && st.v[CLI_STAT_QUEUED]) {
+    } else if (!outcome.reported && st.queued) {
         cli_say("spoor %s: not delivered yet, kept in the spool for the next run", name);
         rc = CLI_EXIT_TEMPFAIL;
     } else {

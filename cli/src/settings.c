@@ -20,7 +20,7 @@ typedef struct {
 } given_t;
 
 struct cli_settings {
-    const spoor_property_t *props;
+    const spoor_property_t **props; /* the core's, spoor_config_property(0 .. n-1) */
     size_t n;
     given_t *given;
 };
@@ -28,18 +28,22 @@ struct cli_settings {
 cli_settings_t *cli_settings_new(void) {
     cli_settings_t *s = calloc(1, sizeof *s);
     if (!s) return NULL;
-    s->props = spoor_config_properties(&s->n);
-    if (!(s->given = calloc(s->n ? s->n : 1, sizeof *s->given))) {
-        free(s);
+    while (spoor_config_property(s->n)) s->n++;
+    s->props = calloc(s->n ? s->n : 1, sizeof *s->props);
+    s->given = calloc(s->n ? s->n : 1, sizeof *s->given);
+    if (!s->props || !s->given) {
+        cli_settings_free(s);
         return NULL;
     }
+    for (size_t i = 0; i < s->n; i++) s->props[i] = spoor_config_property(i);
     return s;
 }
 
 void cli_settings_free(cli_settings_t *s) {
     if (!s) return;
-    for (size_t i = 0; i < s->n; i++) free(s->given[i].value);
+    for (size_t i = 0; s->given && i < s->n; i++) free(s->given[i].value);
     free(s->given);
+    free(s->props);
     free(s);
 }
 
@@ -54,7 +58,7 @@ void cli_settings_env_name(const char *key, const char *suffix, char *out, size_
 /* The property an option names (--flush-at or --flush_at), or -1. */
 static long find(const cli_settings_t *s, const char *name, size_t len) {
     for (size_t i = 0; i < s->n; i++) {
-        const char *k = s->props[i].name;
+        const char *k = s->props[i]->name;
         size_t j = 0;
         while (j < len && k[j] && (k[j] == name[j] || (k[j] == '_' && name[j] == '-'))) j++;
         if (j == len && !k[j]) return (long)i;
@@ -73,11 +77,11 @@ int cli_settings_option(cli_settings_t *s, int argc, char **argv, int *i) {
         if ((k = find(s, name, len - 5)) >= 0) from_file = 1;
     if (k < 0 && len > 3 && !strncmp(name, "no-", 3) && !eq) {
         k = find(s, name + 3, len - 3);
-        if (k >= 0 && s->props[k].type != SPOOR_PROP_BOOL) k = -1;
+        if (k >= 0 && s->props[k]->type != SPOOR_PROP_BOOL) k = -1;
         negated = k >= 0;
     }
     if (k < 0) return 0;
-    const spoor_property_t *p = &s->props[k];
+    const spoor_property_t *p = s->props[k];
     char *value_arg = NULL; /* the argument that holds the value, to hide a secret */
     const char *value;
     if (negated) value = "false";
@@ -138,7 +142,7 @@ spoor_config_t *cli_settings_config(const cli_settings_t *s) {
     }
     spoor_config_set(conf, "binding", "cli");
     for (size_t i = 0; i < s->n; i++) {
-        const char *key = s->props[i].name;
+        const char *key = s->props[i]->name;
         char var[128], file_var[128], opt[128], where[160];
         cli_settings_env_name(key, "", var, sizeof var);
         cli_settings_env_name(key, "_FILE", file_var, sizeof file_var);
@@ -197,7 +201,7 @@ void cli_settings_explain(const cli_settings_t *s, const char *prog, const char 
         return;
     }
     char var[128], opt[128];
-    const char *key = s->props[k].name;
+    const char *key = s->props[k]->name;
     cli_settings_env_name(key, "", var, sizeof var);
     snprintf(opt, sizeof opt, "--%s", key);
     for (char *c = opt; *c; c++) *c = *c == '_' ? '-' : *c;
@@ -221,24 +225,23 @@ void cli_settings_unknown(const char *opt) {
 }
 
 void cli_settings_help(void) {
-    size_t n;
-    const spoor_property_t *p = spoor_config_properties(&n);
+    const spoor_property_t *p;
     printf("Settings (docs/configuration.md): each is an option and an environment variable.\n"
            "Any of them can be read from a file instead: --NAME-file FILE or SPOOR_NAME_FILE\n"
            "(keep secrets there, not on the command line). An option wins over the\n"
            "environment, which wins over the default.\n\n");
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; (p = spoor_config_property(i)); i++) {
         char var[128], opt[128];
-        cli_settings_env_name(p[i].name, "", var, sizeof var);
-        snprintf(opt, sizeof opt, "--%s", p[i].name);
+        cli_settings_env_name(p->name, "", var, sizeof var);
+        snprintf(opt, sizeof opt, "--%s", p->name);
         for (char *c = opt; *c; c++) *c = *c == '_' ? '-' : *c;
-        const char *arg = p[i].type == SPOOR_PROP_DURATION ? " MS" : p[i].type == SPOOR_PROP_INT ? " N"
-                        : p[i].type == SPOOR_PROP_JSON ? " JSON" : " VALUE";
-        if (p[i].type == SPOOR_PROP_BOOL) printf("  %s, --no-%s\n", opt, opt + 2);
-        else if (p[i].secret) printf("  %s%s, %s-file FILE\n", opt, arg, opt);
+        const char *arg = p->type == SPOOR_PROP_DURATION ? " MS" : p->type == SPOOR_PROP_INT ? " N"
+                        : p->type == SPOOR_PROP_JSON ? " JSON" : " VALUE";
+        if (p->type == SPOOR_PROP_BOOL) printf("  %s, --no-%s\n", opt, opt + 2);
+        else if (p->secret) printf("  %s%s, %s-file FILE\n", opt, arg, opt);
         else printf("  %s%s\n", opt, arg);
-        if (p[i].secret) printf("      %s or %s_FILE (a secret); default: none\n", var, var);
-        else printf("      %s; default: %s\n", var, *p[i].default_value ? p[i].default_value : "none");
-        printf("      %s\n", p[i].description);
+        if (p->secret) printf("      %s or %s_FILE (a secret); default: none\n", var, var);
+        else printf("      %s; default: %s\n", var, *p->default_value ? p->default_value : "none");
+        printf("      %s%s\n", p->unstable ? "(for tests, unstable) " : "", p->description);
     }
 }

@@ -411,13 +411,18 @@ class Import(CliTest):
         self.assertEqual(p.returncode, 0)
         samples = dict(line.split(" ") for line in text.splitlines() if not line.startswith("#"))
         self.assertGreater(float(samples["spoor_import_lines_read_total"]), 0)
-        self.assertLess(float(samples["spoor_events_delivered_total"]), 1000)  # it was still running
+        self.assertLess(float(samples["spoor_client_delivered_total"]), 1000)  # it was still running
+        self.assertIn("# TYPE spoor_client_queued gauge", text)
         self.assertEqual(float(samples["spoor_import_input_bytes"]), os.path.getsize(self.path("slow.jsonl")))
         for name in samples:  # every metric is documented, and every documented one is served
             self.assertIn("`%s`" % name, DOC, name)
         section = DOC.split("\n## Metrics\n", 1)[1].split("\n## ", 1)[0]
-        documented = set(re.findall(r"^\| `(spoor_[a-z_]+)` \|", section, re.M))
-        self.assertEqual(documented, set(samples))
+        rows = dict(re.findall(r"^\| `(spoor_[a-z_]+)` \| \w+ \| (.*) \|$", section, re.M))
+        self.assertEqual(set(rows), set(samples))
+        helps = dict(re.findall(r"^# HELP (\S+) (.*)$", text, re.M))
+        for name in samples:  # the client's counters say what the core's list says, word for word
+            if name.startswith("spoor_client_"):
+                self.assertEqual(helps[name], rows[name] + ".", name)
 
 
 with open(os.path.join(ROOT, "docs", "cli.md")) as _f:

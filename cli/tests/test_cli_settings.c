@@ -15,13 +15,12 @@
 #include "settings.h"
 
 static void clear_env(void) {
-    size_t n;
-    const spoor_property_t *p = spoor_config_properties(&n);
-    for (size_t i = 0; i < n; i++) {
+    const spoor_property_t *p;
+    for (size_t i = 0; (p = spoor_config_property(i)); i++) {
         char var[128];
-        cli_settings_env_name(p[i].name, "", var, sizeof var);
+        cli_settings_env_name(p->name, "", var, sizeof var);
         unsetenv(var);
-        cli_settings_env_name(p[i].name, "_FILE", var, sizeof var);
+        cli_settings_env_name(p->name, "_FILE", var, sizeof var);
         unsetenv(var);
     }
 }
@@ -47,20 +46,19 @@ static cli_settings_t *parse(int argc, char **argv) {
 
 static void every_key_is_an_option_and_a_variable(void **state) {
     (void)state;
-    size_t n;
-    const spoor_property_t *p = spoor_config_properties(&n);
+    const spoor_property_t *p;
     char var[128];
     cli_settings_env_name("api_key", "", var, sizeof var);
     assert_string_equal(var, "SPOOR_API_KEY");
     cli_settings_env_name("api_key", "_FILE", var, sizeof var);
     assert_string_equal(var, "SPOOR_API_KEY_FILE");
-    for (size_t i = 0; i < n; i++) { /* --key-with-dashes and --key_with_underscores */
+    for (size_t i = 0; (p = spoor_config_property(i)); i++) { /* --key-with-dashes and --key_with_underscores */
         char opt[128], one[] = "1", *argv[2] = {opt, one}; /* writable: a secret's value is blanked */
         int j = 0;
-        snprintf(opt, sizeof opt, "--%s", p[i].name);
+        snprintf(opt, sizeof opt, "--%s", p->name);
         cli_settings_t *s = cli_settings_new();
         assert_int_equal(cli_settings_option(s, 2, argv, &j), 1);
-        assert_string_equal(cli_settings_source(s, p[i].name), "command line");
+        assert_string_equal(cli_settings_source(s, p->name), "command line");
         for (char *c = opt; *c; c++) *c = *c == '_' ? '-' : *c;
         j = 0;
         assert_int_equal(cli_settings_option(s, 2, argv, &j), 1);

@@ -1,4 +1,5 @@
-"""harness.py: start spoor-collector on a free port and talk wire format v1 to it.
+"""harness.py: start spoor-collector on a free port and talk wire format v1 (and
+Segment's format) to it.
 
 Only the Python standard library, so the collector's tests run on a fresh machine
 after ci/setup. The signature is computed here with hmac, independently of the
@@ -136,6 +137,27 @@ class Collector:
         h.update(headers or {})
         return self.request("POST", "/v1/batch", body, h, timeout=timeout)
 
+    def post_segment(self, messages=None, write_key=None, path="/v1/batch", body=None, use_gzip=False,
+                     headers=None, timeout=10):
+        """POSTs Segment's format: {"batch": messages, "sentAt"} to /v1/batch, or
+        one message as the body of a single-message path (/v1/track, ...), or the
+        raw body given; Basic auth with write_key as the user, as Segment's
+        libraries send it."""
+        if body is None:
+            body = messages if path != "/v1/batch" else {"batch": messages, "sentAt": "2026-11-23T10:00:01.000Z"}
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body).encode()
+        elif isinstance(body, str):
+            body = body.encode()
+        h = {"Content-Type": "application/json", "User-Agent": "segment-test/1"}
+        if write_key is not None:
+            h["Authorization"] = "Basic " + base64.b64encode((write_key + ":").encode()).decode()
+        if use_gzip:
+            body = gz.compress(body)
+            h["Content-Encoding"] = "gzip"
+        h.update(headers or {})
+        return self.request("POST", path, body, h, timeout=timeout)
+
     def reset(self):
         assert self.request("POST", "/micro/reset").status == 200
 
@@ -184,6 +206,21 @@ def event(**fields):
          "properties": {"price": 9.99}}
     e.update(fields)
     return {k: v for k, v in e.items() if v is not None}
+
+
+def segment_message(kind="track", /, **fields):
+    """A valid Segment message of that type with a fresh messageId; fields
+    override or add keys (None removes one)."""
+    m = {"type": kind, "messageId": "test-" + str(uuid.uuid4()), "userId": "user-1",
+         "timestamp": "2026-11-23T10:00:00.000Z", "context": {"library": {"name": "test", "version": "1"}}}
+    m.update({"track": {"event": "Order Completed", "properties": {"total": 9.99}},
+              "identify": {"traits": {"email": "ann@example.com"}},
+              "group": {"groupId": "g-1", "traits": {"name": "Acme"}},
+              "page": {"name": "Home", "properties": {"path": "/"}},
+              "screen": {"name": "Settings", "properties": {"tab": "privacy"}},
+              "alias": {"previousId": "anon-1"}}.get(kind, {}))
+    m.update(fields)
+    return {k: v for k, v in m.items() if v is not None}
 
 
 class CollectorTest(unittest.TestCase):

@@ -1,6 +1,7 @@
 """The ClickHouse store: a private clickhouse-server on loopback ports in a temp
 dir, the collector pointed at it with --clickhouse. Skipped (exit 77) only when
 clickhouse-server is not installed."""
+import json
 import os
 import shutil
 import signal
@@ -12,7 +13,7 @@ import time
 import unittest
 import urllib.request
 
-from harness import Collector, event, main
+from harness import Collector, event, main, segment_message
 
 
 def find_server():
@@ -139,6 +140,42 @@ class ClickHouse(unittest.TestCase):
         self.assertEqual(self.c.get("/micro/good?limit=1"), [events[2]])
         rows = self.server.query("SELECT eventId, userId FROM spoor_events FINAL ORDER BY seq FORMAT TabSeparated")
         self.assertEqual(rows.splitlines(), ["%s\t%s" % (e["eventId"], e["userId"]) for e in events])
+
+    def test_segment_messages_beside_v1_events(self):
+        v1, m, bad = event(), segment_message("screen", messageId=None), segment_message(event=None)
+        self.assertEqual(self.c.post_batch([v1]).json()["accepted"], 1)
+        r = self.c.post_segment([m, bad]).json()
+        self.assertEqual((r["success"], r["accepted"], len(r["rejected"])), (True, 1, 1))
+        self.assertEqual(self.c.get("/micro/good"), [v1, m])
+        self.assertEqual(self.c.get("/micro/good?format=segment"), [m])
+        self.assertEqual(self.c.get("/micro/good?format=spoor&type=track"), [v1])
+        self.assertEqual(self.c.get("/micro/bad"), [{"event": bad, "error": "event: is required for track",
+                                                     "format": "segment"}])
+        ids = self.server.query("SELECT eventId FROM spoor_events FINAL WHERE format = 'segment' FORMAT TabSeparated")
+        self.assertTrue(ids.startswith("collector-"), ids)
+
+    def test_tables_from_before_the_format_column(self):
+        old = event()
+        self.server.query("CREATE DATABASE IF NOT EXISTS before")
+        try:
+            self.server.query(
+                "CREATE TABLE before.spoor_events (seq UInt64, eventId String, type String, eventName String,"
+                " userId String, anonymousId String, profileId String, timestamp String, received_at String,"
+                " json String) ENGINE = ReplacingMergeTree ORDER BY eventId")
+            self.server.query(
+                "CREATE TABLE before.spoor_rejected (seq UInt64, eventId String, type String, eventName String,"
+                " userId String, anonymousId String, profileId String, timestamp String, received_at String,"
+                " error String, json String) ENGINE = MergeTree ORDER BY seq")
+            self.server.query("INSERT INTO before.spoor_events (seq, eventId, json) VALUES (1, '%s', '%s')"
+                              % (old["eventId"], json.dumps(old)))
+            with Collector("--clickhouse", self.server.url + "/?database=before") as other:
+                self.assertEqual(other.get("/micro/good?format=spoor"), [old])
+                m = segment_message()
+                self.assertEqual(other.post_segment([m]).json()["accepted"], 1)
+                self.assertEqual(other.get("/micro/good?format=segment"), [m])
+                self.assertEqual(other.stop(), 0)
+        finally:
+            self.server.query("DROP DATABASE IF EXISTS before")
 
     def test_dedup(self):
         a, b = event(), event()

@@ -1,4 +1,5 @@
 """SQLite persistence across a restart, and a clean stop on SIGTERM/SIGINT."""
+import json
 import os
 import shutil
 import signal
@@ -8,7 +9,7 @@ import threading
 import time
 import unittest
 
-from harness import Collector, event, main
+from harness import Collector, event, main, segment_message
 
 
 class Lifecycle(unittest.TestCase):
@@ -35,6 +36,29 @@ class Lifecycle(unittest.TestCase):
             r = c.post_batch([first[0], later]).json()
             self.assertEqual((r["accepted"], r["duplicates"]), (1, 1))
             self.assertEqual(c.get("/micro/good"), first + [later])
+            self.assertEqual(c.stop(), 0)
+
+    def test_database_from_before_the_format_column(self):
+        # The tables as an older collector made them, with one event of each kind.
+        old, bad = event(), event(userId=None)
+        db = sqlite3.connect(self.db)
+        cols = ("eventId TEXT, type TEXT, eventName TEXT, userId TEXT, anonymousId TEXT, profileId TEXT,"
+                " timestamp TEXT, received_at TEXT NOT NULL")
+        db.executescript("CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, %s, json TEXT NOT NULL);"
+                         "CREATE TABLE rejected (seq INTEGER PRIMARY KEY AUTOINCREMENT, %s, error TEXT NOT NULL,"
+                         " json TEXT NOT NULL);" % (cols, cols))
+        db.execute("INSERT INTO events (eventId, received_at, json) VALUES (?, 'then', ?)",
+                   (old["eventId"], json.dumps(old)))
+        db.execute("INSERT INTO rejected (eventId, received_at, error, json) VALUES (?, 'then', 'userId: x', ?)",
+                   (bad["eventId"], json.dumps(bad)))
+        db.commit()
+        db.close()
+        with self.start() as c:
+            self.assertEqual(c.get("/micro/good?format=spoor"), [old])
+            self.assertEqual(c.get("/micro/bad"), [{"event": bad, "error": "userId: x", "format": "spoor"}])
+            m = segment_message()
+            self.assertEqual(c.post_segment([m]).json()["accepted"], 1)
+            self.assertEqual(c.get("/micro/good?format=segment"), [m])
             self.assertEqual(c.stop(), 0)
 
     def test_sigterm_finishes_in_flight_and_closes_sqlite(self):

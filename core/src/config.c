@@ -27,6 +27,10 @@
 #define DAY INT64_C(86400000)
 #define MIN INT64_C(60000)
 
+/* A row gives the fields of spoor_property_t up to secret; later fields (unstable)
+ * are filled in the public view (make_pub), so the public struct can grow without
+ * touching every row. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 typedef struct {
     spoor_property_t pub;
     size_t offset;
@@ -35,15 +39,18 @@ typedef struct {
     /* A duration above this is more likely a value in the wrong unit (5000 seconds
      * for 5000 ms) than a wish: warned about at client creation, not refused. 0: none. */
     int64_t plausible_max;
+    int unstable; /* a test hook: listed apart in the docs, not part of the stable API */
 } prop_t;
-#define CHOICES(names) names, sizeof names / sizeof *names, 0
-#define NONE NULL, 0, 0
-#define PLAUSIBLE_UP_TO(ms) NULL, 0, (ms) /* a duration; see plausible_max */
+#define CHOICES(names) names, sizeof names / sizeof *names, 0, 0
+#define NONE NULL, 0, 0, 0
+#define PLAUSIBLE_UP_TO(ms) NULL, 0, (ms), 0 /* a duration; see plausible_max */
+#define TEST_HOOK NULL, 0, 0, 1           /* spoor/sys/testing.h */
 
 static const char *const log_levels[] = {[SPOOR_LOG_ERROR] = "error", [SPOOR_LOG_WARN] = "warn",
                                          [SPOOR_LOG_INFO] = "info", [SPOOR_LOG_DEBUG] = "debug"};
 static const char *const sync_policies[] = {[SPOOR_SYNC_NONE] = "none", [SPOOR_SYNC_BATCH] = "batch",
                                             [SPOOR_SYNC_EVENT] = "event"};
+static const char *const key_styles[] = {[SPOOR__KEYS_SNAKE] = "snake", [SPOOR__KEYS_CAMEL] = "camel"};
 
 static const prop_t props[] = {
     {{"host", S, "", "Base URL of the ingestion server (http:// or https://); events go to {host}/v1/batch. Required.", 0, 0, 0}, OFF(host), NONE},
@@ -77,26 +84,72 @@ static const prop_t props[] = {
     {{"close_timeout", D, "5000", "Deadline for close() without a timeout and for destroy (ms).", 0, DAY, 0}, OFF(close_timeout_ms), PLAUSIBLE_UP_TO(10 * MIN)},
     {{"collection_schemas", J, "", "Field types per recordEvent collection: {\"purchase\": {\"totalprice\": \"number\"}}; types string, number, boolean, timestamp, object, array.", 0, 0, 0}, OFF(schemas_json), NONE},
     {{"binding", S, "c", "The language binding, for User-Agent and context.library.binding (set by bindings).", 0, 0, 0}, OFF(binding), NONE},
-    {{"test_fixed_time", S, "", "Test hook: a fixed ISO-8601 wall clock for timestamps, sentAt and signatures.", 0, 0, 0}, OFF(test_fixed_time), NONE},
-    {{"test_id_seed", I, "", "Test hook: ids come from a deterministic sequence with this seed.", 0, BIG, 0}, OFF(test_id_seed), NONE},
+    {{"key_style", E, "snake", "How keys are spelled, when set and read and in every message: snake (flush_at) or camel (flushAt). A binding whose options are camelCase sets it first.", 0, 0, 0}, OFF(key_style), CHOICES(key_styles)},
+    {{"test_fixed_time", S, "", "A fixed ISO-8601 wall clock for timestamps, sentAt and signatures.", 0, 0, 0}, OFF(test_fixed_time), TEST_HOOK},
+    {{"test_id_seed", I, "", "Ids come from a deterministic sequence with this seed.", 0, BIG, 0}, OFF(test_id_seed), TEST_HOOK},
 };
 #define N_PROPS (sizeof props / sizeof props[0])
 
-const spoor_property_t *spoor_config_properties(size_t *count) {
-    static spoor_property_t pub[N_PROPS];
-    for (size_t i = 0; i < N_PROPS; i++) pub[i] = props[i].pub;
-    if (count) *count = N_PROPS;
-    return pub;
+/* The public view of each row, and each key's camelCase name, made once. */
+static spoor_property_t pub[N_PROPS];
+static char camel_names[N_PROPS][48];
+static pthread_once_t pub_once = PTHREAD_ONCE_INIT;
+
+static void make_pub(void) {
+    for (size_t i = 0; i < N_PROPS; i++) {
+        pub[i] = props[i].pub;
+        pub[i].unstable = props[i].unstable;
+        spoor__camel_case(pub[i].name, camel_names[i], sizeof camel_names[i]);
+    }
 }
 
-static const prop_t *find(const char *key) {
+void spoor__camel_case(const char *snake, char *out, size_t size) {
+    size_t o = 0;
+    for (const char *p = snake; *p && o + 1 < size; p++) {
+        if (*p == '_' && p[1] >= 'a' && p[1] <= 'z') out[o++] = (char)(*++p - 32);
+        else if (*p != '_') out[o++] = *p;
+    }
+    out[o] = '\0';
+}
+
+const spoor_property_t *spoor_config_property(size_t i) {
+    if (i >= N_PROPS) return NULL;
+    pthread_once(&pub_once, make_pub);
+    return &pub[i];
+}
+
+/* Row i's name as conf spells keys. */
+static const char *spelled(const spoor_config_t *conf, size_t i) {
+    if (!conf || conf->key_style != SPOOR__KEYS_CAMEL) return props[i].pub.name;
+    pthread_once(&pub_once, make_pub);
+    return camel_names[i];
+}
+
+const char *spoor__key_name(const spoor_config_t *conf, const char *key) {
+    for (size_t i = 0; i < N_PROPS; i++)
+        if (!strcmp(props[i].pub.name, key)) return spelled(conf, i);
+    return key;
+}
+
+static const prop_t *find(const spoor_config_t *conf, const char *key) {
     for (size_t i = 0; key && i < N_PROPS; i++)
-        if (!strcmp(props[i].pub.name, key)) return &props[i];
+        if (!strcmp(spelled(conf, i), key)) return &props[i];
     return NULL;
 }
 
+void spoor__config_spell_error(const spoor_config_t *conf) {
+    if (!conf || conf->key_style != SPOOR__KEYS_CAMEL) return;
+    const char *msg = spoor_last_error();
+    for (size_t i = 0; i < N_PROPS; i++) {
+        size_t n = strlen(props[i].pub.name);
+        if (strncmp(msg, props[i].pub.name, n) || !strchr(":. ", msg[n])) continue;
+        spoor__error_respell(n, spelled(conf, i));
+        return;
+    }
+}
+
 const char *const *spoor__config_choices(const char *key, size_t *count) {
-    const prop_t *p = find(key);
+    const prop_t *p = find(NULL, key);
     *count = p ? p->n_choices : 0;
     return p ? p->choices : NULL;
 }
@@ -135,7 +188,7 @@ static size_t edit_distance(const char *a, size_t na, const char *b, size_t nb) 
 /* The key a caller most likely meant by an unknown one, for every binding's
  * "did you mean" : the same letters spelled another way (flushAt, FLUSH_AT), else
  * the nearest key one edit away (two for longer names). NULL when none is close. */
-static const char *nearest_key(const char *key) {
+static const char *nearest_key(const spoor_config_t *conf, const char *key) {
     char want[64], have[64];
     size_t nw = key ? fold_key(key, want, sizeof want) : 0;
     if (!nw) return NULL;
@@ -144,13 +197,13 @@ static const char *nearest_key(const char *key) {
     for (size_t i = 0; i < N_PROPS; i++) {
         size_t nh = fold_key(props[i].pub.name, have, sizeof have);
         size_t d = edit_distance(want, nw, have, nh);
-        if (d < best_d) best_d = d, best = props[i].pub.name;
+        if (d < best_d) best_d = d, best = spelled(conf, i);
     }
     return best;
 }
 
-static spoor_err_t unknown_key(const char *key) {
-    const char *hint = nearest_key(key);
+static spoor_err_t unknown_key(const spoor_config_t *conf, const char *key) {
+    const char *hint = nearest_key(conf, key);
     if (hint)
         return spoor__error(SPOOR_ERR_CONFIG_UNKNOWN, "%s: unknown configuration key (did you mean %s?)", key, hint);
     return spoor__error(SPOOR_ERR_CONFIG_UNKNOWN, "%s: unknown configuration key", key ? key : "(null)");
@@ -317,6 +370,11 @@ static spoor_err_t set_prop(spoor_config_t *conf, const prop_t *p, const char *v
             return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s: \"%s\" is not %s", key, v,
                                 p->pub.type == SPOOR_PROP_INT ? "an integer"
                                                               : "a duration in milliseconds (or with a unit: 250ms, 10s)");
+        /* A duration given with a unit ("90000s", as Python passes its seconds) is shown as given. */
+        int unit = p->pub.type == SPOOR_PROP_DURATION && v[strlen(v) - 1] > '9';
+        if ((n < p->pub.min || n > p->pub.max) && unit)
+            return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s: %s is %lld ms, out of range [%lld, %lld] ms", key, v,
+                                (long long)n, (long long)p->pub.min, (long long)p->pub.max);
         if (n < p->pub.min || n > p->pub.max)
             return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s: %lld is out of range [%lld, %lld]", key,
                                 (long long)n, (long long)p->pub.min, (long long)p->pub.max);
@@ -348,10 +406,11 @@ static spoor_err_t set_prop(spoor_config_t *conf, const prop_t *p, const char *v
 
 spoor_err_t spoor_config_set(spoor_config_t *conf, const char *key, const char *value) {
     if (!conf) return spoor__error(SPOOR_ERR_INVALID, "config: NULL handle");
-    const prop_t *p = find(key);
-    if (!p) return unknown_key(key);
+    const prop_t *p = find(conf, key);
+    if (!p) return unknown_key(conf, key);
     spoor_err_t rc = set_prop(conf, p, value);
     if (rc == SPOOR_OK) spoor__clear_error();
+    else spoor__config_spell_error(conf);
     return rc;
 }
 
@@ -365,8 +424,8 @@ static char *masked_headers(const char *json) {
 }
 
 spoor_err_t spoor_config_get(const spoor_config_t *conf, const char *key, char *buf, size_t size) {
-    const prop_t *p = find(key);
-    if (!p) return unknown_key(key);
+    const prop_t *p = find(conf, key);
+    if (!p) return unknown_key(conf, key);
     if (!conf) return spoor__error(SPOOR_ERR_INVALID, "config: NULL handle");
     const char *base = (const char *)conf;
     switch (p->pub.type) {
@@ -461,6 +520,7 @@ void spoor_config_set_delivery_cb(spoor_config_t *conf, spoor_delivery_cb cb, vo
 void spoor_config_set_token_cb(spoor_config_t *conf, spoor_token_cb cb, void *opaque) {
     conf->token_cb = cb, conf->token_opaque = opaque;
 }
+/* The test hooks of spoor/sys/testing.h. */
 void spoor_config_set_clock_cb(spoor_config_t *conf, spoor_clock_cb cb, void *opaque) {
     conf->clock_cb = cb, conf->clock_opaque = opaque;
 }
@@ -486,6 +546,6 @@ void spoor__config_warn(const spoor_client_t *c) {
         human_duration(p->plausible_max, limit, sizeof limit);
         spoor__log(c, SPOOR_LOG_WARN,
                    "%s is %lld ms (%s), more than %s: is the unit right? (durations are milliseconds; "
-                   "seconds in Python)", p->pub.name, (long long)ms, is, limit);
+                   "seconds in Python)", spelled(&c->conf, i), (long long)ms, is, limit);
     }
 }

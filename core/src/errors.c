@@ -6,22 +6,27 @@
 
 static _Thread_local char last_error[1024];
 
-static const struct { spoor_err_t code; const char *name, *text; } errors[] = {
-    {SPOOR_OK, "OK", "success"},
-    {SPOOR_ERR_INVALID, "INVALID", "invalid input"},
-    {SPOOR_ERR_TOO_LARGE, "TOO_LARGE", "event too large"},
-    {SPOOR_ERR_CONFIG_UNKNOWN, "CONFIG_UNKNOWN", "unknown configuration key"},
-    {SPOOR_ERR_CONFIG_INVALID, "CONFIG_INVALID", "invalid configuration value"},
-    {SPOOR_ERR_CLOSED, "CLOSED", "client is closed"},
-    {SPOOR_ERR_TIMED_OUT, "TIMED_OUT", "timed out"},
-    {SPOOR_ERR_NOMEM, "NOMEM", "out of memory"},
-    {SPOOR_ERR_QUEUE_FULL, "QUEUE_FULL", "dropped: queue full"},
-    {SPOOR_ERR_TRANSPORT, "TRANSPORT", "network error"},
-    {SPOOR_ERR_HTTP, "HTTP", "HTTP error status"},
-    {SPOOR_ERR_REJECTED, "REJECTED", "rejected by the server"},
-    {SPOOR_ERR_NOT_SUPPORTED, "NOT_SUPPORTED", "not supported"},
-    {SPOOR_ERR_SYSTEM, "SYSTEM", "system error"},
-    {SPOOR_ERR_ABORTED, "ABORTED", "aborted: client closed before delivery"},
+/* kind: which of a binding's exception classes a code raises (every binding has
+ * these four and a base class for the rest); NULL: the base class. */
+static const struct {
+    spoor_err_t code;
+    const char *name, *text, *kind;
+} errors[] = {
+    {SPOOR_OK, "OK", "success", NULL},
+    {SPOOR_ERR_INVALID, "INVALID", "invalid input", "validation"},
+    {SPOOR_ERR_TOO_LARGE, "TOO_LARGE", "event too large", "validation"},
+    {SPOOR_ERR_CONFIG_UNKNOWN, "CONFIG_UNKNOWN", "unknown configuration key", "config"},
+    {SPOOR_ERR_CONFIG_INVALID, "CONFIG_INVALID", "invalid configuration value", "config"},
+    {SPOOR_ERR_CLOSED, "CLOSED", "client is closed", "closed"},
+    {SPOOR_ERR_TIMED_OUT, "TIMED_OUT", "timed out", "timeout"},
+    {SPOOR_ERR_NOMEM, "NOMEM", "out of memory", NULL},
+    {SPOOR_ERR_QUEUE_FULL, "QUEUE_FULL", "dropped: queue full", NULL},
+    {SPOOR_ERR_TRANSPORT, "TRANSPORT", "network error", NULL},
+    {SPOOR_ERR_HTTP, "HTTP", "HTTP error status", NULL},
+    {SPOOR_ERR_REJECTED, "REJECTED", "rejected by the server", NULL},
+    {SPOOR_ERR_NOT_SUPPORTED, "NOT_SUPPORTED", "not supported", NULL},
+    {SPOOR_ERR_SYSTEM, "SYSTEM", "system error", NULL},
+    {SPOOR_ERR_ABORTED, "ABORTED", "aborted: " SPOOR_CLOSED_BEFORE_DELIVERY, NULL},
 };
 #define N_ERRORS (sizeof errors / sizeof errors[0])
 
@@ -35,6 +40,12 @@ const char *spoor_err2name(spoor_err_t err) {
     for (size_t i = 0; i < N_ERRORS; i++)
         if (errors[i].code == err) return errors[i].name;
     return "UNKNOWN";
+}
+
+const char *spoor__err_kind(spoor_err_t err) {
+    for (size_t i = 0; i < N_ERRORS; i++)
+        if (errors[i].code == err) return errors[i].kind;
+    return NULL;
 }
 
 const spoor_err_t *spoor_err_list(size_t *count) {
@@ -55,5 +66,11 @@ spoor_err_t spoor__error(spoor_err_t err, const char *fmt, ...) {
 }
 
 void spoor__clear_error(void) { last_error[0] = '\0'; }
+
+void spoor__error_respell(size_t n, const char *text) {
+    char rest[sizeof last_error];
+    snprintf(rest, sizeof rest, "%s", last_error + n);
+    snprintf(last_error, sizeof last_error, "%s%s", text, rest);
+}
 
 const char *spoor_version(void) { return SPOOR_VERSION_STRING; }

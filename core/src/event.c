@@ -1,8 +1,11 @@
 /* event.c: turning one call's arguments (a message object) into one wire-format
- * event (SPEC.md "Wire format"), then validating and serialising it.
+ * event (docs/protocol.md), then validating and serialising it.
  *
- * Keys come out in the order of SPEC.md's event example, so every binding sends
- * the same bytes. A null argument counts as absent (Python's None, JS undefined). */
+ * A wire format is a table of per-type builders and a writer: each builder takes
+ * its type's parts out of the message (checking each), the writer puts the parts
+ * in the format's order, so every binding sends the same bytes. A new type is a
+ * row in the table; a new format (Segment's) is another table and writer. A null
+ * argument counts as absent (Python's None, JS undefined). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +59,7 @@ static void put(cJSON *ev, const char *key, cJSON *v) {
 }
 
 /* timestamp: ISO-8601 text, normalised to UTC milliseconds; or epoch milliseconds
- * (seed 000 sends new Date().getTime()); absent: now. */
+ * (what JavaScript's Date.now() gives); absent: now. */
 static spoor_err_t timestamp_value(build_t *b, cJSON *ts, cJSON **out) {
     int64_t ms;
     char iso[SPOOR_ISO_LEN];
@@ -144,130 +147,216 @@ static spoor_err_t serialise(build_t *b, cJSON *ev, spoor_item_t *out) {
     return SPOOR_OK;
 }
 
+/* What a message gives its event; each part NULL when it does not apply. */
+typedef struct {
+    cJSON *env; /* the envelope keys, by name: eventId, identity, timestamp */
+    cJSON *name, *props, *traits, *consents, *group_id, *product_id, *data;
+} parts_t;
+
+static void parts_free(parts_t *p) {
+    cJSON *all[] = {p->env, p->name, p->props, p->traits, p->consents, p->group_id, p->product_id, p->data};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) cJSON_Delete(all[i]);
+}
+
+/* ---- the builders: one message type's parts, checked, out of the message ---- */
+
+/* track and page: a name and properties. */
+static spoor_err_t take_named(build_t *b, const char *type, cJSON *msg, parts_t *p, const char *const *keys,
+                              const char *name_key, int name_required) {
+    spoor_err_t rc = no_unknown_keys(b, msg, keys, type);
+    if (rc) return rc;
+    p->name = take(msg, name_key);
+    p->props = take(msg, "properties");
+    if ((rc = expect_string(b, p->name, name_key, name_required)) || (rc = expect_object(b, p->props, "properties")))
+        return rc;
+    lift_envelope(msg, p->env);
+    return SPOOR_OK;
+}
+
+static spoor_err_t take_track(build_t *b, const char *type, cJSON *msg, parts_t *p) {
+    return take_named(b, type, msg, p, track_keys, "event", 1);
+}
+
+static spoor_err_t take_page(build_t *b, const char *type, cJSON *msg, parts_t *p) {
+    return take_named(b, type, msg, p, page_keys, "name", 0);
+}
+
+/* identify and group: traits, and group's groupId. */
+static spoor_err_t take_traits(build_t *b, const char *type, cJSON *msg, parts_t *p, int group) {
+    spoor_err_t rc = no_unknown_keys(b, msg, group ? group_keys : identify_keys, type);
+    if (rc) return rc;
+    p->traits = take(msg, "traits");
+    p->group_id = group ? take(msg, "groupId") : NULL;
+    if ((rc = expect_object(b, p->traits, "traits")) || (group && (rc = expect_string(b, p->group_id, "groupId", 1))))
+        return rc;
+    lift_envelope(msg, p->env);
+    return SPOOR_OK;
+}
+
+static spoor_err_t take_identify(build_t *b, const char *type, cJSON *msg, parts_t *p) {
+    return take_traits(b, type, msg, p, 0);
+}
+
+static spoor_err_t take_group(build_t *b, const char *type, cJSON *msg, parts_t *p) {
+    return take_traits(b, type, msg, p, 1);
+}
+
+/* recordEvent: a collection and its fields, checked against the collection's schema;
+ * envelope keys are lifted from the message and from the fields. */
+static spoor_err_t take_record(build_t *b, const char *type, cJSON *msg, parts_t *p) {
+    spoor_err_t rc;
+    p->name = take(msg, "collection");
+    p->props = take(msg, "properties");
+    if ((rc = expect_string(b, p->name, "collection", 1))) return rc;
+    if (!p->props) p->props = cJSON_CreateObject();
+    /* The C call names the fields "event"; a batch message carries them as "properties". */
+    const char *fields = b->prefix[0] ? "properties" : "event";
+    if ((rc = expect_object(b, p->props, fields))) return rc;
+    if ((rc = no_unknown_keys(b, msg, NULL, type))) return rc;
+    /* The schema sees the fields as the caller gave them, before lifting. */
+    char schema_prefix[16];
+    snprintf(schema_prefix, sizeof schema_prefix, "%s.", fields);
+    if (spoor__check_schema(p->props, b->c->schemas, p->name->valuestring, schema_prefix, b->err, sizeof b->err))
+        return spoor__error(SPOOR_ERR_INVALID, "%s%s", b->prefix, b->err);
+    lift_envelope(msg, p->env);      /* a batch message's own userId, eventId, ... */
+    lift_envelope(p->props, p->env); /* then the fields' (recordEvent callers put them there) */
+    return SPOOR_OK;
+}
+
+/* profile: the attributes are the traits, less the envelope keys and nulls. */
+static spoor_err_t take_profile(build_t *b, const char *type, cJSON *msg, parts_t *p) {
+    (void)b, (void)type;
+    if (!(p->traits = cJSON_Duplicate(msg, 1))) return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
+    lift_envelope(p->traits, p->env);
+    cJSON *t, *next;
+    for (t = p->traits->child; t; t = next) { /* null attributes count as absent */
+        next = t->next;
+        if (cJSON_IsNull(t)) cJSON_Delete(cJSON_DetachItemViaPointer(p->traits, t));
+    }
+    for (int i = 0; envelope[i]; i++) cJSON_Delete(take(msg, envelope[i]));
+    return SPOOR_OK;
+}
+
+static spoor_err_t take_consent(build_t *b, const char *type, cJSON *msg, parts_t *p) {
+    spoor_err_t rc = no_unknown_keys(b, msg, consent_keys, type);
+    if (rc) return rc;
+    p->consents = take(msg, "consents");
+    if (spoor__check_consents(p->consents, "consents", b->err, sizeof b->err))
+        return spoor__error(SPOOR_ERR_INVALID, "%s%s", b->prefix, b->err);
+    lift_envelope(msg, p->env);
+    return SPOOR_OK;
+}
+
+/* product: {productId, data}, or a catalog product whose id is the productId. */
+static spoor_err_t take_product(build_t *b, const char *type, cJSON *msg, parts_t *p) {
+    spoor_err_t rc;
+    if (cJSON_GetObjectItemCaseSensitive(msg, "productId")) {
+        if ((rc = no_unknown_keys(b, msg, product_keys, type))) return rc;
+        p->product_id = take(msg, "productId");
+        p->data = take(msg, "data");
+        if ((rc = expect_string(b, p->product_id, "productId", 1)) || (rc = expect_object(b, p->data, "data"))) return rc;
+        lift_envelope(msg, p->env);
+        return SPOOR_OK;
+    }
+    if (spoor__check_catalog_product(msg, "product", b->err, sizeof b->err))
+        return spoor__error(SPOOR_ERR_INVALID, "%s%s", b->prefix, b->err);
+    lift_envelope(msg, p->env); /* eventId, timestamp... belong to the event, not the product */
+    p->data = cJSON_Duplicate(msg, 1);
+    p->product_id = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(msg, "id"), 0);
+    while (msg->child) cJSON_Delete(cJSON_DetachItemViaPointer(msg, msg->child));
+    return SPOOR_OK;
+}
+
+typedef spoor_err_t (*take_fn)(build_t *b, const char *type, cJSON *msg, parts_t *p);
+typedef struct {
+    const char *type;
+    take_fn take;
+} type_builder_t;
+
+/* A wire format: its builder per type, and how it writes an event from the parts
+ * (takes the id, the timestamp and the parts). */
+typedef struct {
+    const type_builder_t *types;
+    size_t n_types;
+    spoor_err_t (*write)(build_t *b, const char *type, cJSON *id, cJSON *ts, parts_t *p, spoor_item_t *out);
+} wire_format_t;
+
+/* ---- wire format v1 (docs/protocol.md) ---- */
+
+/* Every type of spoor__event_types, with its builder. */
+static const type_builder_t v1_types[] = {
+    {"track", take_track},     {"identify", take_identify}, {"group", take_group},     {"page", take_page},
+    {"record", take_record},   {"profile", take_profile},   {"consent", take_consent}, {"product", take_product},
+};
+
+/* The event in v1's key order, serialised; takes the parts. */
+static spoor_err_t v1_write(build_t *b, const char *type, cJSON *id, cJSON *ts, parts_t *p, spoor_item_t *out) {
+    cJSON *ev = cJSON_CreateObject();
+    if (!ev) {
+        cJSON_Delete(id), cJSON_Delete(ts);
+        return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
+    }
+    put(ev, "eventId", id);
+    put(ev, "type", cJSON_CreateString(type));
+    put(ev, "eventName", p->name), p->name = NULL;
+    static const char *const ids[] = {"userId", "anonymousId", "profileId", "sessionId", "accountId", "pageId"};
+    for (int i = 0; i < 6; i++) put(ev, ids[i], take(p->env, ids[i]));
+    put(ev, "timestamp", ts);
+    put(ev, "properties", p->props), p->props = NULL;
+    put(ev, "traits", p->traits), p->traits = NULL;
+    put(ev, "consents", p->consents), p->consents = NULL;
+    put(ev, "groupId", p->group_id), p->group_id = NULL;
+    put(ev, "productId", p->product_id), p->product_id = NULL;
+    put(ev, "data", p->data), p->data = NULL;
+    spoor_err_t rc = serialise(b, ev, out);
+    cJSON_Delete(ev);
+    return rc;
+}
+
+static const wire_format_t v1 = {v1_types, sizeof v1_types / sizeof *v1_types, v1_write};
+
+/* The client's wire format: v1, the one there is (a protocol setting would choose here). */
+static const wire_format_t *format_of(const spoor_client_t *c) {
+    (void)c;
+    return &v1;
+}
+
+static take_fn builder_of(const wire_format_t *f, const char *type) {
+    for (size_t i = 0; i < f->n_types; i++)
+        if (!strcmp(f->types[i].type, type)) return f->types[i].take;
+    return NULL;
+}
+
 spoor_err_t spoor__build_event(spoor_client_t *c, const char *op, const char *type, cJSON *msg,
                                const char *prefix, spoor_item_t *out) {
     build_t b = {.c = c, .prefix = prefix ? prefix : ""};
-    spoor_err_t rc = SPOOR_OK;
     if (!cJSON_IsObject(msg)) /* a feed's entry is a product, whatever the operation */
         return fail(&b, "%s%s: %s", strcmp(type, "product") ? op : "product", "must be an object");
-
-    /* Gather the parts of the event; each is NULL when it does not apply. */
-    cJSON *env = cJSON_CreateObject(), *name = NULL, *props = NULL, *traits = NULL, *consents = NULL,
-          *group_id = NULL, *product_id = NULL, *data = NULL, *ts = NULL;
-    if (!env) return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
-
-    if (!strcmp(type, "track") || !strcmp(type, "page")) {
-        int track = type[0] == 't';
-        if ((rc = no_unknown_keys(&b, msg, track ? track_keys : page_keys, type))) goto done;
-        name = take(msg, track ? "event" : "name");
-        props = take(msg, "properties");
-        if ((rc = expect_string(&b, name, track ? "event" : "name", track)) ||
-            (rc = expect_object(&b, props, "properties")))
-            goto done;
-    } else if (!strcmp(type, "identify") || !strcmp(type, "group")) {
-        int group = type[0] == 'g';
-        if ((rc = no_unknown_keys(&b, msg, group ? group_keys : identify_keys, type))) goto done;
-        traits = take(msg, "traits");
-        group_id = group ? take(msg, "groupId") : NULL;
-        if ((rc = expect_object(&b, traits, "traits")) || (group && (rc = expect_string(&b, group_id, "groupId", 1))))
-            goto done;
-    } else if (!strcmp(type, "record")) {
-        name = take(msg, "collection");
-        props = take(msg, "properties");
-        if ((rc = expect_string(&b, name, "collection", 1))) goto done;
-        if (!props) props = cJSON_CreateObject();
-        /* The C call names the fields "event"; a batch message carries them as "properties". */
-        const char *fields = b.prefix[0] ? "properties" : "event";
-        if ((rc = expect_object(&b, props, fields))) goto done;
-        if ((rc = no_unknown_keys(&b, msg, NULL, type))) goto done;
-        /* The schema sees the fields as the caller gave them, before lifting. */
-        char schema_prefix[16];
-        snprintf(schema_prefix, sizeof schema_prefix, "%s.", fields);
-        if (spoor__check_schema(props, c->schemas, name->valuestring, schema_prefix, b.err, sizeof b.err)) {
-            rc = spoor__error(SPOOR_ERR_INVALID, "%s%s", b.prefix, b.err);
-            goto done;
-        }
-        lift_envelope(msg, env);   /* a batch message's own userId, eventId, ... */
-        lift_envelope(props, env); /* then the fields' (seed 000 puts them there) */
-    } else if (!strcmp(type, "profile")) {
-        traits = cJSON_Duplicate(msg, 1);
-        if (!traits) { rc = spoor__error(SPOOR_ERR_NOMEM, "out of memory"); goto done; }
-        lift_envelope(traits, env);
-        cJSON *t, *next;
-        for (t = traits->child; t; t = next) { /* null attributes count as absent */
-            next = t->next;
-            if (cJSON_IsNull(t)) cJSON_Delete(cJSON_DetachItemViaPointer(traits, t));
-        }
-        for (int i = 0; envelope[i]; i++) cJSON_Delete(take(msg, envelope[i]));
-    } else if (!strcmp(type, "consent")) {
-        if ((rc = no_unknown_keys(&b, msg, consent_keys, type))) goto done;
-        consents = take(msg, "consents");
-        if (spoor__check_consents(consents, "consents", b.err, sizeof b.err)) {
-            rc = spoor__error(SPOOR_ERR_INVALID, "%s%s", b.prefix, b.err);
-            goto done;
-        }
-    } else if (!strcmp(type, "product")) {
-        if (cJSON_GetObjectItemCaseSensitive(msg, "productId")) {
-            if ((rc = no_unknown_keys(&b, msg, product_keys, type))) goto done;
-            product_id = take(msg, "productId");
-            data = take(msg, "data");
-            if ((rc = expect_string(&b, product_id, "productId", 1)) || (rc = expect_object(&b, data, "data")))
-                goto done;
-        } else {
-            if (spoor__check_catalog_product(msg, "product", b.err, sizeof b.err)) {
-                rc = spoor__error(SPOOR_ERR_INVALID, "%s%s", b.prefix, b.err);
-                goto done;
-            }
-            lift_envelope(msg, env); /* eventId, timestamp... belong to the event, not the product */
-            data = cJSON_Duplicate(msg, 1);
-            product_id = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(msg, "id"), 0);
-            while (msg->child) cJSON_Delete(cJSON_DetachItemViaPointer(msg, msg->child));
-        }
-    } else {
-        rc = fail(&b, "%s%s: %s", "type", "must be one of track, identify, group, page, record, profile, consent, product");
-        goto done;
+    const wire_format_t *format = format_of(c);
+    take_fn take_parts = builder_of(format, type);
+    if (!take_parts) {
+        char rule[160];
+        return fail(&b, "%s%s: %s", "type", spoor__event_type_rule(rule, sizeof rule));
     }
-    if (strcmp(type, "record") && strcmp(type, "profile")) lift_envelope(msg, env);
+    parts_t p = {.env = cJSON_CreateObject()};
+    if (!p.env) return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
+    spoor_err_t rc = take_parts(&b, type, msg, &p);
 
     /* eventId: kept when given (it is the dedup key), else a fresh UUID v4. */
-    cJSON *id = take(env, "eventId");
-    if (id && (rc = expect_string(&b, id, "eventId", 1))) { cJSON_Delete(id); goto done; }
-    if (!id) {
+    cJSON *id = rc ? NULL : take(p.env, "eventId"), *ts = NULL;
+    if (!rc && id) rc = expect_string(&b, id, "eventId", 1);
+    if (!rc && !id) {
         char uuid[37];
         spoor__client_new_id(c, uuid);
         id = cJSON_CreateString(uuid);
     }
-    cJSON *given_ts = take(env, "timestamp");
-    rc = timestamp_value(&b, given_ts, &ts);
-    cJSON_Delete(given_ts);
-    if (rc != SPOOR_OK) { cJSON_Delete(id); goto done; }
-
-    cJSON *ev = cJSON_CreateObject();
-    if (!ev) { cJSON_Delete(id); rc = spoor__error(SPOOR_ERR_NOMEM, "out of memory"); goto done; }
-    put(ev, "eventId", id);
-    put(ev, "type", cJSON_CreateString(type));
-    put(ev, "eventName", name), name = NULL;
-    static const char *const ids[] = {"userId", "anonymousId", "profileId", "sessionId", "accountId", "pageId"};
-    for (int i = 0; i < 6; i++) put(ev, ids[i], take(env, ids[i]));
-    put(ev, "timestamp", ts), ts = NULL;
-    put(ev, "properties", props), props = NULL;
-    put(ev, "traits", traits), traits = NULL;
-    put(ev, "consents", consents), consents = NULL;
-    put(ev, "groupId", group_id), group_id = NULL;
-    put(ev, "productId", product_id), product_id = NULL;
-    put(ev, "data", data), data = NULL;
-    rc = serialise(&b, ev, out);
-    cJSON_Delete(ev);
-
-done:
-    cJSON_Delete(env);
-    cJSON_Delete(name);
-    cJSON_Delete(props);
-    cJSON_Delete(traits);
-    cJSON_Delete(consents);
-    cJSON_Delete(group_id);
-    cJSON_Delete(product_id);
-    cJSON_Delete(data);
-    cJSON_Delete(ts);
+    if (!rc) {
+        cJSON *given_ts = take(p.env, "timestamp");
+        rc = timestamp_value(&b, given_ts, &ts);
+        cJSON_Delete(given_ts);
+    }
+    if (!rc) rc = format->write(&b, type, id, ts, &p, out);
+    else cJSON_Delete(id);
+    parts_free(&p);
     return rc;
 }

@@ -11,6 +11,7 @@
 #include "json.h"
 #include "timefmt.h"
 #include "utf8.h"
+#include "validate.h"
 
 /* The bytes a string's scan stops at: those the writer escapes ('"', '\\', below
  * 0x20) and those that start or continue a multi-byte sequence, which must be
@@ -198,7 +199,7 @@ static int clean_string(const char *s, size_t max, span_t *out) {
 }
 
 /* The given timestamp: a string without escapes that parses as ISO-8601, or whole
- * epoch milliseconds before the year 10000 (seed 000 sends Date.getTime()). */
+ * epoch milliseconds before the year 10000 (what JavaScript's Date.now() gives). */
 static int given_timestamp(span_t s, parts_t *pt) {
     if (is_digit(s.p[0])) {
         int64_t ms = 0;
@@ -265,13 +266,13 @@ static const char *scan_member(const char *p, const char *end, member_t *m) {
 static int take_value(parts_t *pt, int i, span_t s) {
     int part = keys[i].part;
     if (s.p[0] == 'n') return 0;
-    if (part == -1) { /* at most 256 bytes; no escapes, as it is also stored decoded */
-        if (!string_within(s, 256) || memchr(s.p, '\\', s.n)) return 0;
+    if (part == -1) { /* the eventId: no escapes, as it is also stored decoded */
+        if (!string_within(s, SPOOR_EVENT_ID_MAX_BYTES) || memchr(s.p, '\\', s.n)) return 0;
         pt->event_id = s.p + 1, pt->event_id_len = s.n - 2;
         return 1;
     }
     if (part == -2) return given_timestamp(s, pt);
-    if (part == P_PROPERTIES ? s.p[0] != '{' : !string_within(s, 1024)) return 0;
+    if (part == P_PROPERTIES ? s.p[0] != '{' : !string_within(s, SPOOR_ID_MAX_BYTES)) return 0;
     pt->part[part] = s;
     return 1;
 }
@@ -280,7 +281,7 @@ static int take_value(parts_t *pt, int i, span_t s) {
  * spoor__build_event would. The id and the clock are read only here, after every
  * check: a declined call must not use up a test id or a clock reading. */
 static int write_event(spoor_client_t *c, const char *type, parts_t *pt, size_t hint, spoor_item_t *out) {
-    char id[257], iso[SPOOR_ISO_LEN]; /* the eventId: given (at most 256 bytes) or new */
+    char id[SPOOR_EVENT_ID_MAX_BYTES + 1], iso[SPOOR_ISO_LEN]; /* the eventId: given or new */
     spoor_jbuf_t w = {.p = malloc(hint + 320), .cap = hint + 320};
     if (!w.p) return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
     if (pt->event_id) {
@@ -388,7 +389,7 @@ static int lifted_event(spoor_client_t *c, const char *type, const char *collect
     memset(&pt, 0, sizeof pt);
     /* A collection schema needs the tree; so does an event without an identity
      * (a product payload, or an error). */
-    if ((record && (c->schemas || !clean_string(collection, 1024, &pt.part[P_NAME]))) || len < 2 || *p++ != '{')
+    if ((record && (c->schemas || !clean_string(collection, SPOOR_ID_MAX_BYTES, &pt.part[P_NAME]))) || len < 2 || *p++ != '{')
         return SPOOR__FAST_DECLINED;
     while (*p != '}') {
         member_t m;
@@ -434,9 +435,9 @@ int spoor__fast_traits(spoor_client_t *c, const char *type, const char *user_id,
     parts_t pt;
     memset(&pt, 0, sizeof pt);
     int page = !strcmp(type, "page");
-    if (!clean_string(user_id, 1024, &pt.part[P_USER_ID]) ||
-        (group_id && !clean_string(group_id, 1024, &pt.part[P_GROUP_ID])) ||
-        (name && !clean_string(name, 1024, &pt.part[P_NAME])))
+    if (!clean_string(user_id, SPOOR_ID_MAX_BYTES, &pt.part[P_USER_ID]) ||
+        (group_id && !clean_string(group_id, SPOOR_ID_MAX_BYTES, &pt.part[P_GROUP_ID])) ||
+        (name && !clean_string(name, SPOOR_ID_MAX_BYTES, &pt.part[P_NAME])))
         return SPOOR__FAST_DECLINED;
     span_t obj = {"{}", 2, 0}; /* absent: an empty object, as the general path gives */
     if (json) {

@@ -1,4 +1,4 @@
-/* feed.h: catalog feeds (seed 001): JSON {"products":[{"product":{...}}]} or XML
+/* feed.h: product catalog feeds: JSON {"products":[{"product":{...}}]} or XML
  * <catalog><products><product><id>..</id>...</product></products></catalog>. */
 #ifndef SPOOR_FEED_H
 #define SPOOR_FEED_H

@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "spoor.h"
+#include "spoor/sys/testing.h"
 #include "queue.h"
 #include "spool.h"
 
@@ -23,6 +24,7 @@ struct spoor_config_s {
     int64_t test_id_seed; /* -1: off */
     int64_t log_level;    /* spoor_log_level_t */
     int64_t spool_sync;   /* spoor_sync_t */
+    int64_t key_style;    /* spoor__key_style_t */
     int gzip, debug, tls_verify;
 
     spoor_log_cb log_cb;           void *log_opaque;
@@ -74,6 +76,13 @@ struct spoor_client_s {
 /* errors.c */
 spoor_err_t spoor__error(spoor_err_t err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void spoor__clear_error(void);
+/* The exception class a binding raises for err: "validation", "config", "closed",
+ * "timeout", or NULL for its base class. For the generators in core/tools. */
+const char *spoor__err_kind(spoor_err_t err);
+/* Replace the first n bytes of this thread's last error with text. */
+void spoor__error_respell(size_t n, const char *text);
+/* What the ABORTED code says, and the reason of every event a close deadline aborted. */
+#define SPOOR_CLOSED_BEFORE_DELIVERY "client closed before delivery"
 
 /* log.c */
 void spoor__log(const spoor_client_t *c, spoor_log_level_t level, const char *fmt, ...)
@@ -81,6 +90,15 @@ void spoor__log(const spoor_client_t *c, spoor_log_level_t level, const char *fm
 void spoor__excerpt(char *out, size_t size, const char *s, size_t len);
 
 /* config.c */
+/* How keys are spelled (the key_style setting): flush_at or flushAt. */
+typedef enum { SPOOR__KEYS_SNAKE = 0, SPOOR__KEYS_CAMEL = 1 } spoor__key_style_t;
+/* snake_case as camelCase (flush_at: flushAt), the one rule every binding's names follow. */
+void spoor__camel_case(const char *snake, char *out, size_t size);
+/* The key (snake_case, as in the table) as conf spells keys; key itself when unknown. */
+const char *spoor__key_name(const spoor_config_t *conf, const char *key);
+/* The last error starts with a key (every configuration error does): spell it as conf
+ * spells keys. Inner mentions of other keys are spelled with spoor__key_name. */
+void spoor__config_spell_error(const spoor_config_t *conf);
 /* The longest value spoor puts in one request header (servers commonly take 8
  * KiB per line); a longer one is refused, never cut. */
 #define SPOOR_HEADER_VALUE_MAX 8192
@@ -100,7 +118,7 @@ const char *const *spoor__config_choices(const char *key, size_t *count);
 /* Log a warning for every duration longer than is plausible (a value in the wrong unit). */
 void spoor__config_warn(const spoor_client_t *c);
 
-/* Incremented in every forked child (client.c's atfork handler): per-thread state
+/* Incremented in every forked child (process.c's atfork handler): per-thread state
  * that must not be shared with a parent, like buffered random bytes, checks it. */
 extern unsigned long spoor__fork_generation;
 
@@ -116,12 +134,25 @@ int64_t spoor__monotonic_ms(void);
 spoor_err_t spoor__build_event(spoor_client_t *c, const char *op, const char *type,
                                cJSON *msg, const char *field_prefix, spoor_item_t *out);
 
-/* client.c */
+/* process.c: per process, not per client */
+/* libcurl's global init and the pthread_atfork handlers, once. */
+void spoor__process_init(void);
+/* Add c to (remove it from) the clients a fork starts afresh. */
+void spoor__register(spoor_client_t *c);
+void spoor__unregister(spoor_client_t *c);
+/* A fork that bypassed pthread_atfork: start c afresh when its pid changed. */
+void spoor__check_pid(spoor_client_t *c);
+/* A condition variable on the monotonic clock. */
+void spoor__init_cond(pthread_cond_t *cond);
+
+/* enqueue.c: the producer side of the queue */
 spoor_err_t spoor__enqueue_items(spoor_client_t *c, spoor_item_t *items, size_t n);
 spoor_err_t spoor__check_open(spoor_client_t *c, const char *op);
 /* Move the oldest events past max_queue_size to c->dropped, for the worker to
  * report (c->lock held). */
 void spoor__enforce_queue_cap(spoor_client_t *c);
+/* Start the worker unless it runs (c->lock held, or the client not yet shared). */
+spoor_err_t spoor__start_worker(spoor_client_t *c);
 
 /* worker.c */
 void *spoor__worker_main(void *arg);

@@ -11,6 +11,10 @@
 #include <cjson/cJSON.h>
 
 #define SPOOR_JSON_MAX_DEPTH 64
+/* A request body the client sends, and a server must take: an event nests up to
+ * two levels deeper than the argument it was built from (recordEvent's fields go
+ * under "properties"), and the body two more ({"batch":[...]}). */
+#define SPOOR_JSON_MAX_BODY_DEPTH (SPOOR_JSON_MAX_DEPTH + 4)
 
 /* Parse text[0..len) as one JSON value. Fails (NULL, message in err) when len
  * exceeds max_bytes (0: no limit), nesting exceeds max_depth, or the text is not

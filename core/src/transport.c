@@ -1,4 +1,6 @@
-/* transport.c: libcurl POST with gzip, auth headers, HMAC signature and Retry-After. */
+/* transport.c: the request a client sends: its URL and fixed headers, made once
+ * per client, then each libcurl POST with gzip, auth headers, HMAC signature and
+ * Retry-After. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +12,66 @@
 
 #include "sign.h"
 #include "transport.h"
+#include "url.h"
 
 #define MAX_RESPONSE_BYTES (1024 * 1024)
+
+/* ---- the request's fixed parts, made when the client is ---- */
+
+spoor_err_t spoor__request_setup(spoor_client_t *c) {
+    const spoor_config_t *k = &c->conf;
+    c->url = spoor__url_batch(k->host);
+    c->log_host = spoor__url_redact(k->host, 0);
+    if (!c->url || !c->log_host) return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
+    if (!(c->log_url = spoor__url_redact(c->url, 0))) return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
+
+    c->headers = curl_slist_append(NULL, "Content-Type: application/json");
+    c->headers = curl_slist_append(c->headers, "Expect:"); /* no 100-continue round trip */
+    if (k->headers_json) {
+        cJSON *h = cJSON_Parse(k->headers_json), *v;
+        cJSON_ArrayForEach(v, h) { /* the whole value: its length was checked when it was set */
+            size_t len = strlen(v->string) + strlen(v->valuestring) + 3;
+            char *line = malloc(len);
+            struct curl_slist *next = line ? (snprintf(line, len, "%s: %s", v->string, v->valuestring),
+                                              curl_slist_append(c->headers, line)) : NULL;
+            spoor__wipe_free(line);
+            if (!next) {
+                cJSON_Delete(h);
+                return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
+            }
+            c->headers = next;
+        }
+        cJSON_Delete(h);
+    }
+    return SPOOR_OK;
+}
+
+void spoor__request_free(spoor_client_t *c) {
+    spoor__wipe_slist(c->headers);
+    free(c->url);
+    free(c->log_host);
+    free(c->log_url);
+}
+
+void spoor__request_warn(const spoor_client_t *c) {
+    const spoor_config_t *k = &c->conf;
+    if (!k->tls_verify)
+        spoor__log(c, SPOOR_LOG_WARN, "%s is false: the server's certificate is not checked, so anyone on the way "
+                                      "can pose as the server and read what is sent", spoor__key_name(k, "tls_verify"));
+    char host[256], what[128] = "";
+    if (!spoor__url_plain_remote(k->host, host, sizeof host)) return;
+    const char *names[] = {k->api_key ? "api_key" : NULL, k->access_token || k->token_cb ? "access_token" : NULL,
+                           k->username ? "username" : NULL, spoor__url_has_userinfo(k->host) ? "the host's user:password" : NULL,
+                           k->secret ? "secret" : NULL};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (names[i])
+            snprintf(what + strlen(what), sizeof what - strlen(what), "%s%s", *what ? ", " : "", spoor__key_name(k, names[i]));
+    if (*what)
+        spoor__log(c, SPOOR_LOG_WARN, "host: requests with %s go over plain http:// to %s, which is not this machine: "
+                                      "anyone on the way can read (or replay) them; use https://", what, host);
+}
+
+/* ---- sending ---- */
 
 /* One easy handle, driven through a multi handle (which keeps the connection
  * alive between requests) so that close() can wake a transfer that waits on the

@@ -1,4 +1,5 @@
-/* transport.h: one HTTP POST of a batch body, with libcurl. One handle per
+/* transport.h: the request a client sends (URL and fixed headers, made once per
+ * client) and one HTTP POST of a batch body, with libcurl. One handle per
  * client, used only by its worker thread, so connections are kept alive. */
 #ifndef SPOOR_TRANSPORT_H
 #define SPOOR_TRANSPORT_H
@@ -19,6 +20,14 @@ typedef struct spoor_response_s {
     size_t body_len;
     size_t bytes_sent;       /* body bytes put on the wire (after gzip) */
 } spoor_response_t;
+
+/* The batch URL, its redacted forms for logs, and the fixed headers (content type,
+ * the headers setting), into c. SPOOR_OK, or NOMEM. */
+spoor_err_t spoor__request_setup(spoor_client_t *c);
+void spoor__request_free(spoor_client_t *c);
+/* Warn, once, about settings that expose what is sent (tls_verify false, credentials
+ * over plain http:// to another machine). */
+void spoor__request_warn(const spoor_client_t *c);
 
 spoor_transport_t *spoor__transport_new(void);
 void spoor__transport_free(spoor_transport_t *t);

@@ -1,4 +1,4 @@
-/* validate.c: the wire-format v1 rules for one event (SPEC.md "Validation"). */
+/* validate.c: the wire-format v1 rules for one event (docs/protocol.md). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +10,13 @@
 const char *const spoor__event_types[] = {"track", "identify", "group", "page", "record",
                                           "profile", "consent", "product", NULL};
 
+const char *spoor__event_type_rule(char *out, size_t size) {
+    size_t used = (size_t)snprintf(out, size, "must be one of");
+    for (int i = 0; spoor__event_types[i] && used < size; i++)
+        used += (size_t)snprintf(out + used, size - used, "%s %s", i ? "," : "", spoor__event_types[i]);
+    return out;
+}
+
 static const char *const field_types[] = {"string", "number", "boolean", "timestamp", "object", "array", NULL};
 
 #define FAIL(...) do { snprintf(err, errsize, __VA_ARGS__); return -1; } while (0)
@@ -18,11 +25,11 @@ static int is_nonempty_string(const cJSON *v) {
     return cJSON_IsString(v) && v->valuestring && v->valuestring[0];
 }
 
-/* An optional string field: absent, or a non-empty string of at most 1024 bytes. */
+/* An optional string field: absent, or a non-empty string of at most SPOOR_ID_MAX_BYTES. */
 static int check_optional_string(const cJSON *v, const char *key, char *err, size_t errsize) {
     if (!v) return 0;
     if (!is_nonempty_string(v)) FAIL("%s: must be a non-empty string", key);
-    if (strlen(v->valuestring) > 1024) FAIL("%s: must be at most 1024 bytes", key);
+    if (strlen(v->valuestring) > SPOOR_ID_MAX_BYTES) FAIL("%s: must be at most %d bytes", key, SPOOR_ID_MAX_BYTES);
     return 0;
 }
 
@@ -130,12 +137,16 @@ int spoor__validate_event(const cJSON *event, const cJSON *schemas, char *err, s
     int known = 0;
     for (int i = 0; cJSON_IsString(type) && spoor__event_types[i]; i++)
         if (!strcmp(type->valuestring, spoor__event_types[i])) known = 1;
-    if (!known) FAIL("type: must be one of track, identify, group, page, record, profile, consent, product");
+    if (!known) {
+        char rule[160];
+        FAIL("type: %s", spoor__event_type_rule(rule, sizeof rule));
+    }
     const char *t = type->valuestring;
 
     const cJSON *id = f[F_EVENT_ID];
     if (!is_nonempty_string(id)) FAIL("eventId: must be a non-empty string");
-    if (strlen(id->valuestring) > 256) FAIL("eventId: must be at most 256 bytes");
+    if (strlen(id->valuestring) > SPOOR_EVENT_ID_MAX_BYTES)
+        FAIL("eventId: must be at most %d bytes", SPOOR_EVENT_ID_MAX_BYTES);
     const cJSON *ts = f[F_TIMESTAMP];
     int64_t ms;
     if (!cJSON_IsString(ts) || spoor__iso8601_parse(ts->valuestring, &ms))
@@ -147,7 +158,7 @@ int spoor__validate_event(const cJSON *event, const cJSON *schemas, char *err, s
         if (f[i] && !cJSON_IsObject(f[i])) FAIL("%s: must be an object", field_names[i]);
 
     /* Product ingestion needs no identity: a product event, or a recordEvent whose
-     * fields carry a productId (seed 001's product rule). */
+     * fields carry a productId (docs/protocol.md). */
     int product_payload = !strcmp(t, "product") || (f[F_PRODUCT_ID] && !cJSON_IsNull(f[F_PRODUCT_ID])) ||
                           (!strcmp(t, "record") && present(f[F_PROPERTIES], "productId"));
     /* The identity fields are always type-checked; one is required unless the

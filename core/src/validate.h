@@ -1,4 +1,4 @@
-/* validate.h: the rules one wire-format event must meet (SPEC.md "Validation").
+/* validate.h: the rules one wire-format event must meet (docs/protocol.md).
  * Used by the client before it queues an event and by the collector for every
  * event it receives, so both sides apply the same rules. */
 #ifndef SPOOR_VALIDATE_H
@@ -7,8 +7,18 @@
 #include <stddef.h>
 #include <cjson/cJSON.h>
 
-/* The event types of wire format v1. */
+/* The event types of wire format v1, NULL-terminated. */
 extern const char *const spoor__event_types[];
+
+/* "must be one of track, identify, ...": the rule an unknown type breaks, made
+ * from spoor__event_types into out. Returns out. */
+const char *spoor__event_type_rule(char *out, size_t size);
+
+/* The longest identity or name string an event may carry (userId, anonymousId,
+ * profileId, sessionId, accountId, pageId, groupId, productId, eventName), and
+ * the longest given eventId, in bytes. */
+#define SPOOR_ID_MAX_BYTES 1024
+#define SPOOR_EVENT_ID_MAX_BYTES 256
 
 /* Check one event (a wire-format object: eventId, type, eventName, identity,
  * timestamp, ...). schemas may be NULL, or an object {collection: {field: type}}

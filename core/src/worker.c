@@ -13,6 +13,9 @@
 #include "timefmt.h"
 #include "transport.h"
 
+/* The reason of every event a close deadline cut off (SPOOR_ERR_ABORTED). */
+#define ABORTED_REASON SPOOR_CLOSED_BEFORE_DELIVERY " (close timeout)"
+
 static void wait_until(spoor_client_t *c, int64_t deadline_ms) {
     struct timespec ts = {.tv_sec = deadline_ms / 1000, .tv_nsec = (deadline_ms % 1000) * 1000000};
     pthread_cond_timedwait(&c->wake, &c->lock, &ts);
@@ -190,7 +193,7 @@ static size_t deliver(spoor_client_t *c, spoor_item_t *items, size_t n) {
     for (int attempt = 0;; attempt++) {
         if (__atomic_load_n(&c->aborting, __ATOMIC_ACQUIRE)) {
             final = SPOOR_ERR_ABORTED;
-            snprintf(reason, sizeof reason, "client closed before delivery (close timeout)");
+            snprintf(reason, sizeof reason, "%s", ABORTED_REASON);
             break;
         }
         spoor__log(c, SPOOR_LOG_DEBUG, "Flushing %zu events to %s", n, c->log_host);
@@ -212,7 +215,7 @@ static size_t deliver(spoor_client_t *c, spoor_item_t *items, size_t n) {
         }
         if (resp.aborted) {
             final = SPOOR_ERR_ABORTED;
-            snprintf(reason, sizeof reason, "client closed before delivery (close timeout)");
+            snprintf(reason, sizeof reason, "%s", ABORTED_REASON);
             break;
         }
         if (status == 413) {
@@ -250,7 +253,7 @@ static size_t deliver(spoor_client_t *c, spoor_item_t *items, size_t n) {
         count(c, &c->stats.retried, 1);
         if (backoff_sleep(c, wait)) {
             final = SPOOR_ERR_ABORTED;
-            snprintf(reason, sizeof reason, "client closed before delivery (close timeout)");
+            snprintf(reason, sizeof reason, "%s", ABORTED_REASON);
             break;
         }
     }
@@ -344,7 +347,7 @@ void *spoor__worker_main(void *arg) {
         int64_t now = spoor__monotonic_ms(), wake_at = 0;
         if (c->aborting && c->spool) break; /* what waits stays in the spool */
         if (c->aborting && c->queue.count) {
-            settle_all(c, &c->queue, SPOOR_ERR_ABORTED, "client closed before delivery (close timeout)");
+            settle_all(c, &c->queue, SPOOR_ERR_ABORTED, ABORTED_REASON);
             continue;
         }
         if (batch_due(c, now, &wake_at)) {

@@ -1,4 +1,4 @@
-/* every_event.c: one event of each of SPEC.md's types (track, identify, group,
+/* every_event.c: one event of each type of the wire format (track, identify, group,
  * page, record, profile, consent, product), sent, flushed and checked.
  *
  *   spoor-every-event HOST [API_KEY [SECRET]]
@@ -50,7 +50,7 @@ int main(int argc, char **argv) {
         "</products></catalog>", &n));
 
     TRY(spoor_flush(c, 10000));
-    spoor_stats_t st;
+    spoor_stats_t st = SPOOR_STATS_INIT;
     spoor_client_stats(c, &st);
     printf("accepted %llu, delivered %llu, failed %llu, dropped %llu\n", (unsigned long long)st.accepted,
            (unsigned long long)st.delivered, (unsigned long long)st.failed, (unsigned long long)st.dropped);

@@ -1,4 +1,4 @@
-/* quickstart.c: record seed 000's purchase event, a profile and consents, then flush.
+/* quickstart.c: record a purchase event, a profile and consents, then flush.
  *
  *   spoor-quickstart HOST [API_KEY [SECRET]]
  *   spoor-quickstart http://127.0.0.1:8080 demo-key demo-secret
@@ -39,12 +39,12 @@ int main(int argc, char **argv) {
     spoor_config_destroy(conf); /* the client keeps its own copy */
     if (check(rc, "spoor_client_new")) return 1;
 
-    /* Seed 000: Intempt.recordEvent("purchase", {...}) */
+    /* recordEvent: a purchase in the custom collection "purchase" */
     int bad = check(spoor_record_event(client, "purchase",
         "{\"profileId\": \"user_123\","
         " \"items\": [{\"item name\": \"item 1\", \"price\": 20}, {\"item name\": \"item 2\", \"price\": 15}],"
         " \"totalprice\": 35, \"ispaid\": true, \"fixed.name\": \"John Smith\", \"fixed.age\": 28,"
-        " \"intempt.visit.trackcharge\": 35}"), "record_event");
+        " \"visit.trackcharge\": 35}"), "record_event");
     bad |= check(spoor_profile(client,
         "{\"profileId\": \"user_123\", \"user_identifier\": \"john@example.com\", \"account_identifier\": \"acme\"}"),
         "profile");
@@ -54,7 +54,7 @@ int main(int argc, char **argv) {
         "{\"profileId\": \"user_123\"}"), "track_consents");
 
     bad |= check(spoor_flush(client, 10000), "flush");
-    spoor_stats_t st;
+    spoor_stats_t st = SPOOR_STATS_INIT;
     spoor_client_stats(client, &st);
     printf("accepted %llu, delivered %llu, failed %llu\n", (unsigned long long)st.accepted,
            (unsigned long long)st.delivered, (unsigned long long)st.failed);

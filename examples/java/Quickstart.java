@@ -1,4 +1,4 @@
-// Quickstart: seed 000's purchase recordEvent, a profile and consents, then close.
+// Quickstart: a purchase recordEvent, a profile and consents, then close.
 //
 //   java -cp bindings/java/target/classes -Dspoor.library=build-swig/bindings/java/lib/libspoor_java.so \
 //        examples/java/Quickstart.java http://127.0.0.1:8080 [API_KEY]
@@ -30,7 +30,7 @@ public class Quickstart {
                     }
                 })
                 .build()) {
-            // Seed 000: Intempt.recordEvent("purchase", {...})
+            // recordEvent: a purchase in the custom collection "purchase"
             Map<String, Object> purchase = new LinkedHashMap<>();
             purchase.put("profileId", "user_123");
             purchase.put("items", List.of(
@@ -41,7 +41,7 @@ public class Quickstart {
             purchase.put("timestamp", System.currentTimeMillis());
             purchase.put("fixed.name", "John Smith");
             purchase.put("fixed.age", 28);
-            purchase.put("intempt.visit.trackcharge", 35);
+            purchase.put("visit.trackcharge", 35);
             client.recordEvent("purchase", purchase);
 
             client.profile(Map.of("profileId", "user_123",

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Bulk import of historical events from a JSON-lines file (Datalyr's "Bulk Data
-// Import"), with a progress bar on stderr. Each line is one event:
+// Bulk import of historical events from a JSON-lines file, with a progress bar on
+// stderr. Each line is one event:
 //   {"userId": "...", "eventName": "...", "properties": {...}, "timestamp": "...", "eventId": "..."}
 // or any spoor message with a "type" (track, identify, group, page, ...).
 // Lines with an eventId can be imported again safely: the server drops duplicates.

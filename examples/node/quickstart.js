@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Quickstart (seed 000, Intempt's Node SDK): record a purchase in a custom
+// Quickstart: record a purchase in a custom
 // collection, a profile, and the profile's consents, with the module-level client.
 //
 //   node quickstart.js http://127.0.0.1:8080
@@ -13,7 +13,7 @@ async function main() {
     host,
     apiKey: process.env.SPOOR_API_KEY, // undefined: no X-API-Key header
     flushAt: 10, // send as soon as 10 events wait
-    flushInterval: 10000, // or after 10 s (ms, as the seeds document)
+    flushInterval: 10000, // or after 10 s (ms)
     debug: true, // "[spoor] Event queued: purchase", ...
     // The collection's field types, as created in the schema builder: a wrong
     // type is refused at the call instead of dropped by the server.
@@ -31,7 +31,7 @@ async function main() {
     timestamp: new Date().getTime(),
     'fixed.name': 'John Smith',
     'fixed.age': 28,
-    'intempt.visit.trackcharge': 35,
+    'visit.trackcharge': 35,
   });
 
   await spoor.trackConsents([

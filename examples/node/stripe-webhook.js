@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Datalyr's Stripe webhook with Express: a completed checkout becomes a
+// A Stripe webhook with Express: a completed checkout becomes a
 // `purchase` track event. The handler answers at once; the event is queued and
 // delivered by spoor's background thread.
 //

@@ -52,7 +52,7 @@ def main() -> int:
     parser.add_argument("--file", default=os.path.join(HERE, "sample_events.jsonl"))
     args = parser.parse_args()
 
-    # Larger batches for imports, as Datalyr suggests; a queue big enough for the file.
+    # Larger batches for imports; a queue big enough for the file.
     with spoor.Client(args.api_key, host=args.host, flush_at=50, flush_interval=5.0,
                       max_queue_size=100000) as client:
         total = import_file(client, args.file)

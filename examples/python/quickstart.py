@@ -1,4 +1,4 @@
-"""Quickstart: Intempt's purchase recordEvent, a profile and consents.
+"""Quickstart: a purchase recordEvent, a profile and consents.
 
     python quickstart.py http://127.0.0.1:8080 [API_KEY]
 """
@@ -17,7 +17,7 @@ def main(argv: list[str]) -> int:
         return 2
     logging.basicConfig(level=logging.INFO, format="%(name)s %(levelname)s %(message)s")
 
-    # The module-level client, in the seeds' Intempt.recordEvent(...) style.
+    # The module-level client: spoor.init(...), then spoor.record_event(...) and the rest.
     spoor.init(argv[2] if len(argv) > 2 else None, host=argv[1])
 
     spoor.profile(profile_id="user_42", user_identifier="john.smith@example.com",
@@ -31,7 +31,7 @@ def main(argv: list[str]) -> int:
         "timestamp": int(time.time() * 1000),
         "fixed.name": "John Smith",
         "fixed.age": 28,
-        "intempt.visit.trackcharge": 35,
+        "visit.trackcharge": 35,
     })
 
     spoor.track_consents([

@@ -1,4 +1,4 @@
-"""A Stripe webhook handler that tracks completed checkouts (Datalyr's example).
+"""A Stripe webhook handler that tracks completed checkouts.
 
     python stripe_webhook.py HOST [API_KEY] [--port 3000]
     python stripe_webhook.py HOST [API_KEY] --self-test   # post one fake webhook to itself, exit

@@ -1,4 +1,4 @@
-# Quickstart: seed 000's purchase recordEvent, a profile and consents, then close.
+# Quickstart: a purchase recordEvent, a profile and consents, then close.
 #
 #   SPOOR_TCL_DIR=build-swig/bindings/tcl tclsh examples/tcl/quickstart.tcl http://127.0.0.1:8080 [API_KEY]
 #
@@ -16,12 +16,12 @@ if {[llength $argv] > 1} { dict set config apiKey [lindex $argv 1] }
 try {
     set client [spoor::Client new $config]
 
-    # Seed 000: Intempt.recordEvent("purchase", {...}); arguments are JSON text.
+    # recordEvent: a purchase in the custom collection "purchase"; arguments are JSON text.
     $client recordEvent purchase [format {{
         "profileId": "user_123",
         "items": [{"item name": "item 1", "price": 20}, {"item name": "item 2", "price": 15}],
         "totalprice": 35, "ispaid": true, "timestamp": %s,
-        "fixed.name": "John Smith", "fixed.age": 28, "intempt.visit.trackcharge": 35
+        "fixed.name": "John Smith", "fixed.age": 28, "visit.trackcharge": 35
     }} [clock milliseconds]]
 
     $client profile {{"profileId": "user_123", "user_identifier": "john.smith@example.com",

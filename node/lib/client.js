@@ -61,7 +61,6 @@ class Client extends EventEmitter {
     this._onDelivery = onDelivery;
     this._logger = logger || null;
     this._closing = null;
-    this._closeTimeout = typeof options.closeTimeout === 'number' ? options.closeTimeout : config.defaultMs('closeTimeout');
 
     const handler = (kind, a, b) => this._dispatch(kind, a, b);
     let getToken;
@@ -72,12 +71,14 @@ class Client extends EventEmitter {
         Promise.resolve(r).then((t) => done(typeof t === 'string' ? t : null), () => done(null));
       };
     }
-    const tokenWait = typeof options.timeout === 'number' ? options.timeout : 10000;
     try {
-      this._native = new native.NativeClient(entries, handler, getToken, tokenWait);
+      this._native = new native.NativeClient(entries, handler, getToken);
     } catch (e) {
-      throw config.renameKey(e);
+      if (e instanceof ConfigError) e.option = config.optionOf(e);
+      throw e;
     }
+    /** close_timeout as the core read it, in ms: the exit-time close's budget (lib/lifecycle.js). */
+    this._closeTimeout = this._native.closeTimeout();
     // Reports cross into JS only while something listens for them.
     this._interest();
     this.on('newListener', (event) => {
@@ -90,13 +91,13 @@ class Client extends EventEmitter {
 
   // ---- operations (each returns an already-settled Promise) ----
 
-  /** Intempt's recordEvent: an event of a custom collection. */
+  /** recordEvent: an event of a custom collection. */
   recordEvent(collection, event) {
     return this._settle('recordEvent', () => this._native.recordEvent(str('recordEvent', 'collection', collection) ?? '',
       json('recordEvent', 'event', event) ?? 'null'));
   }
 
-  /** Intempt's profile({profileId, user_identifier, account_identifier, ...attributes}). */
+  /** profile({profileId, user_identifier, account_identifier, ...attributes}). */
   profile(attributes) {
     return this._settle('profile', () => this._native.profile(json('profile', 'attributes', attributes) ?? 'null'));
   }
@@ -191,8 +192,12 @@ class Client extends EventEmitter {
   getAnonymousId() { return this._native.anonymousId(); }
   get anonymousId() { return this._native.anonymousId(); }
 
-  /** Counters: accepted, queued, delivered, failed, rejected, dropped, droppedQueueFull, retried, batches, requests, bytesSent. */
-  stats() { return this._native.stats(); }
+  /** The core's counters (SPOOR_STATS_COUNTERS), camelCase: accepted, queued, delivered, ... */
+  stats() {
+    const out = {};
+    for (const [name, value] of this._native.stats()) out[config.camel(name)] = value;
+    return out;
+  }
 
   get closed() { return this._closing !== null; }
 

@@ -1,7 +1,6 @@
 'use strict';
 // spoor for Node: `const { Client } = require('spoor')`, or the module-level
-// default client: `spoor.init({...})` then `spoor.recordEvent(...)`, as Intempt's
-// `Intempt.recordEvent(...)`.
+// default client: `spoor.init({...})` then `spoor.recordEvent(...)`.
 const { Client } = require('./client');
 const errors = require('./errors');
 const native = require('./native');
@@ -37,6 +36,7 @@ function delegate(name) {
 function options() {
   return [...config.properties()].map(([name, p]) => ({
     name, key: p.name, type: p.type, default: p.default, description: p.description, secret: p.secret,
+    unstable: p.unstable,
   }));
 }
 

@@ -13,6 +13,7 @@
 #include <node_api.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -93,7 +94,7 @@ struct Bridge {
   std::atomic<bool> syncBlocking{false};  // the JS thread waits in close: no token calls
   std::atomic<bool> wantDelivered{false}; // JS listens for delivered reports
   std::atomic<bool> wantFailed{false};    // JS listens for failure reports
-  int tokenTimeoutMs = 5000;
+  int tokenTimeoutMs = 0;                 // the core's timeout setting, read at creation
   int pendingMarkers = 0;                 // JS thread only
   int owners = 2;                         // JS thread only: NativeClient + TSFN
   bool inCall = false;                    // JS thread is inside a core call
@@ -299,17 +300,22 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
                            InstanceMethod<&NativeClient::CloseSync>("closeSync"),
                            InstanceMethod<&NativeClient::AnonymousId>("anonymousId"),
                            InstanceMethod<&NativeClient::Stats>("stats"),
+                           InstanceMethod<&NativeClient::CloseTimeout>("closeTimeout"),
                            InstanceMethod<&NativeClient::Interest>("interest"),
                        });
   }
 
-  // new NativeClient([[key, value], ...], handler(kind, payload), tokenGetter?, tokenTimeoutMs?)
+  // new NativeClient([[option, value], ...], handler(kind, payload), tokenGetter?)
+  // Options are camelCase: the core is told so (key_style) and takes, checks and names
+  // them that way itself.
   explicit NativeClient(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeClient>(info) {
     Napi::Env env = info.Env();
     env_ = env;
     if (!info[0].IsArray() || !info[1].IsFunction()) throw Napi::TypeError::New(env, "NativeClient(entries, handler)");
     spoor_config_t* conf = spoor_config_new();
     if (conf == nullptr) throw MakeError(env, SPOOR_ERR_NOMEM, "out of memory");
+    spoor_config_set(conf, "key_style", "camel");
+    spoor_config_set(conf, "binding", "node");
     Napi::Array entries = info[0].As<Napi::Array>();
     for (uint32_t i = 0; i < entries.Length(); i++) {
       Napi::Array kv = entries.Get(i).As<Napi::Array>();
@@ -339,12 +345,13 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
       bridge_->token = TokenTsfn::New(env, info[2].As<Napi::Function>(), "spoor-token", 0, 1);
       bridge_->token.Unref(env);
       bridge_->hasToken = true;
-      if (info.Length() > 3 && info[3].IsNumber()) bridge_->tokenTimeoutMs = info[3].As<Napi::Number>().Int32Value();
+      bridge_->tokenTimeoutMs = static_cast<int>(ConfigMs(conf, "timeout"));  // a token waits as long as a request
       spoor_config_set_token_cb(conf, TokenCb, bridge_);
     }
     spoor_config_set_log_cb(conf, LogCb, bridge_);
     spoor_config_set_delivery_cb(conf, DeliveryCb, bridge_);
 
+    closeTimeoutMs_ = ConfigMs(conf, "closeTimeout");
     bridge_->inCall = true;  // "client ready" is logged on this thread
     spoor_err_t rc = spoor_client_new(&client_, conf);
     bridge_->inCall = false;
@@ -409,6 +416,13 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
     DeliverPendingLogs(env);
     if (rc != SPOOR_OK) throw MakeError(env, rc, msg);
     return env.Undefined();
+  }
+
+  // A duration setting as the core parsed it, in ms.
+  static int64_t ConfigMs(const spoor_config_t* conf, const char* key) {
+    char buf[32] = "";
+    spoor_config_get(conf, key, buf, sizeof buf);
+    return std::strtoll(buf, nullptr, 10);
   }
 
   void DeliverPendingLogs(Napi::Env env) {
@@ -533,26 +547,27 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
     return Napi::String::New(info.Env(), id ? id : "");
   }
 
+  // [[name, value], ...]: every counter of SPOOR_STATS_COUNTERS, under the core's names.
   Napi::Value Stats(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    spoor_stats_t s{};
+    spoor_stats_t s = SPOOR_STATS_INIT;
     if (client_ != nullptr) spoor_client_stats(client_, &s);
-    Napi::Object o = Napi::Object::New(env);
-    auto set = [&](const char* k, uint64_t v) { o.Set(k, Napi::Number::New(env, static_cast<double>(v))); };
-    set("accepted", s.accepted);
-    set("queued", s.queued);
-    set("delivered", s.delivered);
-    set("failed", s.failed);
-    set("rejected", s.rejected);
-    set("dropped", s.dropped);
-    set("droppedQueueFull", s.dropped_queue_full);
-    set("retried", s.retried);
-    set("batches", s.batches);
-    set("requests", s.requests);
-    set("bytesSent", s.bytes_sent);
-    set("replayed", s.replayed);
-    set("spoolCorrupt", s.spool_corrupt);
-    return o;
+    Napi::Array out = Napi::Array::New(env);
+    uint32_t i = 0;
+    auto add = [&](const char* name, uint64_t v) {
+      Napi::Array pair = Napi::Array::New(env, 2);
+      pair.Set(0u, Napi::String::New(env, name));
+      pair.Set(1u, Napi::Number::New(env, static_cast<double>(v)));
+      out.Set(i++, pair);
+    };
+#define SPOOR_NODE_COUNTER(name, meaning) add(#name, s.name);
+    SPOOR_STATS_COUNTERS(SPOOR_NODE_COUNTER)
+#undef SPOOR_NODE_COUNTER
+    return out;
+  }
+
+  Napi::Value CloseTimeout(const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), static_cast<double>(closeTimeoutMs_));
   }
 
   // interest(delivered, failed): which delivery reports JS listens for.
@@ -596,6 +611,7 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
   napi_env env_ = nullptr;
   std::atomic<int> busy_{0};
   bool hooked_ = false;
+  int64_t closeTimeoutMs_ = 0;
   std::string buf0_, buf1_;  // argument texts, reused (JS thread only)
 };
 
@@ -671,20 +687,20 @@ Napi::Value NativeClient::Close(const Napi::CallbackInfo& info) {
 
 Napi::Value Properties(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  size_t n = 0;
-  const spoor_property_t* props = spoor_config_properties(&n);
   static const char* types[] = {"string", "int", "bool", "duration", "json", "enum"};
-  Napi::Array out = Napi::Array::New(env, n);
-  for (size_t i = 0; i < n; i++) {
+  Napi::Array out = Napi::Array::New(env);
+  const spoor_property_t* p;
+  for (size_t i = 0; (p = spoor_config_property(i)) != nullptr; i++) {
     Napi::Object o = Napi::Object::New(env);
-    o.Set("name", props[i].name);
-    int t = static_cast<int>(props[i].type);
+    o.Set("name", p->name);
+    int t = static_cast<int>(p->type);
     o.Set("type", (t >= 0 && t < 6) ? types[t] : "string");
-    o.Set("default", props[i].default_value ? props[i].default_value : "");
-    o.Set("description", props[i].description ? props[i].description : "");
-    o.Set("min", Napi::Number::New(env, static_cast<double>(props[i].min)));
-    o.Set("max", Napi::Number::New(env, static_cast<double>(props[i].max)));
-    o.Set("secret", Napi::Boolean::New(env, props[i].secret != 0));
+    o.Set("default", p->default_value ? p->default_value : "");
+    o.Set("description", p->description ? p->description : "");
+    o.Set("min", Napi::Number::New(env, static_cast<double>(p->min)));
+    o.Set("max", Napi::Number::New(env, static_cast<double>(p->max)));
+    o.Set("secret", Napi::Boolean::New(env, p->secret != 0));
+    o.Set("unstable", Napi::Boolean::New(env, p->unstable != 0));
     out.Set(static_cast<uint32_t>(i), o);
   }
   return out;

@@ -251,7 +251,7 @@ describe('delivery', () => {
     assert.deepEqual(good.map((e) => e.eventId).sort(), ['q-3', 'q-4', 'q-5', 'q-6', 'q-7']);
   });
 
-  it('debug logs like the seeds, never a secret', async () => {
+  it('debug logs each call, never a secret', async () => {
     const lines = [];
     const c = new spoor.Client(fast(col.url, {
       debug: true, apiKey: 'dk_SECRET_KEY', secret: 'hmac-SECRET', logger: (level, msg) => lines.push(`${level} ${msg}`), flushOnExit: false,

@@ -71,7 +71,7 @@ describe('operations', () => {
     assert.deepEqual(ev.consents, consents);
   });
 
-  it('track: Datalyr purchase with every envelope field', async () => {
+  it('track: a purchase with every envelope field', async () => {
     const ts = new Date('2026-11-23T10:00:00Z');
     const [ev] = await send((c) => c.track({
       userId: 'user_123',
@@ -181,7 +181,7 @@ describe('operations', () => {
     assert.deepEqual(evs.map((e) => e.productId).sort(), ['f1', 'f2', 'f3', 'f4', 'f5', 'f6']);
   });
 
-  it('batch: RetainPixel batch of mixed types', async () => {
+  it('batch: messages of mixed types', async () => {
     const evs = await send((c) => c.batch([
       { type: 'track', userId: 'user-123', event: 'feature_used', properties: { feature: 'export' } },
       { type: 'track', userId: 'user-456', event: 'feature_used', properties: { feature: 'import' } },

@@ -5,7 +5,7 @@
     client.track("purchase", user_id="user_123", properties={"revenue": 99.99})
     client.close()
 
-or, in the seeds' style, a module-level default client:
+or a module-level default client:
 
     spoor.init(api_key="...", host="...")
     spoor.record_event("purchase", {"profileId": "p1", "totalprice": 35})

@@ -10,7 +10,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Union
 
-from ._convert import PROP_DURATION, PROP_STRING, config_text, to_json, without_none
+from ._convert import PROP_STRING, config_text, to_json, without_none
 from ._errors import ConfigError, Error, error_name, raise_error
 from ._logging import core_level, enable_debug, forward, logger
 from ._options import ClientOptions
@@ -56,6 +56,7 @@ class ConfigProperty(NamedTuple):
     min: int
     max: int
     secret: bool
+    unstable: bool = False  # a test hook, not part of the stable API
 
 
 _TYPE_NAMES = {0: "string", 1: "int", 2: "bool", 3: "duration", 4: "json", 5: "enum"}
@@ -65,14 +66,22 @@ def _text(ptr: Any) -> str:
     return str(ffi.string(ptr).decode("utf-8", "replace")) if ptr != ffi.NULL else ""
 
 
+def _core_properties() -> List[Any]:
+    """The core's property table, entry by entry (spoor_config_property)."""
+    table: List[Any] = []
+    while True:
+        p = lib.spoor_config_property(len(table))
+        if p == ffi.NULL:
+            return table
+        table.append(p)
+
+
 def config_properties() -> List[ConfigProperty]:
     """Every configuration key of the core (Client keyword arguments)."""
-    count = ffi.new("size_t *")
-    table = lib.spoor_config_properties(count)
     return [ConfigProperty(_text(p.name), _TYPE_NAMES.get(int(p.type), "string"),
                            _text(p.default_value), _text(p.description),
-                           int(p.min), int(p.max), bool(p.secret))
-            for p in (table[i] for i in range(count[0]))]
+                           int(p.min), int(p.max), bool(p.secret), bool(p.unstable))
+            for p in _core_properties()]
 
 
 def version() -> str:
@@ -81,13 +90,13 @@ def version() -> str:
 
 
 def _property_types() -> Dict[str, int]:
-    count = ffi.new("size_t *")
-    table = lib.spoor_config_properties(count)
-    return {_text(table[i].name): int(table[i].type) for i in range(count[0])}
+    return {_text(p.name): int(p.type) for p in _core_properties()}
 
 
 # key -> spoor_prop_type_t: drives the conversion of every keyword argument
 _PROPERTY_TYPES = _property_types()
+# the counters of spoor_stats_t (SPOOR_STATS_COUNTERS): every field after its size
+_COUNTERS = [name for name, _ in ffi.typeof("spoor_stats_t").fields if name != "size"]
 # the keys the core marks secret: an error about one never shows its value
 _SECRET_KEYS = frozenset(p.name for p in config_properties() if p.secret)
 
@@ -238,13 +247,7 @@ def _set_config(conf: Any, key: str, value: Any) -> None:
             raise ConfigError("%s: %s" % (key, exc), "CONFIG_INVALID") from None
     err = lib.spoor_config_set(conf, key.encode("utf-8"), ffi.NULL if text is None else text.encode("utf-8", "surrogatepass"))
     if err:
-        try:
-            raise_error(err)
-        except ConfigError as exc:
-            if _PROPERTY_TYPES.get(key) != PROP_DURATION:
-                raise
-            # The core counts milliseconds; say what the Python caller wrote.
-            raise ConfigError("%s (%s=%r seconds)" % (exc.message, key, value), exc.code) from None
+        raise_error(err)
 
 
 class Client:
@@ -316,14 +319,14 @@ class Client:
     # -- operations (each validates in the core and queues, or raises) -------
 
     def record_event(self, collection: str, event: Mapping[str, JSON]) -> None:
-        """Intempt's recordEvent: the collection's fields become "properties"."""
+        """recordEvent: the collection's fields become "properties"."""
         err = lib.spoor_record_event(self._ptr, _cstr(collection, "collection"), to_json(event, "event"))
         if err:
             raise_error(err)
 
     def profile(self, /, profile_id: Optional[str] = None, user_identifier: Optional[str] = None,
                 account_identifier: Optional[str] = None, **attributes: JSON) -> None:
-        """Intempt's profile: identity keys plus any other attributes (traits)."""
+        """profile: identity keys plus any other attributes (traits)."""
         message = without_none({"profileId": profile_id, "user_identifier": user_identifier,
                                 "account_identifier": account_identifier})
         message.update(attributes)
@@ -344,7 +347,7 @@ class Client:
               properties: Optional[Mapping[str, JSON]] = None, event_id: Optional[JSON] = None,
               timestamp: Optional[JSON] = None, session_id: Optional[JSON] = None,
               account_id: Optional[JSON] = None, page_id: Optional[JSON] = None) -> None:
-        """Track an event. `event` is its name, or Datalyr's options object
+        """Track an event. `event` is its name, or the options object
         ({"event", "userId", "properties", ...}) as a dict."""
         if isinstance(event, Mapping):
             options: Mapping[str, JSON] = event
@@ -359,7 +362,7 @@ class Client:
 
     def identify(self, user_id: Union[str, Mapping[str, JSON], None],
                  traits: Optional[Mapping[str, JSON]] = None) -> None:
-        """identify(user_id, traits) or RetainPixel's identify({"userId", "traits"})."""
+        """identify(user_id, traits) or identify({"userId", "traits"})."""
         if isinstance(user_id, Mapping):
             options = user_id
             user_id, traits = options.get("userId"), options.get("traits")
@@ -437,10 +440,11 @@ class Client:
     def stats(self) -> Dict[str, int]:
         """Counters: accepted, queued, delivered, failed, dropped, retried, ..."""
         out = ffi.new("spoor_stats_t *")
+        out.size = ffi.sizeof("spoor_stats_t")  # SPOOR_STATS_INIT
         err = lib.spoor_client_stats(self._ptr, out)
         if err:
             raise_error(err)
-        return {name: int(getattr(out, name)) for name, _ in ffi.typeof("spoor_stats_t").fields}
+        return {name: int(getattr(out, name)) for name in _COUNTERS}
 
     def __enter__(self) -> "Client":
         return self

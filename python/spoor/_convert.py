@@ -173,9 +173,7 @@ def config_text(key: str, kind: int, value: Any) -> Optional[str]:
         if isinstance(value, _dt.timedelta):
             value = value.total_seconds()
         if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-            if not math.isfinite(value):
-                raise TypeError("expected a finite number of seconds, got %r" % (value,))
-            return str(int(round(float(value) * 1000)))  # seconds -> milliseconds
+            return "%ss" % value  # seconds, with their unit: the core converts, checks and words it
         raise TypeError("expected a number of seconds, got %r" % (value,))
     if kind == PROP_JSON:
         if isinstance(value, str):

@@ -47,8 +47,8 @@ def _has_handler() -> bool:
 
 def enable_debug() -> None:
     """debug=True: let debug lines through the "spoor" logger and, when the
-    application configured no logging at all, print them to stderr (like the
-    seeds' "[Datalyr] Event queued: purchase")."""
+    application configured no logging at all, print them to stderr
+    ("[spoor] DEBUG Event queued: purchase")."""
     with _debug_lock:
         if logger.getEffectiveLevel() > logging.DEBUG:
             logger.setLevel(logging.DEBUG)

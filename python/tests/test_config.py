@@ -31,7 +31,7 @@ GOOD: Dict[str, Any] = {
     "ca_path": "/etc/ssl/certs/ca-certificates.crt", "tls_verify": False,
     "proxy": "http://127.0.0.1:3128", "close_timeout": 1.0,
     "collection_schemas": {"purchase": {"totalprice": "number"}},
-    "binding": "python", "test_fixed_time": "2026-11-23T10:00:00Z", "test_id_seed": 7,
+    "binding": "python", "key_style": "snake", "test_fixed_time": "2026-11-23T10:00:00Z", "test_id_seed": 7,
 }
 
 # A bad value for every key: wrong Python type, or a value the core refuses.
@@ -43,7 +43,7 @@ BAD: Dict[str, Any] = {
     "retry_backoff_max": True, "delivery_timeout": "a minute", "retry_after_max": [], "gzip": "yes", "secret": 1.5,
     "spool_dir": 3, "spool_sync": "always", "debug": 1, "log_level": "loud", "ca_path": 7, "tls_verify": "no",
     "proxy": 8, "close_timeout": -2, "collection_schemas": {"purchase": {"totalprice": "money"}},
-    "binding": 9, "test_fixed_time": "not a time", "test_id_seed": -5,
+    "binding": 9, "key_style": "kebab", "test_fixed_time": "not a time", "test_id_seed": -5,
 }
 
 
@@ -75,6 +75,17 @@ def test_bad_value_names_key(key: str) -> None:
     assert key in str(info.value), str(info.value)
     assert info.value.code == "CONFIG_INVALID"
     assert isinstance(info.value, ValueError)
+
+
+def test_duration_errors_show_seconds() -> None:
+    """Durations reach the core as seconds with their unit ("86401s"): the core, not the
+    binding, words the error, in the caller's unit and in milliseconds."""
+    with pytest.raises(spoor.ConfigError) as info:
+        spoor.Client(host="http://127.0.0.1:9", flush_interval=86401)
+    assert str(info.value) == "flush_interval: 86401s is 86401000 ms, out of range [1, 86400000] ms"
+    with pytest.raises(spoor.ConfigError) as info:
+        spoor.Client(host="http://127.0.0.1:9", timeout=-0.5)
+    assert str(info.value).startswith('timeout: "-0.5s" is not a duration')
 
 
 def test_unknown_key() -> None:
@@ -111,9 +122,14 @@ def test_duration_in_the_wrong_unit_warns() -> None:
 
 
 def test_options_typed_from_the_core() -> None:
-    """ClientOptions (generated from the core's table; ctest config_types_python keeps
-    it in step) has every key but the named parameters, so mypy knows them all."""
-    assert set(spoor.ClientOptions.__annotations__) == set(PROPS) - {"api_key", "host"}
+    """ClientOptions (generated from the core's table by core/tools/tables.py; a ctest
+    keeps it in step) has every key but the named parameters and key_style (which the
+    binding sets: Python's keys are snake_case), so mypy knows them all."""
+    assert set(spoor.ClientOptions.__annotations__) == set(PROPS) - {"api_key", "host", "key_style"}
+
+
+def test_test_hooks_are_marked_unstable() -> None:
+    assert {name for name, p in PROPS.items() if p.unstable} == {"test_fixed_time", "test_id_seed"}
 
 
 def test_mypy_catches_a_misspelt_option(tmp_path: Path) -> None:
@@ -357,7 +373,7 @@ def test_close_timeout_key(collector: Collector) -> None:
 def test_duration_error_says_seconds() -> None:
     with pytest.raises(spoor.ConfigError) as info:
         spoor.Client(host="http://127.0.0.1:9", flush_interval=0.0001)
-    assert "flush_interval" in str(info.value) and "0.0001 seconds" in str(info.value)
+    assert str(info.value) == "flush_interval: 0.0001s is 0 ms, out of range [1, 86400000] ms"
 
 
 def test_timedelta_duration(make_client: Callable[..., spoor.Client], collector: Collector) -> None:

@@ -362,3 +362,21 @@ def test_collector_restart_loses_nothing_with_default_settings(tmp_path: "os.Pat
         if proc is not None:
             proc.terminate()
             proc.wait(10)
+
+
+def test_deepest_accepted_argument_is_delivered(make_client: Callable[..., spoor.Client],
+                                                collector: Collector) -> None:
+    """What the client accepts, the server takes: fields nested as deep as an argument
+    may be (64 levels) sit two levels deeper in the event (under properties) and two
+    more in the request's body, and must not fail the batch they travel in."""
+    fields: dict = {"profileId": "deep-1"}
+    inner = fields
+    for _ in range(62):  # the argument object and 63 levels below it: 64 in all
+        inner["n"] = {}
+        inner = inner["n"]
+    client = make_client()
+    client.record_event("deep", fields)
+    client.track("shallow", user_id="u")  # a good event in the same batch
+    client.flush(10)
+    assert client.stats()["failed"] == 0
+    assert len(collector.wait_good(2)) == 2

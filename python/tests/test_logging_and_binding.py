@@ -51,6 +51,8 @@ def test_cdef_has_every_public_function() -> None:
     declared = set()
     include = os.path.join(ROOT, "core", "include")
     for folder, _, files in os.walk(include):
+        if os.path.basename(folder) == "sys":
+            continue  # spoor/sys/testing.h: unstable test hooks, left out of spoor.h and so of the cdef
         for name in files:
             with open(os.path.join(folder, name)) as f:
                 declared |= set(re.findall(r"SPOOR_API\s+[^;(]*?\b(spoor_\w+)\s*\(", f.read()))

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""An independent reference model of spoor's wire format v1 (SPEC.md, docs/design.md).
+"""An independent reference model of spoor's wire format v1 (docs/protocol.md, docs/design.md).
 
 Reads the vectors as authored (sources.py: config, calls, expected errors), builds every
 event and request the way the contract says, and writes vectors/<area>/<name>.json with the

@@ -58,7 +58,7 @@ def bad_alone(name: str, description: str, bad: Dict[str, Any], config: Optional
 
 
 # ---------------------------------------------------------------- track
-V("track/basic", "Datalyr's track: name, userId, properties",
+V("track/basic", "track: name, userId, properties",
   [track({"event": "purchase", "userId": "u1", "properties": {"revenue": 99.99, "currency": "USD"}})])
 V("track/anonymous_only", "anonymousId alone is an identity", [track({"event": "signup", "anonymousId": "anon_1"})])
 V("track/profile_and_envelope", "profileId, sessionId, accountId, pageId go to the top in SPEC order",
@@ -67,7 +67,7 @@ V("track/all_identities", "userId, anonymousId and profileId together",
   [track({"event": "e", "profileId": "p", "anonymousId": "a", "userId": "u"})])
 V("track/event_id_and_offset", "a given eventId is kept; a +02:00 timestamp becomes UTC",
   [track({"event": "e", "userId": "u1", "timestamp": "2026-11-23T12:00:00+02:00", "eventId": "evt_98ac13f01a2b"})])
-V("track/epoch_ms", "timestamp as epoch milliseconds (seed 000)",
+V("track/epoch_ms", "timestamp as epoch milliseconds (what JavaScript's Date.now() gives)",
   [track({"event": "e", "userId": "u1", "timestamp": 1795428000000})])
 V("track/nulls_absent", "null counts as absent", [track({"event": "e", "userId": "u1", "anonymousId": None,
                                                        "properties": None, "sessionId": None})])
@@ -148,10 +148,10 @@ for i, (ts, msg) in enumerate([
               track({"event": "e", "userId": "u", "timestamp": ts}, msg))
 
 # ---------------------------------------------------------------- record_event
-V("record_event/purchase", "seed 000: recordEvent with a profileId; fields go to properties",
+V("record_event/purchase", "recordEvent with a profileId; fields go to properties",
   [call("record_event", collection="purchase", event={"profileId": "p1", "totalprice": 35, "ispaid": True,
                                                       "items": [{"price": 20}, {"price": 15}]})])
-V("record_event/product_rule", "seed 001: a productId in the fields needs no identity",
+V("record_event/product_rule", "a productId in the fields needs no identity",
   [call("record_event", collection="catalog", event={"productId": "123", "name": "Wine", "amount": 150})])
 V("record_event/lift_envelope", "eventId, userId, sessionId, timestamp among the fields are lifted",
   [call("record_event", collection="visit", event={"page": "/", "eventId": "e-1", "userId": "u",
@@ -190,7 +190,7 @@ for i, (coll, ev, msg) in enumerate([
               call("record_event", msg, collection=coll, event=ev), {"collection_schemas": SCHEMAS})
 
 # ---------------------------------------------------------------- profile
-V("profile/seed", "seed 000: profile with identifiers and attributes (traits)",
+V("profile/seed", "profile with identifiers and attributes (traits)",
   [call("profile", attributes={"profileId": "p1", "user_identifier": "john@example.com",
                                "account_identifier": "acme", "plan": "pro", "seats": 5})])
 V("profile/nulls_dropped", "null attributes are absent",
@@ -212,7 +212,7 @@ bad_alone("profile/bad_timestamp", "a lifted timestamp must be ISO-8601",
 # ---------------------------------------------------------------- consents
 GDPR = {"regulation": "GDPR", "purpose": "advertising", "consented": True}
 CCPA = {"regulation": "CCPA", "purpose": "analytics", "consented": False}
-V("consents/profile", "seed: GDPR and CCPA consents of a profile",
+V("consents/profile", "GDPR and CCPA consents of a profile",
   [call("track_consents", consents=[GDPR, CCPA], subject={"profileId": "p1"})])
 V("consents/user", "consents of a userId", [call("track_consents", consents=[GDPR], subject={"userId": "u1"})])
 V("consents/extra_keys", "extra keys in a consent are kept",
@@ -268,7 +268,7 @@ for i, (uid, name, props, msg) in enumerate([
     bad_alone("page/bad_%02d" % i, "refused: " + msg, call("page", msg, user_id=uid, name=name, properties=props))
 
 # ---------------------------------------------------------------- product
-V("product/id_and_data", "seed 001: productId and data, no identity",
+V("product/id_and_data", "productId and data, no identity",
   [call("product", product={"productId": "123", "data": {"name": "Wine", "amount": 150, "quantity": 4}})])
 V("product/id_only", "productId alone", [call("product", product={"productId": "9"})])
 V("product/catalog", "a catalog product: productId = id, the product in data",
@@ -332,7 +332,7 @@ for i, (feed, msg) in enumerate([
     bad_alone("feed/bad_%02d" % i, "refused, nothing queued: " + msg, call("ingest_feed", msg, feed=feed))
 
 # ---------------------------------------------------------------- batch
-V("batch/seed", "Datalyr's batch: track, identify, record, product",
+V("batch/seed", "a batch of track, identify, record, product",
   [call("batch", messages=[
       {"type": "track", "userId": "user-123", "event": "feature_used", "properties": {"feature": "export"}},
       {"type": "identify", "userId": "user-123", "traits": {"plan": "pro"}},

@@ -1,5 +1,6 @@
 /* fuzz_wire.c: what the collector does with a request body: the bounded JSON
- * parse, then the wire-format rules for each event of the batch. Also a
+ * parse, then the wire-format rules for each event of the batch, and Segment's
+ * rules for each (as a batch's message, and as a /v1/track body). Also a
  * differential check of spoor__json_write against cJSON_PrintUnformatted: byte
  * for byte the same on any tree without numbers (numbers differ on purpose), and
  * of spoor__json_number's fast paths against the %.15g/%.16g/%.17g rule. */
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "segment.h"
 #include "validate.h"
 
 static int has_numbers(const cJSON *v) {
@@ -55,7 +57,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         free(theirs);
     }
     const cJSON *ev;
-    cJSON_ArrayForEach(ev, cJSON_GetObjectItemCaseSensitive(body, "batch")) spoor__validate_event(ev, NULL, err, sizeof err);
+    cJSON_ArrayForEach(ev, cJSON_GetObjectItemCaseSensitive(body, "batch")) {
+        spoor__validate_event(ev, NULL, err, sizeof err);
+        spoor__segment_validate(ev, NULL, err, sizeof err);
+        spoor__segment_validate(ev, "track", err, sizeof err);
+    }
     cJSON_Delete(body);
     return 0;
 }

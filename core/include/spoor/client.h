@@ -98,28 +98,51 @@ SPOOR_API spoor_err_t spoor_close(spoor_client_t *client, int timeout_ms);
 /** The client's anonymous id, stable for its life. Owned by the client. */
 SPOOR_API const char *spoor_anonymous_id(spoor_client_t *client);
 
-/** Counters since the client was created (or, in a forked child, since the fork). */
+/** The client's counters, each as X(name, what it counts), in the order of the
+ *  struct below. This list is the one place a counter is written: the struct,
+ *  spoor_client_stats_json() and every binding's stats are made from it. A new
+ *  counter goes at the end (one line here), so the struct only ever grows at its
+ *  end and a program built against an older, shorter one keeps working. */
+#define SPOOR_STATS_COUNTERS(X) \
+    X(accepted, "events queued by calls") \
+    X(queued, "events waiting now, in flight included") \
+    X(delivered, "events the server accepted (duplicates included)") \
+    X(failed, "events that finally failed: HTTP, transport, rejected, aborted") \
+    X(rejected, "of failed: rejected one by one by the server") \
+    X(dropped, "events dropped before sending, all reasons") \
+    X(dropped_queue_full, "of dropped: max_queue_size overflow") \
+    X(retried, "requests retried") \
+    X(batches, "requests that got an HTTP 2xx") \
+    X(requests, "requests attempted") \
+    X(bytes_sent, "body bytes sent (after gzip)") \
+    X(replayed, "events a spool held from an earlier run, loaded at creation") \
+    X(spool_corrupt, "damaged spool regions (torn or corrupt records) skipped at creation")
+
+/** Counters since the client was created (or, in a forked child, since the fork).
+ *  Declare it with SPOOR_STATS_INIT, which records the size this program was
+ *  compiled with: spoor_stats_t st = SPOOR_STATS_INIT; spoor_client_stats(c, &st); */
 typedef struct spoor_stats_s {
-    uint64_t accepted;            /**< events queued by calls */
-    uint64_t queued;              /**< events waiting now, in flight included */
-    uint64_t delivered;           /**< events the server accepted (duplicates included) */
-    uint64_t failed;              /**< events that finally failed: HTTP, transport, rejected, aborted */
-    uint64_t rejected;            /**< of failed: rejected one by one by the server */
-    uint64_t dropped;             /**< events dropped before sending, all reasons */
-    uint64_t dropped_queue_full;  /**< of dropped: max_queue_size overflow */
-    uint64_t retried;             /**< requests retried */
-    uint64_t batches;             /**< requests that got an HTTP 2xx */
-    uint64_t requests;            /**< requests attempted */
-    uint64_t bytes_sent;          /**< body bytes sent (after gzip) */
-    uint64_t replayed;            /**< events a spool held from an earlier run, loaded at creation */
-    uint64_t spool_corrupt;       /**< damaged spool regions (torn or corrupt records) skipped at creation */
+    size_t size; /**< sizeof(spoor_stats_t) as the caller was compiled (SPOOR_STATS_INIT sets it) */
+#define SPOOR_STATS_FIELD_(name, meaning) uint64_t name;
+    SPOOR_STATS_COUNTERS(SPOOR_STATS_FIELD_)
+#undef SPOOR_STATS_FIELD_
 } spoor_stats_t;
 
-/** Copy the counters into *out. Always succeeds for a live handle. */
+#ifdef __cplusplus
+#define SPOOR_STATS_INIT {sizeof(spoor_stats_t)}
+#else
+#define SPOOR_STATS_INIT {.size = sizeof(spoor_stats_t)}
+#endif
+
+/** Copy the counters into *out, as many as out->size holds: a program built against
+ *  an older header gets the counters it knows, one built against a newer header
+ *  reads 0 for those this library does not have. SPOOR_ERR_INVALID when out->size
+ *  is not set (use SPOOR_STATS_INIT). */
 SPOOR_API spoor_err_t spoor_client_stats(spoor_client_t *client, spoor_stats_t *out);
 
-/** The counters as a JSON object, copied into buf (for bindings that prefer text).
- *  Returns SPOOR_ERR_INVALID when buf is too small (256 bytes is enough). */
+/** The counters as a JSON object, {"accepted": n, ...} with every counter of
+ *  SPOOR_STATS_COUNTERS, copied into buf (for bindings that prefer text).
+ *  Returns SPOOR_ERR_INVALID when buf is too small (1024 bytes is enough). */
 SPOOR_API spoor_err_t spoor_client_stats_json(spoor_client_t *client, char *buf, size_t size);
 
 #ifdef __cplusplus

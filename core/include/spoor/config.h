@@ -46,14 +46,6 @@ typedef void (*spoor_delivery_cb)(const spoor_delivery_report_t *report, void *o
  *  return non-zero to send the request without a token. */
 typedef int (*spoor_token_cb)(char *buf, size_t size, void *opaque);
 
-/** Test hook: wall-clock time in milliseconds since the Unix epoch. Used for
- *  timestamps, sentAt and the signature timestamp; never for scheduling. */
-typedef int64_t (*spoor_clock_cb)(void *opaque);
-
-/** Test hook: write a 36-character id (plus NUL) into out. Used for eventIds
- *  and the anonymous id. Called from caller threads. */
-typedef void (*spoor_id_cb)(char out[37], void *opaque);
-
 /** A new configuration with every default. NULL only when out of memory. */
 SPOOR_API spoor_config_t *spoor_config_new(void);
 
@@ -78,8 +70,7 @@ SPOOR_API spoor_err_t spoor_config_get(const spoor_config_t *conf, const char *k
 SPOOR_API void spoor_config_set_log_cb(spoor_config_t *conf, spoor_log_cb cb, void *opaque);
 SPOOR_API void spoor_config_set_delivery_cb(spoor_config_t *conf, spoor_delivery_cb cb, void *opaque);
 SPOOR_API void spoor_config_set_token_cb(spoor_config_t *conf, spoor_token_cb cb, void *opaque);
-SPOOR_API void spoor_config_set_clock_cb(spoor_config_t *conf, spoor_clock_cb cb, void *opaque);
-SPOOR_API void spoor_config_set_id_cb(spoor_config_t *conf, spoor_id_cb cb, void *opaque);
+/* The test hooks (a clock and an id source) are in spoor/sys/testing.h. */
 
 /** The kinds of value a key takes. */
 typedef enum spoor_prop_type_e {
@@ -91,7 +82,9 @@ typedef enum spoor_prop_type_e {
     SPOOR_PROP_ENUM = 5
 } spoor_prop_type_t;
 
-/** One configuration key, as listed by spoor_config_properties(). */
+/** One configuration key, as spoor_config_property() gives it. Fields are only
+ *  ever added at the end: the library hands out pointers to its own entries, so a
+ *  program built against an older, shorter struct reads the fields it knows. */
 typedef struct spoor_property_s {
     const char *name;          /**< snake_case key */
     spoor_prop_type_t type;
@@ -99,10 +92,12 @@ typedef struct spoor_property_s {
     const char *description;
     int64_t min, max;          /**< for INT and DURATION */
     int secret;                /**< 1: never logged, shown as "***" */
+    int unstable;              /**< 1: a test hook (spoor/sys/testing.h), not part of the stable API */
 } spoor_property_t;
 
-/** Every configuration key, for bindings and docs. Static storage. */
-SPOOR_API const spoor_property_t *spoor_config_properties(size_t *count);
+/** The i-th configuration key (from 0), for bindings and docs; NULL past the last.
+ *  Static storage. */
+SPOOR_API const spoor_property_t *spoor_config_property(size_t i);
 
 #ifdef __cplusplus
 }

@@ -178,12 +178,12 @@ public final class Client implements AutoCloseable {
         call(() -> spoor.spoor_track(handle, Json.writeOrNull(options)));
     }
 
-    /** identify (Datalyr style): userId and traits (may be null). */
+    /** identify: userId and traits (may be null). */
     public void identify(String userId, Map<String, ?> traits) {
         call(() -> spoor.spoor_identify(handle, userId, Json.writeOrNull(traits)));
     }
 
-    /** identify (RetainPixel style): {userId, traits}. */
+    /** identify as one object: {userId, traits}. */
     public void identify(Map<String, ?> message) {
         enqueue("identify", message);
     }
@@ -193,7 +193,7 @@ public final class Client implements AutoCloseable {
         call(() -> spoor.spoor_group(handle, userId, groupId, Json.writeOrNull(traits)));
     }
 
-    /** group (RetainPixel style): {userId, groupId, traits}. */
+    /** group as one object: {userId, groupId, traits}. */
     public void group(Map<String, ?> message) {
         enqueue("group", message);
     }

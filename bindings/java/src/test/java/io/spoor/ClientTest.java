@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** The Java Client against the collector: what arrives, what is refused and why. */
 class ClientTest extends CollectorTest {
-    /** Seed 000's purchase. */
+    /** A purchase recordEvent, as in the quickstart. */
     static Map<String, Object> purchase(String profileId) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("profileId", profileId);
