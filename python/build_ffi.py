@@ -13,6 +13,12 @@ folder's link.txt: an HTTP(S)-only libcurl, cJSON, OpenSSL, expat and zlib, so
 the extension needs nothing but glibc. Either way the version script keeps every
 symbol but the module's init function private.
 
+The spoor command's C sources (cli/sources.txt) are compiled in as well: the
+console script `spoor` (spoor/_cli.py) calls their spoor_cli_main, so the command
+has one implementation. Its metrics server needs libmicrohttpd; where that is
+not linked (the static wheel, or no libmicrohttpd-dev), it is compiled out and
+`spoor import --metrics-port` says so.
+
 cffi defines Py_LIMITED_API (the stable ABI), so one extension serves every
 CPython 3 version; setup.py tags the wheel abi3 accordingly.
 """
@@ -41,6 +47,12 @@ extern "Python" {
 """
 
 
+# The command's entry (cli/src/cli.h), not part of libspoor's public header.
+CLI_ENTRY = """
+int spoor_cli_main(int argc, char **argv);
+"""
+
+
 def find_core() -> str:
     """The core's folder: ../core in the source tree, or the copy an sdist carries."""
     for candidate in (os.path.join(HERE, "..", "core"), os.path.join(HERE, "_core")):
@@ -49,9 +61,17 @@ def find_core() -> str:
     sys.exit("spoor: cannot find the libspoor sources (../core or _core)")
 
 
+def find_cli() -> str:
+    """The command's folder: ../cli in the source tree, or the copy an sdist carries."""
+    for candidate in (os.path.join(HERE, "..", "cli"), os.path.join(HERE, "_cli")):
+        if os.path.isfile(os.path.join(candidate, "sources.txt")):
+            return os.path.abspath(candidate)
+    sys.exit("spoor: cannot find the spoor command's sources (../cli or _cli)")
+
+
 def read_build_list(core: str) -> tuple[list[str], list[str]]:
-    """The core's sources and libraries from core/sources.txt, the list CMake and
-    node-gyp read too."""
+    """The sources and libraries of a sources.txt (core/'s, which CMake and
+    node-gyp read too, or cli/'s)."""
     sources: list[str] = []
     libraries: list[str] = []
     with open(os.path.join(core, "sources.txt")) as f:
@@ -109,26 +129,41 @@ def version_script() -> str:
     return path
 
 
+def has_microhttpd() -> bool:
+    """Whether libmicrohttpd can be linked (its -dev package is installed)."""
+    try:
+        return subprocess.run(["pkg-config", "--exists", "libmicrohttpd"]).returncode == 0
+    except OSError:
+        return False
+
+
 def make_ffi() -> FFI:
-    core = find_core()
+    core, cli = find_core(), find_cli()
     ffi = FFI()
-    ffi.cdef(generate_cdef(core) + CALLBACKS)
+    ffi.cdef(generate_cdef(core) + CALLBACKS + CLI_ENTRY)
     sources, libraries = read_build_list(core)
+    cli_sources, cli_libraries = read_build_list(cli)
     static_includes, static_link = static_deps()
+    macros = [("SPOOR_BUILDING", None), ("_GNU_SOURCE", None)]
+    if static_link or not has_microhttpd():
+        cli_libraries.remove("microhttpd")
+        macros.append(("SPOOR_CLI_NO_METRICS", None))
+    libraries += [lib for lib in cli_libraries if lib not in libraries]
     if static_link:
         libraries = []  # link.txt stands for every library of sources.txt
     ffi.set_source(
         "spoor._spoor_cffi",
-        '#include "spoor.h"\n',
-        sources=sources,
-        include_dirs=[os.path.join(core, "include"), os.path.join(core, "src")] + static_includes,
-        define_macros=[("SPOOR_BUILDING", None), ("_GNU_SOURCE", None)],
+        '#include "spoor.h"\n#include "cli.h"\n',
+        sources=sources + cli_sources,
+        include_dirs=[os.path.join(core, "include"), os.path.join(core, "src"), os.path.join(cli, "src")]
+        + static_includes,
+        define_macros=macros,
         extra_compile_args=["-std=gnu11", "-fvisibility=hidden", "-Wno-unused-parameter"],
         libraries=libraries,
         extra_link_args=static_link + ["-Wl,--version-script=" + version_script()],
         # Rebuild when any core header changes, not only a .c file.
         depends=sorted(glob.glob(os.path.join(core, "include", "**", "*.h"), recursive=True)
-                       + glob.glob(os.path.join(core, "src", "*.h"))),
+                       + glob.glob(os.path.join(core, "src", "*.h")) + glob.glob(os.path.join(cli, "src", "*.h"))),
     )
     return ffi
 

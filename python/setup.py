@@ -2,8 +2,8 @@
 (read from the core's spoor/version.h, the one place it is written) and the abi3 tag.
 
 The extension is built by build_ffi.py from the core's sources (../core in the
-repository). `python setup.py sdist` copies them into _core/ so an sdist builds
-on its own."""
+repository) and the spoor command's (../cli). `python setup.py sdist` copies them
+into _core/ and _cli/ so an sdist builds on its own."""
 import os
 import re
 import shutil
@@ -19,16 +19,17 @@ import build_ffi  # noqa: E402  (next to this file; importing it builds nothing)
 
 
 class SdistWithCore(sdist):
-    """Carry the core's headers and sources inside the sdist."""
+    """Carry the core's headers and sources, and the command's, inside the sdist."""
 
     def run(self) -> None:
-        src = os.path.join(HERE, "..", "core")
-        dst = os.path.join(HERE, "_core")
-        if os.path.isdir(os.path.join(src, "include")):
-            shutil.rmtree(dst, ignore_errors=True)
-            for part in ("include", "src"):
-                shutil.copytree(os.path.join(src, part), os.path.join(dst, part))
-            shutil.copy(os.path.join(src, "sources.txt"), dst)
+        for name, parts in (("core", ("include", "src")), ("cli", ("src",))):
+            src = os.path.join(HERE, "..", name)
+            dst = os.path.join(HERE, "_" + name)
+            if os.path.isdir(os.path.join(src, "src")):
+                shutil.rmtree(dst, ignore_errors=True)
+                for part in parts:
+                    shutil.copytree(os.path.join(src, part), os.path.join(dst, part))
+                shutil.copy(os.path.join(src, "sources.txt"), dst)
         super().run()
 
 
