@@ -172,7 +172,9 @@ typedef struct spoor_stats_s {
 } spoor_stats_t;
 
 #ifdef __cplusplus
-#define SPOOR_STATS_INIT {sizeof(spoor_stats_t)}
+/* Every member named, so that C++'s -Wmissing-field-initializers stays quiet. */
+#define SPOOR_STATS_ZERO_(name, meaning) , 0
+#define SPOOR_STATS_INIT {sizeof(spoor_stats_t) SPOOR_STATS_COUNTERS(SPOOR_STATS_ZERO_)}
 #else
 #define SPOOR_STATS_INIT {.size = sizeof(spoor_stats_t)}
 #endif
