@@ -7,11 +7,13 @@ namespace import ::tcltest::*
 set tmp [file join [expr {[info exists env(TMPDIR)] ? $env(TMPDIR) : "/tmp"}] spoor-tcltest-[pid]]
 file mkdir $tmp
 configure -testdir [file dirname [file normalize [info script]]] -singleproc 1 -tmpdir $tmp {*}$argv
-set failed 0
+# Its own namespace: the test files run at global level, where a test may set any name
+# (client.test has a variable named failed).
+namespace eval ::spoor_all { variable failed 0 }
 proc ::tcltest::cleanupTestsHook {} {
     variable numTests
-    set ::failed [expr {$::failed + $numTests(Failed)}]
+    set ::spoor_all::failed [expr {$::spoor_all::failed + $numTests(Failed)}]
 }
 runAllTests
 file delete -force $tmp
-exit [expr {$failed > 0}]
+exit [expr {$::spoor_all::failed > 0}]
