@@ -79,7 +79,12 @@ export interface ClientOptions {
   username?: string | undefined;
   /** Basic-auth password. */
   password?: string | undefined;
-  /** Extra request headers, a JSON object of string values. */
+  /**
+   * Extra request headers, a JSON object of string values. Names are HTTP tokens; the headers spoor
+   * sets itself are refused in any case: Content-Type, Content-Encoding (see gzip), Content-Length,
+   * Expect, Accept, X-API-Key (see apiKey), Authorization (see accessToken, username and password),
+   * User-Agent, and every X-Spoor-* (see secret).
+   */
   headers?: Record<string, string> | undefined;
   /** Send a batch as soon as this many events wait. Default: 10. */
   flushAt?: number | undefined;
@@ -301,7 +306,7 @@ export interface Stats {
   retried: number;
   /** Requests that got an HTTP 2xx. */
   batches: number;
-  /** Requests attempted. */
+  /** Requests sent (one refused before it went, for a bad token, is not). */
   requests: number;
   /** Body bytes sent (after gzip). */
   bytesSent: number;

@@ -90,6 +90,8 @@ describe('configuration', () => {
     [{ spoolSync: 'always' }, 'spoolSync', /spoolSync.*always|always.*spoolSync/],
     [{ headers: 'X-A: 1' }, 'headers', /headers/],
     [{ headers: { 'X-A': 1 } }, 'headers', /headers|X-A/],
+    [{ headers: { authorization: 'Bearer x' } }, 'headers', /^headers: "authorization" is set by spoor \(use accessToken or username\/password\)$/],
+    [{ headers: { 'X-Spoor-Signature': 'v1=0' } }, 'headers', /^headers: "X-Spoor-Signature" is set by spoor/],
     [{ testFixedTime: 'noon' }, 'testFixedTime', /testFixedTime/],
     [{ collectionSchemas: { purchase: { totalprice: 'money' } } }, 'collectionSchemas', /money|totalprice|collectionSchemas/],
     [{ host: 'ftp://example.com' }, 'host', /host/],

@@ -31,7 +31,10 @@ class ClientOptions(TypedDict, total=False):
     """Basic-auth password."""
 
     headers: Optional[Union[Mapping[str, Any], str]]
-    """Extra request headers, a JSON object of string values."""
+    """Extra request headers, a JSON object of string values. Names are HTTP tokens; the
+    headers spoor sets itself are refused in any case: Content-Type, Content-Encoding (see
+    gzip), Content-Length, Expect, Accept, X-API-Key (see api_key), Authorization (see
+    access_token, username and password), User-Agent, and every X-Spoor-* (see secret)."""
 
     flush_at: Optional[int]
     """Send a batch as soon as this many events wait. Default: 10."""

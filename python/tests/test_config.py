@@ -216,6 +216,14 @@ def test_basic_auth(make_client: Callable[..., spoor.Client], collector: Collect
     assert sent(collector)[0]["headers"]["authorization"] == expected
 
 
+@pytest.mark.parametrize("name,instead", [("Authorization", " (use access_token or username/password)"),
+                                          ("x-api-key", " (use api_key)"), ("Content-Type", "")])
+def test_headers_spoor_sets_are_refused(name: str, instead: str) -> None:
+    with pytest.raises(spoor.ConfigError) as info:
+        spoor.Client(host="http://127.0.0.1:9", headers={name: "v"})
+    assert str(info.value) == f'headers: "{name}" is set by spoor{instead}'
+
+
 def test_headers(make_client: Callable[..., spoor.Client], collector: Collector) -> None:
     client = make_client(headers={"X-Tenant": "t1"})
     client.track("t", user_id="u")

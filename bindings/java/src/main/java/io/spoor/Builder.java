@@ -92,7 +92,12 @@ public final class Builder {
         return set("password", value);
     }
 
-    /** Extra request headers, a JSON object of string values. */
+    /**
+     * Extra request headers, a JSON object of string values. Names are HTTP tokens; the headers
+     * spoor sets itself are refused in any case: Content-Type, Content-Encoding (see gzip),
+     * Content-Length, Expect, Accept, X-API-Key (see apiKey), Authorization (see accessToken,
+     * username and password), User-Agent, and every X-Spoor-* (see secret).
+     */
     public Builder headers(Map<String, String> value) {
         return set("headers", value);
     }
