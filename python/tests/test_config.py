@@ -64,7 +64,11 @@ def test_good_value(key: str, tmp_path: Any) -> None:
     config[key] = GOOD[key]
     if key == "spool_dir":
         config[key] = tmp_path / "spool"
-    client = spoor.Client(**config)
+    if key == "tls_verify":  # False: the core's warning shows as a Python warning
+        with pytest.warns(UserWarning, match="tls_verify is false"):
+            client = spoor.Client(**config)
+    else:
+        client = spoor.Client(**config)
     client.close(0)
 
 
