@@ -454,6 +454,82 @@ static void rejected_events_reported(void **state) {
     mock_stop(m);
 }
 
+/* A 2xx answer that rejects every event of a big batch, each with a long reason,
+ * is longer than 1 MiB: the client reads it whole (its bound grows with the
+ * batch), so no rejection is lost (it kept the first 1 MiB, could not parse it,
+ * and counted all 2000 delivered). */
+static void long_answer_rejecting_every_event(void **state) {
+    (void)state;
+    enum { N = 2000 };
+    char reason[601];
+    memset(reason, 'r', sizeof reason - 1);
+    reason[sizeof reason - 1] = '\0';
+    size_t cap = 64 + N * (sizeof reason + 64), used = 0;
+    char *answer = malloc(cap);
+    used += (size_t)snprintf(answer + used, cap - used, "{\"accepted\":0,\"duplicates\":0,\"rejected\":[");
+    for (int i = 0; i < N; i++)
+        used += (size_t)snprintf(answer + used, cap - used, "%s{\"eventId\":\"ev-%d\",\"error\":\"%s\"}", i ? "," : "", i, reason);
+    snprintf(answer + used, cap - used, "]}");
+    assert_true(used > 1024 * 1024);
+    mock_server_t *m = mock_start();
+    mock_reply_t route = {.status = 200, .retry_after = -1, .body = answer};
+    mock_route(m, "/v1/batch", &route);
+    collector_t col;
+    collector_init(&col);
+    spoor_client_t *c = client_collecting(&col, mock_url(m), "flush_at", "2000", "flush_interval", "60000",
+                                          "log_level", "error", NULL);
+    char ev[128];
+    for (int i = 0; i < N; i++) {
+        snprintf(ev, sizeof ev, "{\"event\":\"e\",\"userId\":\"u\",\"eventId\":\"ev-%d\"}", i);
+        assert_int_equal(spoor_track(c, ev), SPOOR_OK);
+    }
+    assert_int_equal(spoor_flush(c, 10000), SPOOR_OK);
+    assert_int_equal(mock_count(m), 1);
+    spoor_stats_t st = SPOOR_STATS_INIT;
+    spoor_client_stats(c, &st);
+    assert_int_equal(st.delivered, 0);
+    assert_int_equal(st.rejected, N);
+    assert_int_equal(col.rejected, N);
+    assert_int_equal(col.delivered, 0);
+    spoor_client_destroy(c);
+    mock_stop(m);
+    free(answer);
+}
+
+/* An answer longer even than that bound is cut; what it rejected cannot be
+ * known, so its events are not counted delivered: they fail, saying why. */
+static void cut_answer_is_not_counted_delivered(void **state) {
+    (void)state;
+    size_t big = 3 * 1024 * 1024;
+    char *answer = malloc(big + 128);
+    int head = snprintf(answer, 128, "{\"accepted\":1,\"duplicates\":0,\"rejected\":[{\"eventId\":\"x\",\"error\":\"");
+    memset(answer + head, 'r', big);
+    snprintf(answer + head + big, 16, "\"}]}");
+    mock_server_t *m = mock_start();
+    mock_reply_t route = {.status = 200, .retry_after = -1, .body = answer};
+    mock_route(m, "/v1/batch", &route);
+    collector_t col;
+    collector_init(&col);
+    spoor_client_t *c = client_collecting(&col, mock_url(m), "log_level", "error", NULL);
+    track_n(c, 2);
+    assert_int_equal(spoor_flush(c, 10000), SPOOR_OK);
+    assert_int_equal(mock_count(m), 1); /* a 2xx is not retried: the server may have stored them */
+    spoor_stats_t st = SPOOR_STATS_INIT;
+    spoor_client_stats(c, &st);
+    assert_int_equal(st.delivered, 0);
+    assert_int_equal(st.failed, 2);
+    assert_int_equal(st.batches, 1);
+    assert_int_equal(col.failed, 2);
+    assert_int_equal(col.last_err, SPOOR_ERR_HTTP);
+    assert_int_equal(col.last_status, 200);
+    if (!strstr(col.last_reason, "HTTP 200 from http://127.0.0.1:") ||
+        !strstr(col.last_reason, "bytes read for 2 events and was cut: which events it rejected is unknown"))
+        fail_msg("reason: %s", col.last_reason);
+    spoor_client_destroy(c);
+    mock_stop(m);
+    free(answer);
+}
+
 static void flush_times_out_without_loss(void **state) {
     (void)state;
     mock_server_t *m = mock_start();
@@ -780,6 +856,7 @@ static void bad_token_is_never_sent(void **state) {
     spoor_stats_t st = SPOOR_STATS_INIT;
     spoor_client_stats(c, &st);
     assert_int_equal(st.failed, 2);
+    assert_int_equal(st.requests, 0); /* none was sent */
     assert_int_equal(col.failed, 2);
     assert_int_equal(col.last_err, SPOOR_ERR_INVALID);
     assert_string_equal(col.last_reason, "the token callback's token contains a control character; the request was not sent");
@@ -951,6 +1028,8 @@ int main(void) {
         cmocka_unit_test(connection_cut_then_retry),
         cmocka_unit_test(network_down_reported),
         cmocka_unit_test(rejected_events_reported),
+        cmocka_unit_test(long_answer_rejecting_every_event),
+        cmocka_unit_test(cut_answer_is_not_counted_delivered),
         cmocka_unit_test(flush_times_out_without_loss),
         cmocka_unit_test(close_times_out_and_aborts),
         cmocka_unit_test(close_holds_its_deadline),

@@ -15,8 +15,6 @@
 #include "transport.h"
 #include "url.h"
 
-#define MAX_RESPONSE_BYTES (1024 * 1024)
-
 /* ---- the request's fixed parts, made when the client is ---- */
 
 spoor_err_t spoor__request_setup(spoor_client_t *c) {
@@ -106,12 +104,13 @@ void spoor__response_clear(spoor_response_t *resp) {
     free(resp->body);
     memset(resp, 0, sizeof *resp);
     resp->retry_after_ms = -1;
+    resp->body_max = SPOOR_RESPONSE_MAX;
 }
 
 static size_t on_body(char *data, size_t size, size_t n, void *ud) {
     spoor_response_t *r = ud;
     size_t len = size * n;
-    if (r->body_len + len > MAX_RESPONSE_BYTES) { /* keep the start, drop the rest */
+    if (r->body_len + len > r->body_max) { /* keep the start, drop the rest */
         r->truncated = 1;
         return len;
     }
@@ -297,6 +296,7 @@ static void set_common(CURL *h, spoor_client_t *c, const char *url, struct curl_
 /* Run the transfer set up on t and fill resp with its outcome. */
 static void finish(spoor_transport_t *t, const int *cancel, spoor_response_t *resp, size_t sent) {
     CURLcode rc = perform(t, cancel);
+    resp->sent = 1;
     if (rc == CURLE_OK) {
         long status = 0;
         curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
@@ -309,9 +309,11 @@ static void finish(spoor_transport_t *t, const int *cancel, spoor_response_t *re
     }
 }
 
-void spoor__transport_post(spoor_transport_t *t, spoor_client_t *c, const char *body, size_t len,
+void spoor__transport_post(spoor_transport_t *t, spoor_client_t *c, const char *body, size_t len, size_t n,
                            spoor_response_t *resp) {
     spoor__response_clear(resp);
+    /* A 2xx lists the events it rejected: cut, it would hide some of them. */
+    resp->body_max = SPOOR_RESPONSE_MAX + len + n * 1024;
     const char *payload = body;
     size_t payload_len = len;
     char *zipped = NULL;
