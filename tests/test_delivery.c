@@ -864,6 +864,87 @@ static void bad_token_is_never_sent(void **state) {
     mock_stop(m);
 }
 
+/* A token callback that has no token the first `none` times it is asked. */
+typedef struct {
+    int none, calls;
+} flaky_token_t;
+
+static int flaky_token_cb(char *buf, size_t size, void *opaque) {
+    flaky_token_t *f = opaque;
+    if (__atomic_add_fetch(&f->calls, 1, __ATOMIC_SEQ_CST) <= f->none) return 7;
+    snprintf(buf, size, "fresh-token");
+    return 0;
+}
+
+static spoor_client_t *client_with_token_cb(flaky_token_t *f, collector_t *col, const char *host, const char *access_token,
+                                            const char *retry_limit) {
+    spoor_config_t *conf = spoor_config_new();
+    spoor_config_set(conf, "host", host);
+    spoor_config_set(conf, "log_level", "error");
+    spoor_config_set(conf, "retry_backoff", "1");
+    spoor_config_set(conf, "retry_backoff_max", "1");
+    spoor_config_set(conf, "retry_limit", retry_limit);
+    if (access_token) spoor_config_set(conf, "access_token", access_token);
+    spoor_config_set_token_cb(conf, flaky_token_cb, f);
+    spoor_config_set_delivery_cb(conf, collector_cb, col);
+    spoor_client_t *c;
+    assert_int_equal(spoor_client_new(&c, conf), SPOOR_OK);
+    spoor_config_destroy(conf);
+    return c;
+}
+
+/* A token callback with no token (non-zero): the request carries access_token
+ * when one is set; without one it is never sent without a token, and is retried
+ * like a network error until the callback has one again, or fails once retries
+ * end, saying why. */
+static void token_callback_without_a_token(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    char buf[64];
+    collector_t col;
+    collector_init(&col);
+    flaky_token_t f = {.none = 2};
+    spoor_client_t *c = client_with_token_cb(&f, &col, mock_url(m), NULL, "100");
+    track_n(c, 1);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    assert_int_equal(mock_count(m), 1); /* the two attempts without a token never went */
+    assert_int_equal(mock_header(m, 0, "authorization", buf, sizeof buf), 0);
+    assert_string_equal(buf, "Bearer fresh-token");
+    spoor_stats_t st = SPOOR_STATS_INIT;
+    spoor_client_stats(c, &st);
+    assert_int_equal(st.delivered, 1);
+    assert_int_equal(st.retried, 2);
+    assert_int_equal(st.requests, 1);
+    spoor_client_destroy(c);
+
+    f = (flaky_token_t){.none = 1};
+    c = client_with_token_cb(&f, &col, mock_url(m), "fixed-token", "100");
+    track_n(c, 1);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    assert_int_equal(mock_count(m), 2);
+    assert_int_equal(mock_header(m, 1, "authorization", buf, sizeof buf), 0);
+    assert_string_equal(buf, "Bearer fixed-token"); /* the fallback */
+    spoor_client_destroy(c);
+
+    collector_init(&col);
+    f = (flaky_token_t){.none = 1000};
+    c = client_with_token_cb(&f, &col, mock_url(m), NULL, "2");
+    track_n(c, 1);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    assert_int_equal(mock_count(m), 2); /* nothing more was sent */
+    assert_int_equal(col.failed, 1);
+    assert_int_equal(col.last_err, SPOOR_ERR_TRANSPORT);
+    if (strncmp(col.last_reason, "the token callback gave no token (it returned 7) and no access_token is set; "
+                                 "the request was not sent after 3 attempts", 118))
+        fail_msg("reason: %s", col.last_reason);
+    st = (spoor_stats_t)SPOOR_STATS_INIT;
+    spoor_client_stats(c, &st);
+    assert_int_equal(st.requests, 0);
+    assert_int_equal(st.failed, 1);
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
 /* Host credentials and a key in the host's query never reach a log line, and
  * the request still goes to {host path}/v1/batch with that query. */
 static void host_credentials_and_query_redacted(void **state) {
@@ -1043,6 +1124,7 @@ int main(void) {
         cmocka_unit_test(no_flush_inside_callback),
         cmocka_unit_test(huge_retry_after_waits_the_max),
         cmocka_unit_test(bad_token_is_never_sent),
+        cmocka_unit_test(token_callback_without_a_token),
         cmocka_unit_test(host_credentials_and_query_redacted),
         cmocka_unit_test(insecure_settings_warn_once),
     };

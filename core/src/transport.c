@@ -198,7 +198,8 @@ static struct curl_slist *request_headers(spoor_client_t *c, const char *body, s
     if (body && c->conf.gzip) h = add_header(h, "Content-Encoding", "", "gzip");
     if (c->conf.api_key && !SPOOR__SEGMENT(c)) h = add_header(h, "X-API-Key", "", c->conf.api_key);
     char token[SPOOR_HEADER_VALUE_MAX + 2], why[128]; /* room to see a token one byte too long */
-    if (c->conf.token_cb && c->conf.token_cb(token, sizeof token, c->conf.token_opaque) == 0) {
+    int got = c->conf.token_cb ? c->conf.token_cb(token, sizeof token, c->conf.token_opaque) : -1;
+    if (c->conf.token_cb && got == 0) {
         int bad = !memchr(token, '\0', sizeof token) ? (snprintf(why, sizeof why, "has no end (no NUL within %zu bytes)", sizeof token), 1)
                   : spoor__header_value_problem(token, why, sizeof why) != 0;
         if (!bad) h = add_header(h, "Authorization", "Bearer ", token);
@@ -211,8 +212,18 @@ static struct curl_slist *request_headers(spoor_client_t *c, const char *body, s
             snprintf(resp->error, sizeof resp->error, "the token callback's token %s; the request was not sent", why);
             return NULL;
         }
-    } else if (c->conf.access_token) {
+    } else if (c->conf.access_token) { /* no callback, or it had no token: the fixed one */
+        OPENSSL_cleanse(token, sizeof token);
         h = add_header(h, "Authorization", "Bearer ", c->conf.access_token);
+    } else if (c->conf.token_cb) {
+        /* No token to send: never sent without one (the server would refuse it for
+         * good); it fails like a network error, so a batch is retried. */
+        OPENSSL_cleanse(token, sizeof token);
+        spoor__wipe_slist(h);
+        resp->network_error = resp->no_token = 1;
+        snprintf(resp->error, sizeof resp->error, "the token callback gave no token (it returned %d) and no %s is set; "
+                 "the request was not sent", got, spoor__key_name(&c->conf, "access_token"));
+        return NULL;
     }
     if (body && c->conf.secret) {
         int64_t ts = spoor__client_now_ms(c) / 1000;
@@ -327,7 +338,7 @@ void spoor__transport_post(spoor_transport_t *t, spoor_client_t *c, const char *
         payload = zipped;
     }
     struct curl_slist *headers = request_headers(c, body, len, resp);
-    if (resp->refused) {
+    if (resp->refused || resp->no_token) {
         free(zipped);
         return;
     }
@@ -344,7 +355,7 @@ void spoor__transport_get(spoor_transport_t *t, spoor_client_t *c, const char *u
                           spoor_response_t *resp) {
     spoor__response_clear(resp);
     struct curl_slist *headers = request_headers(c, NULL, 0, resp);
-    if (resp->refused) return;
+    if (resp->refused || resp->no_token) return;
     set_common(t->curl, c, url, headers, resp);
     curl_easy_setopt(t->curl, CURLOPT_HTTPGET, 1L);
     finish(t, cancel, resp, 0);
@@ -355,6 +366,10 @@ void spoor__failure_reason(const spoor_client_t *c, const char *log_url, const c
                            const spoor_response_t *resp, char *reason, size_t size) {
     char url[256], body[256] = "";
     spoor__excerpt(url, sizeof url, log_url, strlen(log_url));
+    if (resp->no_token) {
+        snprintf(reason, size, "%s", resp->error);
+        return;
+    }
     if (resp->network_error) {
         snprintf(reason, size, "network error reaching %s: %s", url, resp->error);
         return;

@@ -15,6 +15,8 @@ typedef struct spoor_response_s {
     int network_error;       /* 1: connection failed, timed out or was cut */
     int aborted;             /* 1: cancelled because the client is closing */
     int refused;             /* 1: not sent: a header value was refused (error says which) */
+    int no_token;            /* 1: not sent: the token callback had no token and there is no
+                              * access_token (network_error is set too: it is retried) */
     int64_t retry_after_ms;  /* from Retry-After, -1 when absent */
     char error[256];         /* curl's message when network_error; why when refused */
     char *body;              /* response body, NUL-terminated (owned; may be NULL) */

@@ -168,6 +168,12 @@ describe('configuration', () => {
       req = await oneRequest({ accessToken: async () => 'async-token' });
       assert.equal(req.headers.authorization, 'Bearer ' + fingerprint('async-token'));
     });
+    it('an accessToken function with no token: the request waits for one, never goes without', async () => {
+      let calls = 0;
+      const req = await oneRequest({ accessToken: () => { calls++; if (calls <= 2) throw new Error('vault down'); return 'later'; } });
+      assert.ok(calls >= 3);
+      assert.equal(req.headers.authorization, 'Bearer ' + fingerprint('later'));
+    });
     it('username/password are sent as Basic', async () => {
       const req = await oneRequest({ username: 'ann', password: 's3cret' });
       assert.equal(req.headers.authorization, 'Basic ' + fingerprint(Buffer.from('ann:s3cret').toString('base64')));
