@@ -213,9 +213,15 @@ static int route_registry(app_t *app, struct MHD_Connection *c, const char *meth
     return 0;
 }
 
+/* GET and HEAD only: a POST to / or /health answered 200 would look like an
+ * ingestion that worked to a client whose host or path is wrong. */
 static int route_health(app_t *app, struct MHD_Connection *c, const char *method, const char *url,
                         request_t *rq, reply_t *r) {
-    (void)app, (void)c, (void)method, (void)url, (void)rq;
+    (void)app, (void)c, (void)url, (void)rq;
+    if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+        reply_error(r, 405, "method not allowed; use GET or HEAD");
+        return 0;
+    }
     reply_take(r, 200, strdup("{\"status\":\"ok\"}"));
     return 0;
 }
