@@ -127,7 +127,9 @@ export interface ClientOptions {
    * events past it. 0: no time bound (retryLimit alone). Default: 60000.
    */
   deliveryTimeout?: number | undefined;
-  /** Longest Retry-After (ms) honoured from a 429; longer values are capped. Default: 60000. */
+  /**
+   * Longest Retry-After (ms) honoured from a 429 or 503; longer values are capped. Default: 60000.
+   */
   retryAfterMax?: number | undefined;
   /** Compress request bodies with gzip. Default: false. */
   gzip?: boolean | undefined;
@@ -151,7 +153,10 @@ export interface ClientOptions {
   logLevel?: LogLevel | undefined;
   /** CA bundle file for TLS verification (default: the system's). */
   caPath?: string | undefined;
-  /** Verify the server's TLS certificate and host name. Default: true. */
+  /**
+   * Verify the server's TLS certificate and host name. A batch whose certificate fails verification
+   * fails at once, not retried. Default: true.
+   */
   tlsVerify?: boolean | undefined;
   /** Proxy URL for every request (curl syntax). */
   proxy?: string | undefined;

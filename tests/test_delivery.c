@@ -15,6 +15,7 @@
 #include "mock_server.h"
 #include "sign.h"
 #include "test_util.h"
+#include "tls_cert.h"
 #include "utf8.h"
 
 #define EV "{\"event\":\"purchase\",\"userId\":\"user_123\",\"properties\":{\"revenue\":99.99}}"
@@ -271,6 +272,95 @@ static void honours_retry_after(void **state) {
     assert_int_equal(mock_events_accepted(m), 1);
     spoor_client_destroy(c);
     mock_stop(m);
+}
+
+/* Retry-After is honoured on 503 as on 429. */
+static void honours_retry_after_on_503(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    mock_reply_t script[] = {{.status = 503, .retry_after = 1}};
+    mock_script(m, script, 1);
+    spoor_client_t *c = client_with(mock_url(m), "retry_backoff", "1", "retry_backoff_max", "1", "log_level", "error", NULL);
+    track_n(c, 1);
+    assert_int_equal(spoor_flush(c, 10000), SPOOR_OK);
+    assert_int_equal(mock_count(m), 2);
+    long long gap = mock_request(m, 1).at_ms - mock_request(m, 0).at_ms;
+    if (gap < 950) fail_msg("503 with Retry-After: 1: retried after %lld ms", gap);
+    assert_int_equal(mock_events_accepted(m), 1);
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+/* A client for host whose CA bundle is ca_path (NULL: the system's), retrying
+ * quickly for a long while: a TLS failure must end it at once, not the retries. */
+static spoor_client_t *tls_client(collector_t *col, const char *host, const char *ca_path) {
+    return client_collecting(col, host, "retry_backoff", "1", "retry_backoff_max", "1", "delivery_timeout", "60000",
+                             "log_level", "error", ca_path ? "ca_path" : NULL, ca_path, NULL);
+}
+
+static void expect_tls_failure(collector_t *col, spoor_client_t *c, const char *wanted) {
+    track_n(c, 2);
+    long long t0 = mono_ms();
+    assert_int_equal(spoor_flush(c, 10000), SPOOR_OK);
+    if (mono_ms() - t0 > 5000) fail_msg("a TLS failure took %lld ms to fail", mono_ms() - t0);
+    spoor_stats_t st = SPOOR_STATS_INIT;
+    spoor_client_stats(c, &st);
+    assert_int_equal(st.requests, 1);
+    assert_int_equal(st.retried, 0);
+    assert_int_equal(st.failed, 2);
+    assert_int_equal(col->failed, 2);
+    assert_int_equal(col->last_err, SPOOR_ERR_TRANSPORT);
+    if (strncmp(col->last_reason, "TLS error reaching https://127.0.0.1:", 37) || !strstr(col->last_reason, wanted) ||
+        !strstr(col->last_reason, ": not retried, as a retry would meet the same (check the server's certificate and "))
+        fail_msg("reason: %s", col->last_reason);
+}
+
+/* A certificate the client does not trust, or a CA bundle it cannot use, is a
+ * configuration error: the batch fails at once, saying so, instead of being
+ * retried for delivery_timeout. With the right bundle the same server works. */
+static void tls_verification_failure_is_not_retried(void **state) {
+    (void)state;
+    char *cert, *key;
+    assert_int_equal(tls_self_signed(&cert, &key), 0);
+    mock_server_t *m = mock_start_tls(cert, key);
+    assert_non_null(m);
+    char dir[] = "/tmp/spoor-tls-XXXXXX", good[64], bad[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(good, sizeof good, "%s/ca.pem", dir);
+    snprintf(bad, sizeof bad, "%s/bad.pem", dir);
+    FILE *f = fopen(good, "w");
+    fputs(cert, f);
+    fclose(f);
+    f = fopen(bad, "w");
+    fputs("not a certificate\n", f);
+    fclose(f);
+
+    collector_t col;
+    collector_init(&col);
+    spoor_client_t *c = tls_client(&col, mock_url(m), NULL); /* self-signed: not in the system's bundle */
+    expect_tls_failure(&col, c, "certificate and the system's CA bundle, or set ca_path)");
+    spoor_client_destroy(c);
+    assert_int_equal(mock_count(m), 0); /* no request arrived: the handshake failed */
+
+    collector_init(&col);
+    c = tls_client(&col, mock_url(m), bad);
+    expect_tls_failure(&col, c, "certificate and ca_path)");
+    spoor_client_destroy(c);
+
+    collector_init(&col);
+    c = tls_client(&col, mock_url(m), good);
+    track_n(c, 2);
+    assert_int_equal(spoor_flush(c, 10000), SPOOR_OK);
+    assert_int_equal(col.delivered, 2);
+    assert_int_equal(mock_events_accepted(m), 2);
+    spoor_client_destroy(c);
+
+    mock_stop(m);
+    unlink(good);
+    unlink(bad);
+    rmdir(dir);
+    free(cert);
+    free(key);
 }
 
 static void splits_on_413(void **state) {
@@ -1102,6 +1192,8 @@ int main(void) {
         cmocka_unit_test(retry_defaults_are_bounded_by_time),
         cmocka_unit_test(backoff_grows),
         cmocka_unit_test(honours_retry_after),
+        cmocka_unit_test(honours_retry_after_on_503),
+        cmocka_unit_test(tls_verification_failure_is_not_retried),
         cmocka_unit_test(splits_on_413),
         cmocka_unit_test(client_errors_not_retried),
         cmocka_unit_test(failure_reasons_say_what_the_server_said),

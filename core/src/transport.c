@@ -304,9 +304,31 @@ static void set_common(CURL *h, spoor_client_t *c, const char *url, struct curl_
     curl_easy_setopt(h, CURLOPT_HEADERDATA, resp);
 }
 
+/* TLS failures that no retry mends: the server's certificate is refused, or the
+ * CA bundle (ca_path) or another TLS setting cannot be used. A handshake cut
+ * short (CURLE_SSL_CONNECT_ERROR) is not among them: a network fault does that. */
+static int tls_setup_error(CURLcode rc) {
+    switch (rc) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 /* Run the transfer set up on t and fill resp with its outcome. */
 static void finish(spoor_transport_t *t, const int *cancel, spoor_response_t *resp, size_t sent) {
+    char detail[CURL_ERROR_SIZE] = "";
+    curl_easy_setopt(t->curl, CURLOPT_ERRORBUFFER, detail);
     CURLcode rc = perform(t, cancel);
+    curl_easy_setopt(t->curl, CURLOPT_ERRORBUFFER, NULL);
     resp->sent = 1;
     if (rc == CURLE_OK) {
         long status = 0;
@@ -316,7 +338,10 @@ static void finish(spoor_transport_t *t, const int *cancel, spoor_response_t *re
     } else {
         resp->network_error = 1;
         resp->aborted = rc == CURLE_ABORTED_BY_CALLBACK; /* perform()'s word for a close */
-        snprintf(resp->error, sizeof resp->error, "%s", curl_easy_strerror(rc));
+        resp->tls_setup = tls_setup_error(rc);
+        if (resp->tls_setup && *detail) /* curl's detail says which check failed */
+            snprintf(resp->error, sizeof resp->error, "%s (%s)", curl_easy_strerror(rc), detail);
+        else snprintf(resp->error, sizeof resp->error, "%s", curl_easy_strerror(rc));
     }
 }
 
@@ -368,6 +393,15 @@ void spoor__failure_reason(const spoor_client_t *c, const char *log_url, const c
     spoor__excerpt(url, sizeof url, log_url, strlen(log_url));
     if (resp->no_token) {
         snprintf(reason, size, "%s", resp->error);
+        return;
+    }
+    if (resp->tls_setup) {
+        const spoor_config_t *k = &c->conf;
+        char bundle[64];
+        if (k->ca_path) snprintf(bundle, sizeof bundle, "%s", spoor__key_name(k, "ca_path"));
+        else snprintf(bundle, sizeof bundle, "the system's CA bundle, or set %s", spoor__key_name(k, "ca_path"));
+        snprintf(reason, size, "TLS error reaching %s: %s: not retried, as a retry would meet the same (check the "
+                 "server's certificate and %s)", url, resp->error, bundle);
         return;
     }
     if (resp->network_error) {

@@ -14,6 +14,8 @@ typedef struct spoor_response_s {
     int http_status;         /* 0 when no response arrived */
     int network_error;       /* 1: connection failed, timed out or was cut */
     int aborted;             /* 1: cancelled because the client is closing */
+    int tls_setup;           /* 1: a TLS failure no retry mends (certificate refused, bad ca_path);
+                              * network_error is set too */
     int refused;             /* 1: not sent: a header value was refused (error says which) */
     int no_token;            /* 1: not sent: the token callback had no token and there is no
                               * access_token (network_error is set too: it is retried) */

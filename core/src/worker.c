@@ -214,7 +214,9 @@ static size_t deliver(spoor_client_t *c, spoor_item_t *items, size_t n) {
             else final = SPOOR_ERR_HTTP, spoor__failure_reason(c, c->log_url, BATCH_NOT_FOUND, &resp, reason, sizeof reason);
             break;
         }
-        int retryable = resp.network_error || status == 429 || status >= 500;
+        int retryable = (resp.network_error && !resp.tls_setup) || status == 429 || status >= 500;
+        /* Retry-After is the server's word on 429 and 503 (Segment's and PostHog's clients honour both). */
+        int told = (status == 429 || status == 503) && resp.retry_after_ms >= 0;
         spoor__failure_reason(c, c->log_url, BATCH_NOT_FOUND, &resp, reason, sizeof reason);
         final = resp.network_error ? SPOOR_ERR_TRANSPORT : SPOOR_ERR_HTTP;
         if (!retryable || attempt >= c->conf.retry_limit) {
@@ -223,13 +225,13 @@ static size_t deliver(spoor_client_t *c, spoor_item_t *items, size_t n) {
             break;
         }
         int64_t wait = backoff_ms(c, attempt);
-        if (status == 429 && resp.retry_after_ms >= 0)
+        if (told)
             wait = resp.retry_after_ms < c->conf.retry_after_max_ms ? resp.retry_after_ms : c->conf.retry_after_max_ms;
         int64_t now = spoor__monotonic_ms();
         if (now + wait > give_up_at) {
             /* A backoff is cut to end at the deadline; a Retry-After is the server's
              * to set, so one that ends past it ends the retries now. */
-            if (now >= give_up_at || (status == 429 && resp.retry_after_ms >= 0)) {
+            if (now >= give_up_at || told) {
                 keep = c->spool != NULL;
                 retries_ended(c, reason, sizeof reason, attempt + 1, started, 1);
                 break;

@@ -81,7 +81,7 @@ class ClientOptions(TypedDict, total=False):
     Default: 60 s."""
 
     retry_after_max: Optional[Union[float, datetime.timedelta]]
-    """Longest Retry-After (seconds) honoured from a 429; longer values are capped.
+    """Longest Retry-After (seconds) honoured from a 429 or 503; longer values are capped.
     Default: 60 s."""
 
     gzip: Optional[bool]
@@ -111,7 +111,8 @@ class ClientOptions(TypedDict, total=False):
     """CA bundle file for TLS verification (default: the system's)."""
 
     tls_verify: Optional[bool]
-    """Verify the server's TLS certificate and host name. Default: True."""
+    """Verify the server's TLS certificate and host name. A batch whose certificate fails
+    verification fails at once, not retried. Default: True."""
 
     proxy: Optional[str]
     """Proxy URL for every request (curl syntax)."""

@@ -179,7 +179,10 @@ public final class Builder {
         return set("delivery_timeout", value);
     }
 
-    /** Longest Retry-After (ms) honoured from a 429; longer values are capped. Default: 60000. */
+    /**
+     * Longest Retry-After (ms) honoured from a 429 or 503; longer values are capped. Default:
+     * 60000.
+     */
     public Builder retryAfterMax(long value) {
         return set("retry_after_max", value);
     }
@@ -228,7 +231,10 @@ public final class Builder {
         return set("ca_path", value);
     }
 
-    /** Verify the server's TLS certificate and host name. Default: true. */
+    /**
+     * Verify the server's TLS certificate and host name. A batch whose certificate fails
+     * verification fails at once, not retried. Default: true.
+     */
     public Builder tlsVerify(boolean value) {
         return set("tls_verify", value);
     }
