@@ -7,12 +7,12 @@ namespace import ::tcltest::*
 set tmp [file join [expr {[info exists env(TMPDIR)] ? $env(TMPDIR) : "/tmp"}] spoor-tcltest-[pid]]
 file mkdir $tmp
 configure -testdir [file dirname [file normalize [info script]]] -singleproc 1 -tmpdir $tmp {*}$argv
-# Its own namespace: the test files run at global level, where a test may set any name
-# (client.test has a variable named failed).
+# In a namespace of its own: -singleproc sources the test files at the global level,
+# where a test's own `set failed` (client.test's hook-1) overwrote a global count.
 namespace eval ::spoor_all { variable failed 0 }
 proc ::tcltest::cleanupTestsHook {} {
     variable numTests
-    set ::spoor_all::failed [expr {$::spoor_all::failed + $numTests(Failed)}]
+    incr ::spoor_all::failed $numTests(Failed)
 }
 runAllTests
 file delete -force $tmp
