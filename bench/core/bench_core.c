@@ -281,22 +281,22 @@ static int scaling_run(long n) {
     double c1 = enqueue_rate_in(n, 1, &cold1), c2 = enqueue_rate_in(n, 2, &cold2);
     enqueue_rate(n, 1), enqueue_rate(n, 2); /* each thread's malloc arena grown to what a round needs */
     enum { R = SCALING_ROUNDS };
-    double r1[R], r2[R], cpu1[R], cpu2[R], cores2[R], faults1[R], faults2[R];
+    double r1[R], r2[R], cpu1[R], cpu2[R], cores1[R], cores2[R], faults1[R], faults2[R];
     for (int r = 0; r < R; r++) {
         r1[r] = enqueue_rate_in(n, 1, &p1), r2[r] = enqueue_rate_in(n, 2, &p2);
         cpu1[r] = p1.producers_cpu_s / (double)n * 1e6, cpu2[r] = p2.producers_cpu_s / (double)n * 1e6;
-        cores2[r] = p2.process_cpu_s / p2.wall_s;
+        cores1[r] = p1.process_cpu_s / p1.wall_s, cores2[r] = p2.process_cpu_s / p2.wall_s;
         faults1[r] = p1.page_faults * 1000.0 / (double)n, faults2[r] = p2.page_faults * 1000.0 / (double)n;
     }
     double one = median(r1, R), two = median(r2, R);
     printf("{\"sdk\":\"spoor-c\",\"mode\":\"scaling\",\"n\":%ld,\"version\":\"%s\",\"rounds\":%d,"
            "\"enqueue_1t_eps\":%.1f,\"enqueue_2t_eps\":%.1f,\"scaling\":%.3f,"
-           "\"cpu_us_per_event_1t\":%.3f,\"cpu_us_per_event_2t\":%.3f,\"cores_used_2t\":%.2f,"
+           "\"cpu_us_per_event_1t\":%.3f,\"cpu_us_per_event_2t\":%.3f,\"cores_used_1t\":%.2f,\"cores_used_2t\":%.2f,"
            "\"faults_per_1000_1t\":%.2f,\"faults_per_1000_2t\":%.2f,"
            "\"cold_enqueue_1t_eps\":%.1f,\"cold_enqueue_2t_eps\":%.1f,\"cold_scaling\":%.3f,"
            "\"cold_cpu_us_per_event_1t\":%.3f,\"cold_cpu_us_per_event_2t\":%.3f,\"cold_cores_used_2t\":%.2f,"
            "\"cold_faults_per_1000_1t\":%.2f,\"cold_faults_per_1000_2t\":%.2f}\n",
-           n, spoor_version(), R, one, two, two / one, median(cpu1, R), median(cpu2, R), median(cores2, R),
+           n, spoor_version(), R, one, two, two / one, median(cpu1, R), median(cpu2, R), median(cores1, R), median(cores2, R),
            median(faults1, R), median(faults2, R), c1, c2, c2 / c1, cold1.producers_cpu_s / (double)n * 1e6,
            cold2.producers_cpu_s / (double)n * 1e6, cold2.process_cpu_s / cold2.wall_s,
            cold1.page_faults * 1000.0 / (double)n, cold2.page_faults * 1000.0 / (double)n);
