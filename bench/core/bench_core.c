@@ -16,7 +16,8 @@
  * calls to the sink in batches of K (100 unless given; B bytes at most), then flush();
  * MODE down: N timed calls with the host a closed port; MODE scaling: N calls from one
  * producer thread, then N from two (N/2 each), into a client that sends nothing meanwhile:
- * the enqueue rate of each and their ratio. */
+ * the enqueue rate of each and their ratio, the medians of 5 rounds on a warm heap after a
+ * cold one, with the CPU per event and the cores the process had (scaling_run). */
 #include <arpa/inet.h>
 #include <pthread.h>
 #include <stdio.h>

@@ -355,7 +355,8 @@ def write_outputs(a, d: dict) -> None:
         if R.has("c-scaling"):
             w("Enqueue from producer threads (`spoor-bench-core N --json - scaling`, not pinned: both cores; "
               "N = %s purchases from one thread, then N/2 from each of two, into a client whose worker waits "
-              "on a server that never answers): **1 thread %s events/s, 2 threads %s events/s, %s**." % (
+              "on a server that never answers; the medians of 5 rounds on a warm heap, after a cold one): "
+              "**1 thread %s events/s, 2 threads %s events/s, %s**." % (
                   fmt(R.jk["c-scaling"]["n"]), fmt(R.g("c-scaling", "enqueue_1t_eps")),
                   fmt(R.g("c-scaling", "enqueue_2t_eps")), fmt_ratio(R.g("c-scaling", "scaling"))))
             w("")
