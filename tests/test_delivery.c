@@ -1156,6 +1156,62 @@ static void many_threads(void **state) {
     mock_stop(m);
 }
 
+typedef struct {
+    spoor_client_t *c;
+    int thread, n;
+} tagged_producer_t;
+
+static void *produce_tagged(void *arg) {
+    tagged_producer_t *p = arg;
+    char ev[128];
+    for (int i = 0; i < p->n; i++) {
+        snprintf(ev, sizeof ev, "{\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"t\":%d,\"i\":%d}}", p->thread, i);
+        if (spoor_track(p->c, ev) != SPOOR_OK) return (void *)1;
+    }
+    return NULL;
+}
+
+/* Producer threads at once (more events each than a queue block holds): each thread's
+ * events arrive in the order it tracked them, none twice, none lost, the counters exact. */
+static void threads_keep_their_order(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    spoor_client_t *c = client_with(mock_url(m), "flush_at", "50", "max_batch_events", "300", "max_queue_size", "100000",
+                                    NULL);
+    enum { THREADS = 3, EACH = 1500 };
+    pthread_t th[THREADS];
+    tagged_producer_t p[THREADS];
+    for (int t = 0; t < THREADS; t++) {
+        p[t] = (tagged_producer_t){c, t, EACH};
+        pthread_create(&th[t], NULL, produce_tagged, &p[t]);
+    }
+    for (int t = 0; t < THREADS; t++) {
+        void *rc;
+        pthread_join(th[t], &rc);
+        assert_null(rc);
+    }
+    assert_int_equal(spoor_flush(c, 20000), SPOOR_OK);
+    int next[THREADS] = {0};
+    for (size_t r = 0; r < mock_count(m); r++) {
+        cJSON *doc = cJSON_Parse(mock_request(m, r).body), *ev;
+        cJSON_ArrayForEach(ev, cJSON_GetObjectItem(doc, "batch")) {
+            cJSON *props = cJSON_GetObjectItem(ev, "properties");
+            int t = cJSON_GetObjectItem(props, "t")->valueint, i = cJSON_GetObjectItem(props, "i")->valueint;
+            assert_true(t >= 0 && t < THREADS);
+            assert_int_equal(i, next[t]++);
+        }
+        cJSON_Delete(doc);
+    }
+    for (int t = 0; t < THREADS; t++) assert_int_equal(next[t], EACH);
+    spoor_stats_t st = SPOOR_STATS_INIT;
+    spoor_client_stats(c, &st);
+    assert_int_equal(st.accepted, THREADS * EACH);
+    assert_int_equal(st.delivered, THREADS * EACH);
+    assert_int_equal(st.queued, 0);
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
 static void flush_from_callback(const spoor_delivery_report_t *r, void *opaque) {
     (void)r;
     spoor_client_t **c = opaque;
@@ -1213,6 +1269,7 @@ int main(void) {
         cmocka_unit_test(logs_never_show_secrets),
         cmocka_unit_test(order_and_keep_alive),
         cmocka_unit_test(many_threads),
+        cmocka_unit_test(threads_keep_their_order),
         cmocka_unit_test(no_flush_inside_callback),
         cmocka_unit_test(huge_retry_after_waits_the_max),
         cmocka_unit_test(bad_token_is_never_sent),

@@ -16,13 +16,15 @@
  * calls to the sink in batches of K (100 unless given; B bytes at most), then flush();
  * MODE down: N timed calls with the host a closed port; MODE scaling: N calls from one
  * producer thread, then N from two (N/2 each), into a client that sends nothing meanwhile:
- * the enqueue rate of each and their ratio. */
+ * the enqueue rate of each and their ratio, the medians of 5 rounds on a warm heap after a
+ * cold one, with the CPU per event and the cores the process had (scaling_run). */
 #include <arpa/inet.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <ftw.h>
+#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -130,7 +132,15 @@ static spoor_client_t *client(const char *host, long n, const char *flush_at) {
 typedef struct {
     spoor_client_t *c;
     long n;
+    double cpu_s[8]; /* each producer thread's own CPU time, written by it at its end */
+    int next;        /* the slot of the next producer to start */
 } job_t;
+
+static double cpu_now_s(clockid_t clock) {
+    struct timespec ts;
+    clock_gettime(clock, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 static const char *record_collection; /* set: produce() records events of this collection */
 
@@ -146,6 +156,7 @@ static void *produce(void *arg) {
         }
     }
     free(buf);
+    j->cpu_s[__atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED) & 7] = cpu_now_s(CLOCK_THREAD_CPUTIME_ID);
     return NULL;
 }
 
@@ -165,7 +176,20 @@ static int stalled_port(int *fd) {
 
 static const char *host_given;                   /* set: the enqueue clients' host (else a stalled port) */
 
-static double enqueue_rate(long n, int threads) {
+/* Where a timed enqueue phase's time went: its wall time, the CPU time of the whole process
+ * meanwhile (producers, worker, curl) and of the producer threads alone. */
+typedef struct {
+    double wall_s, process_cpu_s, producers_cpu_s;
+    long page_faults; /* the kernel's work when the heap grows: minor faults meanwhile */
+} phase_t;
+
+static long minor_faults(void) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_minflt;
+}
+
+static double enqueue_rate_in(long n, int threads, phase_t *out) {
     int fd = -1;
     char host[64];
     if (host_given) snprintf(host, sizeof host, "%s", host_given);
@@ -175,16 +199,26 @@ static double enqueue_rate(long n, int threads) {
     spoor_client_t *c = client(host, n, "100000");
     timeout = before;
     pthread_t th[8];
-    job_t job = {c, n / threads};
-    double t0 = now_s();
+    job_t job = {c, n / threads, {0}, 0};
+    long faults0 = minor_faults();
+    double cpu0 = cpu_now_s(CLOCK_PROCESS_CPUTIME_ID), t0 = now_s();
     for (int i = 0; i < threads; i++) pthread_create(&th[i], NULL, produce, &job);
     for (int i = 0; i < threads; i++) pthread_join(th[i], NULL);
     double dt = now_s() - t0;
+    if (out) {
+        out->wall_s = dt;
+        out->process_cpu_s = cpu_now_s(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
+        out->page_faults = minor_faults() - faults0;
+        out->producers_cpu_s = 0;
+        for (int i = 0; i < threads; i++) out->producers_cpu_s += job.cpu_s[i];
+    }
     spoor_close(c, 0); /* nothing was delivered to the stalled port: reported as aborted */
     spoor_client_destroy(c);
     if (fd >= 0) close(fd);
     return (double)(job.n * threads) / dt;
 }
+
+static double enqueue_rate(long n, int threads) { return enqueue_rate_in(n, threads, NULL); }
 
 /* recordEvent against collection_schemas, then against the same collections from
  * schemas_from (the mock serves them, and would take the batches, which never go). */
@@ -226,15 +260,54 @@ static int cmp_d(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
+static double median(double *v, int n) {
+    qsort(v, (size_t)n, sizeof *v, cmp_d);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* MODE scaling: 1 producer thread against 2, alternating, SCALING_ROUNDS times after a first
+ * (cold) round and an untimed one; the medians. The heap is kept warm, as a running service's
+ * is (its worker frees what it sent, and malloc hands the memory out again): without that,
+ * every round's events, held in the queue since nothing is sent while timing, come from pages
+ * the kernel must fault in and zero, and two threads faulting in one process share the
+ * kernel's locks of its memory (the cold round's numbers are printed too, and the page faults
+ * per 1,000 events of each). The CPU columns say whether two producers had two cores: other
+ * work on the machine, or a worker taking CPU, shows as fewer cores used than 2. */
+#define SCALING_ROUNDS 5
+static int scaling_run(long n) {
+    mallopt(M_MMAP_THRESHOLD, 32 << 20); /* large blocks from the heap too, */
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);  /* and what a round freed kept for the next */
+    mallopt(M_TOP_PAD, 64 << 20);
+    phase_t cold1, cold2, p1, p2;
+    double c1 = enqueue_rate_in(n, 1, &cold1), c2 = enqueue_rate_in(n, 2, &cold2);
+    enqueue_rate(n, 1), enqueue_rate(n, 2); /* each thread's malloc arena grown to what a round needs */
+    enum { R = SCALING_ROUNDS };
+    double r1[R], r2[R], cpu1[R], cpu2[R], cores1[R], cores2[R], faults1[R], faults2[R];
+    for (int r = 0; r < R; r++) {
+        r1[r] = enqueue_rate_in(n, 1, &p1), r2[r] = enqueue_rate_in(n, 2, &p2);
+        cpu1[r] = p1.producers_cpu_s / (double)n * 1e6, cpu2[r] = p2.producers_cpu_s / (double)n * 1e6;
+        cores1[r] = p1.process_cpu_s / p1.wall_s, cores2[r] = p2.process_cpu_s / p2.wall_s;
+        faults1[r] = p1.page_faults * 1000.0 / (double)n, faults2[r] = p2.page_faults * 1000.0 / (double)n;
+    }
+    double one = median(r1, R), two = median(r2, R);
+    printf("{\"sdk\":\"spoor-c\",\"mode\":\"scaling\",\"n\":%ld,\"version\":\"%s\",\"rounds\":%d,"
+           "\"enqueue_1t_eps\":%.1f,\"enqueue_2t_eps\":%.1f,\"scaling\":%.3f,"
+           "\"cpu_us_per_event_1t\":%.3f,\"cpu_us_per_event_2t\":%.3f,\"cores_used_1t\":%.2f,\"cores_used_2t\":%.2f,"
+           "\"faults_per_1000_1t\":%.2f,\"faults_per_1000_2t\":%.2f,"
+           "\"cold_enqueue_1t_eps\":%.1f,\"cold_enqueue_2t_eps\":%.1f,\"cold_scaling\":%.3f,"
+           "\"cold_cpu_us_per_event_1t\":%.3f,\"cold_cpu_us_per_event_2t\":%.3f,\"cold_cores_used_2t\":%.2f,"
+           "\"cold_faults_per_1000_1t\":%.2f,\"cold_faults_per_1000_2t\":%.2f}\n",
+           n, spoor_version(), R, one, two, two / one, median(cpu1, R), median(cpu2, R), median(cores1, R), median(cores2, R),
+           median(faults1, R), median(faults2, R), c1, c2, c2 / c1, cold1.producers_cpu_s / (double)n * 1e6,
+           cold2.producers_cpu_s / (double)n * 1e6, cold2.process_cpu_s / cold2.wall_s,
+           cold1.page_faults * 1000.0 / (double)n, cold2.page_faults * 1000.0 / (double)n);
+    return 0;
+}
+
 /* One run for ci/bench: every call timed, CPU (all threads) and peak RSS from getrusage. */
 static int json_run(long n, const char *sink, const char *mode) {
     int down = strcmp(mode, "down") == 0;
-    if (strcmp(mode, "scaling") == 0) {
-        double one = enqueue_rate(n, 1), two = enqueue_rate(n, 2);
-        printf("{\"sdk\":\"spoor-c\",\"mode\":\"scaling\",\"n\":%ld,\"version\":\"%s\",\"enqueue_1t_eps\":%.1f,"
-               "\"enqueue_2t_eps\":%.1f,\"scaling\":%.3f}\n", n, spoor_version(), one, two, two / one);
-        return 0;
-    }
+    if (strcmp(mode, "scaling") == 0) return scaling_run(n);
     spoor_client_t *c = client(down ? "http://127.0.0.1:9" : sink, n, batch_events);
     double *lat = malloc(sizeof(double) * (size_t)n);
     char *buf = malloc(tmpl.max_bytes);

@@ -88,8 +88,8 @@ static void free_client(spoor_client_t *c) {
 static spoor_err_t spool_format_matches(spoor_client_t *c) {
     static const char v1[] = "{\"eventId\":", segment[] = "{\"type\":";
     const char *want = SPOOR__SEGMENT(c) ? segment : v1;
-    for (size_t i = 0; i < c->queue.count; i++) {
-        const spoor_item_t *item = &c->queue.ring[(c->queue.head + i) % c->queue.cap];
+    spoor_queue_iter_t it = spoor__queue_iter(&c->queue);
+    for (const spoor_item_t *item; (item = spoor__queue_next(&it));) {
         if (strncmp(item->json, want, strlen(want)))
             return spoor__error(SPOOR_ERR_CONFIG_INVALID,
                                 "spool_dir: %s holds events in %s format, and this client sends %s (%s=%s): deliver "
@@ -133,7 +133,7 @@ static spoor_err_t client_new(spoor_client_t **out, const spoor_config_t *conf) 
     spoor__process_init();
     spoor_client_t *c = calloc(1, sizeof *c);
     if (!c) return spoor__error(SPOOR_ERR_NOMEM, "out of memory");
-    pthread_mutex_init(&c->lock, NULL);
+    spoor__init_lock(&c->lock);
     spoor__init_cond(&c->wake);
     spoor__init_cond(&c->progress);
     spoor_err_t rc = spoor__config_copy(&c->conf, conf);

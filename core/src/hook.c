@@ -162,14 +162,14 @@ spoor_err_t spoor_captured(spoor_client_t *c, char **out) {
     *out = NULL;
     pthread_mutex_lock(&c->lock);
     size_t cap = 3;
-    for (size_t i = 0; i < c->captured.count; i++)
-        cap += c->captured.ring[(c->captured.head + i) % c->captured.cap].len + 1;
+    spoor_queue_iter_t it = spoor__queue_iter(&c->captured);
+    for (const spoor_item_t *item; (item = spoor__queue_next(&it));) cap += item->len + 1;
     char *text = malloc(cap), *p = text;
     if (text) {
         *p++ = '[';
-        for (size_t i = 0; i < c->captured.count; i++) {
-            const spoor_item_t *item = &c->captured.ring[(c->captured.head + i) % c->captured.cap];
-            if (i) *p++ = ',';
+        it = spoor__queue_iter(&c->captured);
+        for (const spoor_item_t *item; (item = spoor__queue_next(&it));) {
+            if (p[-1] != '[') *p++ = ',';
             memcpy(p, item->json, item->len);
             p += item->len;
         }

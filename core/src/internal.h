@@ -53,6 +53,10 @@ struct spoor_client_s {
     uint64_t id_counter;           /* test_id_seed sequence (atomic) */
     int intercept;                 /* a before_send hook, or a mode that does not send (hook.c) */
 
+    /* Apart: every call reads the fields above (no lock) and every enqueue writes the lock
+     * and the fields below; on one cache line each write would make the other producer
+     * threads' next read a miss. A cache line's worth of padding, so no alignment is needed. */
+    char read_mostly_above[64];
     pthread_mutex_t lock;          /* guards everything below */
     pthread_cond_t wake;           /* worker: work arrived, flush asked, closing */
     pthread_cond_t progress;       /* flush/close waiters: events completed */
@@ -160,6 +164,8 @@ void spoor__unregister(spoor_client_t *c);
 void spoor__check_pid(spoor_client_t *c);
 /* A condition variable on the monotonic clock. */
 void spoor__init_cond(pthread_cond_t *cond);
+/* A client's lock (c->lock): one that spins a little before it sleeps. */
+void spoor__init_lock(pthread_mutex_t *lock);
 
 /* enqueue.c: the producer side of the queue */
 spoor_err_t spoor__enqueue_items(spoor_client_t *c, spoor_item_t *items, size_t n);

@@ -39,8 +39,8 @@ static void check_new_events(spoor_client_t *c, uint64_t *seen) {
     const spoor_queue_t *queues[] = {&c->queue, &c->dropped};
     for (int k = 0; k < 2; k++) {
         const spoor_queue_t *q = queues[k];
-        for (size_t i = 0; i < q->count; i++) {
-            const spoor_item_t *item = &q->ring[(q->head + i) % q->cap];
+        spoor_queue_iter_t it = spoor__queue_iter(q);
+        for (const spoor_item_t *item; (item = spoor__queue_next(&it));) {
             if (item->seq <= *seen) continue;
             check_event(item);
             if (item->seq > top) top = item->seq;

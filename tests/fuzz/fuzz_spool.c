@@ -401,8 +401,8 @@ static void property_hostile_dir(const uint8_t *data, size_t size) {
     spoor_spool_t *spool = NULL;
     spoor_err_t rc = spoor__spool_open(spool_dir, SPOOR_SYNC_NONE, 0, &q, &next_seq, &found, &spool);
     if (rc == SPOOR_OK) {
-        for (size_t i = 0; i < q.count; i++) {
-            const spoor_item_t *item = &q.ring[(q.head + i) % q.cap];
+        spoor_queue_iter_t it = spoor__queue_iter(&q);
+        for (const spoor_item_t *item; (item = spoor__queue_next(&it));) {
             char err[256];
             cJSON *v = spoor__json_parse(item->json, item->len, 0, SPOOR_JSON_MAX_DEPTH + 2, "record", err, sizeof err);
             if (!cJSON_IsObject(v) || spoor__utf8_invalid_at(item->json, item->len) != item->len ||
