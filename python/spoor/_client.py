@@ -411,7 +411,7 @@ class BaseClient:
     def identify(self, user_id: Union[str, Mapping[str, JSON], None],
                  traits: Optional[Mapping[str, JSON]] = None) -> None:
         """identify(user_id, traits) or identify({"userId", "traits", ...})."""
-        if isinstance(user_id, _Mapping):
+        if type(user_id) is not str and isinstance(user_id, _Mapping):
             options = user_id
             if set(options) - {"userId", "traits"}:
                 return self._enqueue_as("identify", options)
@@ -424,7 +424,7 @@ class BaseClient:
     def group(self, user_id: Union[str, Mapping[str, JSON], None], group_id: Optional[str] = None,
               traits: Optional[Mapping[str, JSON]] = None) -> None:
         """group(user_id, group_id, traits) or group({"userId", "groupId", "traits", ...})."""
-        if isinstance(user_id, _Mapping):
+        if type(user_id) is not str and isinstance(user_id, _Mapping):
             options = user_id
             if set(options) - {"userId", "groupId", "traits"}:
                 return self._enqueue_as("group", options)
