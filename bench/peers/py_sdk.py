@@ -52,8 +52,8 @@ def adapter(name: str, n: int):
         def finish(c):
             c.flush(300.0)
 
-        from spoor._convert import ENCODER  # orjson when the venv has it (ci/bench: spoor[fast])
-        return "%s (%s)" % (spoor.__version__, ENCODER), make, call, finish
+        from spoor import _convert  # its ENCODER: orjson when the venv has it (ci/bench: spoor[fast])
+        return "%s (%s)" % (spoor.__version__, getattr(_convert, "ENCODER", "json")), make, call, finish
     if name in ("segment", "rudder"):
         if name == "segment":
             from segment.analytics.client import Client
