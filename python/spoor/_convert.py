@@ -18,7 +18,9 @@ from typing import Any, Callable, Dict, List, Mapping, NoReturn, Optional, Set, 
 
 try:
     import orjson
-except ImportError:  # optional (the "fast" extra): the json module does it all
+    if tuple(int(part) for part in orjson.__version__.split(".")[:2]) < (3, 9):
+        orjson = None  # type: ignore[assignment, unused-ignore]  # older than the fast extra's, never tested
+except (ImportError, ValueError):  # optional (the "fast" extra): the json module does it all
     orjson = None  # type: ignore[assignment, unused-ignore]
 
 __all__ = ["to_json", "iso8601", "config_text", "ENCODER"]
@@ -37,7 +39,7 @@ def iso8601(value: _dt.datetime) -> str:
 
 # Decimals become a placeholder string that is swapped for the number after
 # encoding; the random token keeps user strings from ever matching.
-_DECIMAL_TAG = "\x00spoor-decimal-%s:" % os.urandom(8).hex()  # (the secrets module: 10 ms to import)
+_DECIMAL_TAG = "\x00spoor-decimal-%s:" % os.urandom(8).hex()  # (as secrets.token_hex, without importing hmac)
 
 
 class _HasDecimal(Exception):
