@@ -32,7 +32,7 @@ typedef struct {
 /* What a route answers; http.c turns it into an HTTP response. */
 typedef struct {
     int status;
-    buf_t body;              /* JSON */
+    textbuf_t body;              /* JSON */
     int retry_after;         /* seconds for Retry-After, -1: none */
     const char *content_type; /* NULL: application/json */
     long events, duplicates, rejected; /* for the log line and request log */

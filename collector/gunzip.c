@@ -3,7 +3,7 @@
 
 #include "gunzip.h"
 
-int gunzip_limited(const char *in, size_t len, size_t max, buf_t *out) {
+int gunzip_limited(const char *in, size_t len, size_t max, textbuf_t *out) {
     z_stream z = {0};
     if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return GUNZIP_CORRUPT; /* 16: gzip header */
     z.next_in = (Bytef *)in;
@@ -19,7 +19,7 @@ int gunzip_limited(const char *in, size_t len, size_t max, buf_t *out) {
             rc = GUNZIP_TOO_LARGE;
             break;
         }
-        if (buf_append(out, chunk, got)) {
+        if (textbuf_add(out, chunk, got)) {
             rc = GUNZIP_CORRUPT;
             break;
         }

@@ -12,6 +12,6 @@
 #define GUNZIP_TOO_LARGE -2
 
 /* Inflates in[0..len) into out, failing once out would pass max bytes. */
-int gunzip_limited(const char *in, size_t len, size_t max, buf_t *out);
+int gunzip_limited(const char *in, size_t len, size_t max, textbuf_t *out);
 
 #endif

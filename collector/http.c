@@ -23,7 +23,7 @@
 #include "wire.h"
 
 typedef struct {
-    buf_t body;
+    textbuf_t body;
     size_t bytes;   /* received, kept or not */
     int over_limit; /* past max_body: the rest is read and dropped, then 413 */
     int64_t start_ms;
@@ -64,11 +64,11 @@ static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind, const char
     if (!shown) return MHD_YES;
     cJSON *prev = cJSON_GetObjectItemCaseSensitive(obj, name);
     if (prev && cJSON_IsString(prev)) { /* a repeated header reads as one, comma-joined */
-        buf_t joined;
-        buf_init(&joined);
-        buf_printf(&joined, "%s, %s", prev->valuestring, shown);
+        textbuf_t joined;
+        textbuf_init(&joined);
+        textbuf_printf(&joined, "%s, %s", prev->valuestring, shown);
         if (joined.data) cJSON_ReplaceItemInObjectCaseSensitive(obj, name, cJSON_CreateString(joined.data));
-        buf_free(&joined);
+        textbuf_free(&joined);
     } else {
         cJSON_AddStringToObject(obj, name, shown);
     }
@@ -78,10 +78,10 @@ static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind, const char
 
 /* s for a log line: every byte outside printable ASCII, and the backslash, as
  * \xNN, so a request cannot start a line of its own or drive the terminal. */
-static void log_escape(buf_t *b, const char *s) {
+static void log_escape(textbuf_t *b, const char *s) {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p < 0x20 || *p >= 0x7f || *p == '\\') buf_printf(b, "\\x%02x", *p);
-        else buf_append(b, p, 1);
+        if (*p < 0x20 || *p >= 0x7f || *p == '\\') textbuf_printf(b, "\\x%02x", *p);
+        else textbuf_add(b, p, 1);
     }
 }
 
@@ -89,15 +89,15 @@ static void log_line(const app_t *app, const char *method, const char *url, int 
                      const reply_t *r, const request_t *rq) {
     if (app->quiet) return;
     /* Never headers or bodies here: they carry keys and signatures. */
-    buf_t line;
-    buf_init(&line);
+    textbuf_t line;
+    textbuf_init(&line);
     log_escape(&line, method);
-    buf_puts(&line, " ");
+    textbuf_adds(&line, " ");
     log_escape(&line, url);
-    buf_printf(&line, " %d events=%ld duplicates=%ld rejected=%ld ms=%lld\n", status, r->events, r->duplicates,
+    textbuf_printf(&line, " %d events=%ld duplicates=%ld rejected=%ld ms=%lld\n", status, r->events, r->duplicates,
                r->rejected, (long long)(now_ms() - rq->start_ms));
     if (line.data) fputs(line.data, stderr);
-    buf_free(&line);
+    textbuf_free(&line);
 }
 
 static enum MHD_Result send_reply(app_t *app, struct MHD_Connection *c, const char *method,
@@ -213,9 +213,15 @@ static int route_registry(app_t *app, struct MHD_Connection *c, const char *meth
     return 0;
 }
 
+/* GET and HEAD only: a POST to / or /health answered 200 would look like an
+ * ingestion that worked to a client whose host or path is wrong. */
 static int route_health(app_t *app, struct MHD_Connection *c, const char *method, const char *url,
                         request_t *rq, reply_t *r) {
-    (void)app, (void)c, (void)method, (void)url, (void)rq;
+    (void)app, (void)c, (void)url, (void)rq;
+    if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+        reply_error(r, 405, "method not allowed; use GET or HEAD");
+        return 0;
+    }
     reply_take(r, 200, strdup("{\"status\":\"ok\"}"));
     return 0;
 }
@@ -288,7 +294,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     request_t *rq = *con_cls;
     if (!rq) {
         if (!(rq = calloc(1, sizeof *rq))) return MHD_NO;
-        buf_init(&rq->body);
+        textbuf_init(&rq->body);
         rq->start_ms = now_ms();
         *con_cls = rq;
         pthread_mutex_lock(&active_lock);
@@ -303,9 +309,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             /* Keep reading (answering before the client finished sending would
              * make it see a reset, not the 413) but keep nothing. */
             rq->over_limit = 1;
-            buf_free(&rq->body);
+            textbuf_free(&rq->body);
         }
-        if (!rq->over_limit && buf_append(&rq->body, upload_data, n)) return MHD_NO;
+        if (!rq->over_limit && textbuf_add(&rq->body, upload_data, n)) return MHD_NO;
         *upload_data_size = 0;
         return MHD_YES;
     }
@@ -315,7 +321,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     int cut = dispatch(app, c, method, url, rq, &r);
     metrics_request(rq->route, cut ? 0 : r.status, rq->bytes);
     enum MHD_Result ret = cut ? MHD_NO : send_reply(app, c, method, url, rq, &r);
-    buf_free(&r.body);
+    textbuf_free(&r.body);
     return ret;
 }
 
@@ -324,7 +330,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     (void)cls, (void)c, (void)toe;
     request_t *rq = *con_cls;
     if (!rq) return;
-    buf_free(&rq->body);
+    textbuf_free(&rq->body);
     free(rq);
     *con_cls = NULL;
     pthread_mutex_lock(&active_lock);

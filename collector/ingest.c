@@ -81,8 +81,8 @@ static int event_text(cJSON *item, const char *text, size_t len, int utf8_ok, ba
         e->json = b->printed[i] = cJSON_PrintUnformatted(item);
         e->json_len = e->json ? strlen(e->json) : 0;
     } else if (!utf8_ok && spoor__utf8_invalid_at(text, len) < len) {
-        buf_t fixed;
-        buf_init(&fixed);
+        textbuf_t fixed;
+        textbuf_init(&fixed);
         buf_append_utf8(&fixed, text, len);
         e->json = b->printed[i] = buf_steal(&fixed, &e->json_len);
     } else {
@@ -178,20 +178,20 @@ static void answer(reply_t *r, const batch_t *b) {
     r->duplicates = dups;
     r->rejected = rejected;
     int segment = b->format == FORMAT_SEGMENT;
-    buf_printf(&r->body, "{%s\"accepted\":%ld,\"duplicates\":%ld,\"rejected\":[", segment ? "\"success\":true," : "",
+    textbuf_printf(&r->body, "{%s\"accepted\":%ld,\"duplicates\":%ld,\"rejected\":[", segment ? "\"success\":true," : "",
                accepted, dups);
     int first = 1;
     for (size_t i = 0; i < b->n; i++) {
         const store_event_t *e = &b->events[i];
         if (!e->error) continue;
-        buf_printf(&r->body, "%s{\"%s\":", first ? "" : ",", segment ? "messageId" : "eventId");
+        textbuf_printf(&r->body, "%s{\"%s\":", first ? "" : ",", segment ? "messageId" : "eventId");
         first = 0;
         buf_json_string(&r->body, e->event_id);
-        buf_puts(&r->body, ",\"error\":");
+        textbuf_adds(&r->body, ",\"error\":");
         buf_json_string(&r->body, e->error);
-        buf_puts(&r->body, "}");
+        textbuf_adds(&r->body, "}");
     }
-    buf_puts(&r->body, "]}");
+    textbuf_adds(&r->body, "]}");
 }
 
 static void store_batch(app_t *app, const messages_t *m, const char *body, reply_t *r) {
@@ -219,7 +219,7 @@ static void store_batch(app_t *app, const messages_t *m, const char *body, reply
 }
 
 /* The body as JSON text: decompressed when gzip. 0, or an HTTP status and msg. */
-static int decode_body(app_t *app, const batch_request_t *rq, buf_t *plain, const char **body,
+static int decode_body(app_t *app, const batch_request_t *rq, textbuf_t *plain, const char **body,
                        size_t *len, char *msg, size_t msgsize) {
     *body = rq->body ? rq->body : "";
     *len = rq->len;
@@ -344,14 +344,14 @@ long ingest_count_events(app_t *app, const batch_request_t *rq) {
     char msg[256];
     const char *body;
     size_t len;
-    buf_t plain;
-    buf_init(&plain);
+    textbuf_t plain;
+    textbuf_init(&plain);
     cJSON *root = decode_body(app, rq, &plain, &body, &len, msg, sizeof msg) ? NULL
                   : spoor__json_parse(body, len, app->max_body, SPOOR_JSON_MAX_BODY_DEPTH, "body", msg, sizeof msg);
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "batch");
     long n = rq->segment_type ? cJSON_IsObject(root) : cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 0;
     cJSON_Delete(root);
-    buf_free(&plain);
+    textbuf_free(&plain);
     return n;
 }
 
@@ -369,8 +369,8 @@ void ingest_batch(app_t *app, const batch_request_t *rq, reply_t *r) {
     char msg[512], missing[512] = "";
     const char *body = "";
     size_t len = 0;
-    buf_t plain;
-    buf_init(&plain);
+    textbuf_t plain;
+    textbuf_init(&plain);
     cJSON *root = NULL;
     messages_t m = {0};
     m.utf8_ok = 1;
@@ -405,5 +405,5 @@ void ingest_batch(app_t *app, const batch_request_t *rq, reply_t *r) {
     free(m.items);
     free(m.spans);
     cJSON_Delete(root);
-    buf_free(&plain);
+    textbuf_free(&plain);
 }

@@ -38,8 +38,8 @@ static size_t scheme_len(const char *name, const char *value) {
 }
 
 char *mask_header(const char *name, const char *value) {
-    buf_t out;
-    buf_init(&out);
+    textbuf_t out;
+    textbuf_init(&out);
     if (!is_credential(name)) {
         buf_append_utf8(&out, value, strlen(value));
     } else {
@@ -47,10 +47,10 @@ char *mask_header(const char *name, const char *value) {
         unsigned char md[EVP_MAX_MD_SIZE];
         unsigned int md_len = 0;
         const char *secret = value + scheme;
-        buf_append(&out, value, scheme); /* ASCII letters and digits, checked above */
-        buf_puts(&out, "***sha256:");
+        textbuf_add(&out, value, scheme); /* ASCII letters and digits, checked above */
+        textbuf_adds(&out, "***sha256:");
         if (EVP_Digest(secret, strlen(secret), md, &md_len, EVP_sha256(), NULL) && md_len >= 4)
-            buf_printf(&out, "%02x%02x%02x%02x", md[0], md[1], md[2], md[3]);
+            textbuf_printf(&out, "%02x%02x%02x%02x", md[0], md[1], md[2], md[3]);
     }
     return buf_steal(&out, NULL);
 }

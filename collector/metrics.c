@@ -58,8 +58,8 @@ void metrics_refused(void) {
 }
 
 /* "# HELP name help\n# TYPE name type\n" */
-static void family(buf_t *b, const char *name, const char *type, const char *help) {
-    buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+static void family(textbuf_t *b, const char *name, const char *type, const char *help) {
+    textbuf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
 void metrics_answer(app_t *app, long connections, reply_t *r) {
@@ -73,14 +73,14 @@ void metrics_answer(app_t *app, long connections, reply_t *r) {
     counters_t now = m;
     pthread_mutex_unlock(&lock);
 
-    buf_t *b = &r->body;
+    textbuf_t *b = &r->body;
     static const char *const outcomes[3] = {"good", "bad", "duplicate"};
     family(b, "spoor_collector_events_total", "counter",
            "Events received in batches that were stored, by format (spoor: wire v1, segment: Segment's) and "
            "outcome (good: stored; bad: broke a rule, kept in /micro/bad; duplicate: its id was already stored).");
     for (int f = 0; f < N_FORMATS; f++)
         for (int o = 0; o < 3; o++)
-            buf_printf(b, "spoor_collector_events_total{format=\"%s\",outcome=\"%s\"} %llu\n", format_names[f],
+            textbuf_printf(b, "spoor_collector_events_total{format=\"%s\",outcome=\"%s\"} %llu\n", format_names[f],
                        outcomes[o], (unsigned long long)now.events[f][o]);
     family(b, "spoor_collector_requests_total", "counter",
            "HTTP requests answered, by route and status code (code 0: the connection was cut on purpose, "
@@ -88,31 +88,31 @@ void metrics_answer(app_t *app, long connections, reply_t *r) {
     for (int route = 0; route < N_ROUTES; route++)
         for (int status = 0; status < MAX_STATUS; status++)
             if (now.requests[route][status])
-                buf_printf(b, "spoor_collector_requests_total{route=\"%s\",code=\"%d\"} %llu\n", route_names[route],
+                textbuf_printf(b, "spoor_collector_requests_total{route=\"%s\",code=\"%d\"} %llu\n", route_names[route],
                            status, (unsigned long long)now.requests[route][status]);
     family(b, "spoor_collector_received_bytes_total", "counter",
            "Request body bytes received, as sent (compressed when the request was gzipped).");
-    buf_printf(b, "spoor_collector_received_bytes_total %llu\n", (unsigned long long)now.bytes);
+    textbuf_printf(b, "spoor_collector_received_bytes_total %llu\n", (unsigned long long)now.bytes);
     family(b, "spoor_collector_connections_refused_total", "counter",
            "Connections closed at once because a limit was reached (--max-connections, --max-connections-per-ip).");
-    buf_printf(b, "spoor_collector_connections_refused_total %llu\n", (unsigned long long)now.refused);
+    textbuf_printf(b, "spoor_collector_connections_refused_total %llu\n", (unsigned long long)now.refused);
     if (connections >= 0) {
         family(b, "spoor_collector_connections", "gauge", "Connections open now.");
-        buf_printf(b, "spoor_collector_connections %ld\n", connections);
+        textbuf_printf(b, "spoor_collector_connections %ld\n", connections);
     }
     family(b, "spoor_collector_faults_injected_total", "counter",
            "Ingestion requests that met an injected fault (POST /micro/fault, --fail-*).");
-    buf_printf(b, "spoor_collector_faults_injected_total %llu\n", (unsigned long long)now.faults);
+    textbuf_printf(b, "spoor_collector_faults_injected_total %llu\n", (unsigned long long)now.faults);
     if (good >= 0) {
         family(b, "spoor_collector_stored_events", "gauge",
                "Events in the store now, by outcome (as GET /micro/all; POST /micro/reset empties it).");
-        buf_printf(b, "spoor_collector_stored_events{outcome=\"good\"} %ld\n", good);
-        buf_printf(b, "spoor_collector_stored_events{outcome=\"bad\"} %ld\n", bad);
+        textbuf_printf(b, "spoor_collector_stored_events{outcome=\"good\"} %ld\n", good);
+        textbuf_printf(b, "spoor_collector_stored_events{outcome=\"bad\"} %ld\n", bad);
     }
     family(b, "spoor_collector_start_time_seconds", "gauge", "When the collector started, in seconds since the Unix epoch.");
-    buf_printf(b, "spoor_collector_start_time_seconds %lld\n", (long long)now.started);
+    textbuf_printf(b, "spoor_collector_start_time_seconds %lld\n", (long long)now.started);
     family(b, "spoor_collector_build_info", "gauge", "The collector's version, as a label; the value is always 1.");
-    buf_printf(b, "spoor_collector_build_info{version=\"%s\"} 1\n", SPOOR_COLLECTOR_VERSION);
+    textbuf_printf(b, "spoor_collector_build_info{version=\"%s\"} 1\n", SPOOR_COLLECTOR_VERSION);
     r->status = 200;
     r->content_type = "text/plain; version=0.0.4; charset=utf-8";
 }

@@ -30,7 +30,7 @@ static void all(app_t *app, reply_t *r) {
         return;
     }
     r->status = 200;
-    buf_printf(&r->body, "{\"total\":%ld,\"good\":%ld,\"bad\":%ld,\"duplicates\":%ld}", good + bad + dups,
+    textbuf_printf(&r->body, "{\"total\":%ld,\"good\":%ld,\"bad\":%ld,\"duplicates\":%ld}", good + bad + dups,
                good, bad, dups);
 }
 

@@ -17,19 +17,19 @@
 #define FAIL(...) do { snprintf(err, errsize, __VA_ARGS__); return -1; } while (0)
 
 /* The whole file into text. 0 or -1 with err; *shared: others may read it. */
-static int read_all(const char *path, buf_t *text, int *shared, char *err, size_t errsize) {
+static int read_all(const char *path, textbuf_t *text, int *shared, char *err, size_t errsize) {
     FILE *f = fopen(path, "rb");
     if (!f) FAIL("--schemas: cannot open %s", path);
     struct stat st;
     *shared = !fstat(fileno(f), &st) && (st.st_mode & (S_IRGRP | S_IROTH));
     char chunk[8192];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && text->len <= REGISTRY_FILE_MAX) buf_append(text, chunk, n);
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && text->len <= REGISTRY_FILE_MAX) textbuf_add(text, chunk, n);
     int bad = ferror(f);
     fclose(f);
     if (bad) FAIL("--schemas: cannot read %s", path);
     if (text->len > REGISTRY_FILE_MAX) FAIL("--schemas: %s is over %u bytes", path, REGISTRY_FILE_MAX);
-    if (text->oom) FAIL("--schemas: out of memory");
+    if (text->failed) FAIL("--schemas: out of memory");
     return 0;
 }
 
@@ -104,16 +104,16 @@ static int load_source(registry_t *r, size_t i, cJSON *src, auth_conf_t *auth, c
 
 int registry_load(registry_t *r, const char *path, auth_conf_t *auth, char *err, size_t errsize) {
     memset(r, 0, sizeof *r);
-    buf_t text;
-    buf_init(&text);
+    textbuf_t text;
+    textbuf_init(&text);
     int shared = 0;
     if (read_all(path, &text, &shared, err, errsize)) {
-        buf_free(&text);
+        textbuf_free(&text);
         return -1;
     }
     r->root = spoor__json_parse(text.data ? text.data : "", text.len, 0, SPOOR_JSON_MAX_DEPTH, "--schemas", err, errsize);
     if (text.data) OPENSSL_cleanse(text.data, text.len); /* it may hold api keys */
-    buf_free(&text);
+    textbuf_free(&text);
     if (!r->root) return -1;
     cJSON *list = cJSON_GetObjectItemCaseSensitive(r->root, "sources");
     if (!cJSON_IsArray(list)) {
@@ -202,7 +202,7 @@ static size_t split(char *path, char **seg, size_t max) {
     return n;
 }
 
-int registry_answer(const registry_t *r, const char *path, buf_t *out, char *msg, size_t msgsize) {
+int registry_answer(const registry_t *r, const char *path, textbuf_t *out, char *msg, size_t msgsize) {
     char copy[1024], *seg[8];
     snprintf(copy, sizeof copy, "%s", path);
     size_t n = strlen(path) < sizeof copy ? split(copy, seg, 8) : 0;
@@ -240,7 +240,7 @@ int registry_answer(const registry_t *r, const char *path, buf_t *out, char *msg
     cJSON_Delete(answer);
     if (found && !text) return snprintf(msg, msgsize, "out of memory"), 500;
     if (!found) return 404;
-    buf_puts(out, text);
+    textbuf_adds(out, text);
     free(text);
     return 200;
 }

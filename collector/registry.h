@@ -48,6 +48,6 @@ int registry_check(const registry_t *r, const registry_source_t *src, const cJSO
 /* Answers GET /v1/orgs/{org}/projects/{project}/sources and
  * GET /v1/sources/{source}/collections (path: already URL-decoded): 200 and the
  * JSON into out, or 404 with the message in out. Returns the status. */
-int registry_answer(const registry_t *r, const char *path, buf_t *out, char *msg, size_t msgsize);
+int registry_answer(const registry_t *r, const char *path, textbuf_t *out, char *msg, size_t msgsize);
 
 #endif

@@ -8,7 +8,7 @@
 
 void reply_init(reply_t *r) {
     memset(r, 0, sizeof *r);
-    buf_init(&r->body);
+    textbuf_init(&r->body);
     r->retry_after = -1;
 }
 
@@ -19,10 +19,10 @@ void reply_error(reply_t *r, int status, const char *fmt, ...) {
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     r->status = status;
-    buf_reset(&r->body);
-    buf_puts(&r->body, "{\"error\":");
+    textbuf_reset(&r->body);
+    textbuf_adds(&r->body, "{\"error\":");
     buf_json_string(&r->body, msg);
-    buf_puts(&r->body, "}");
+    textbuf_adds(&r->body, "}");
 }
 
 void reply_take(reply_t *r, int status, char *text) {
@@ -31,7 +31,7 @@ void reply_take(reply_t *r, int status, char *text) {
         return;
     }
     r->status = status;
-    buf_reset(&r->body);
-    buf_puts(&r->body, text);
+    textbuf_reset(&r->body);
+    textbuf_adds(&r->body, text);
     free(text);
 }

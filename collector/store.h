@@ -35,7 +35,7 @@ typedef struct {
     int (*put)(store_t *s, store_event_t *events, size_t n, char *err, size_t errsize);
     /* Appends a JSON array to out: the stored events (bad = 0) or
      * [{"event":...,"error":...,"format":...}] (bad = 1), in arrival order. */
-    int (*query)(store_t *s, int bad, const store_filter_t *f, buf_t *out, char *err, size_t errsize);
+    int (*query)(store_t *s, int bad, const store_filter_t *f, textbuf_t *out, char *err, size_t errsize);
     int (*count)(store_t *s, long *good, long *bad, char *err, size_t errsize);
     int (*reset)(store_t *s, char *err, size_t errsize);
     void (*close)(store_t *s);

@@ -39,13 +39,13 @@ static const char *TABLES[] = {
 
 
 static size_t on_data(char *ptr, size_t size, size_t n, void *userdata) {
-    return buf_append(userdata, ptr, size * n) ? 0 : size * n;
+    return textbuf_add(userdata, ptr, size * n) ? 0 : size * n;
 }
 
 /* POSTs sql (and any data after it) to the server; its answer goes to out. */
-static int ch_run(ch_store_t *s, const char *sql, size_t len, buf_t *out, char *err, size_t errsize) {
-    buf_t local;
-    buf_init(&local);
+static int ch_run(ch_store_t *s, const char *sql, size_t len, textbuf_t *out, char *err, size_t errsize) {
+    textbuf_t local;
+    textbuf_init(&local);
     if (!out) out = &local;
     curl_easy_reset(s->curl);
     curl_easy_setopt(s->curl, CURLOPT_URL, s->url);
@@ -67,12 +67,12 @@ static int ch_run(ch_store_t *s, const char *sql, size_t len, buf_t *out, char *
         int n = (int)strcspn(msg, "\n");
         snprintf(err, errsize, "clickhouse: HTTP %ld: %.*s", status, n > 300 ? 300 : n, msg);
     }
-    buf_free(&local);
+    textbuf_free(&local);
     return ok ? 0 : -1;
 }
 
-static int ch_sql(ch_store_t *s, buf_t *sql, buf_t *out, char *err, size_t errsize) {
-    if (sql->oom) {
+static int ch_sql(ch_store_t *s, textbuf_t *sql, textbuf_t *out, char *err, size_t errsize) {
+    if (sql->failed) {
         snprintf(err, errsize, "clickhouse: out of memory");
         return -1;
     }
@@ -80,21 +80,21 @@ static int ch_sql(ch_store_t *s, buf_t *sql, buf_t *out, char *err, size_t errsi
 }
 
 /* A ClickHouse string literal: '...' with backslash and quote escaped. */
-static void ch_quote(buf_t *b, const char *v) {
-    buf_puts(b, "'");
+static void ch_quote(textbuf_t *b, const char *v) {
+    textbuf_adds(b, "'");
     for (const char *p = v; *p; p++) {
-        if (*p == '\\' || *p == '\'') buf_puts(b, "\\");
-        buf_append(b, p, 1);
+        if (*p == '\\' || *p == '\'') textbuf_adds(b, "\\");
+        textbuf_add(b, p, 1);
     }
-    buf_puts(b, "'");
+    textbuf_adds(b, "'");
 }
 
 /* Runs a SELECT ... FORMAT JSON and returns its "data" rows (the caller frees
  * the returned root), or NULL. */
-static cJSON *ch_select(ch_store_t *s, buf_t *sql, cJSON **rows, char *err, size_t errsize) {
-    buf_t out;
-    buf_init(&out);
-    buf_puts(sql, " FORMAT JSON");
+static cJSON *ch_select(ch_store_t *s, textbuf_t *sql, cJSON **rows, char *err, size_t errsize) {
+    textbuf_t out;
+    textbuf_init(&out);
+    textbuf_adds(sql, " FORMAT JSON");
     cJSON *root = NULL;
     if (!ch_sql(s, sql, &out, err, errsize)) {
         root = spoor__json_parse(out.data, out.len, 0, SPOOR_JSON_MAX_DEPTH, "clickhouse answer", err, errsize);
@@ -105,7 +105,7 @@ static cJSON *ch_select(ch_store_t *s, buf_t *sql, cJSON **rows, char *err, size
             root = NULL;
         }
     }
-    buf_free(&out);
+    textbuf_free(&out);
     return root;
 }
 
@@ -133,16 +133,16 @@ static int mark_duplicates(ch_store_t *s, store_event_t *e, size_t n, char *err,
         snprintf(err, errsize, "clickhouse: out of memory");
         return -1;
     }
-    buf_t sql;
-    buf_init(&sql);
-    buf_puts(&sql, "SELECT DISTINCT eventId FROM spoor_events WHERE eventId IN (");
+    textbuf_t sql;
+    textbuf_init(&sql);
+    textbuf_adds(&sql, "SELECT DISTINCT eventId FROM spoor_events WHERE eventId IN (");
     for (size_t i = 0; i < n; i++) {
         if (e[i].error) continue;
-        if (m) buf_puts(&sql, ",");
+        if (m) textbuf_adds(&sql, ",");
         ch_quote(&sql, e[i].event_id);
         idx[m++] = i;
     }
-    buf_puts(&sql, ")");
+    textbuf_adds(&sql, ")");
     int rc = 0;
     if (m) {
         cJSON *rows = NULL, *root = ch_select(s, &sql, &rows, err, errsize);
@@ -169,7 +169,7 @@ static int mark_duplicates(ch_store_t *s, store_event_t *e, size_t n, char *err,
             cJSON_Delete(root);
         }
     }
-    buf_free(&sql);
+    textbuf_free(&sql);
     free(idx);
     return rc;
 }
@@ -186,20 +186,20 @@ static uint64_t next_seq(ch_store_t *s) {
 
 /* One JSONEachRow line, written by hand: cJSON would print the 64-bit seq as a
  * double in exponent form, which ClickHouse refuses. */
-static void add_row(ch_store_t *s, buf_t *sql, const store_event_t *e) {
+static void add_row(ch_store_t *s, textbuf_t *sql, const store_event_t *e) {
     const char *keys[] = {"eventId", "type", "eventName", "userId", "anonymousId",
                           "profileId", "timestamp", "received_at", "format", "error"};
     const char *vals[] = {e->event_id, e->type, e->event_name, e->user_id, e->anonymous_id,
                           e->profile_id, e->timestamp, e->received_at, e->format ? e->format : "spoor", e->error};
-    buf_printf(sql, "{\"seq\":%llu", (unsigned long long)next_seq(s));
+    textbuf_printf(sql, "{\"seq\":%llu", (unsigned long long)next_seq(s));
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
         if (i == 9 && !e->error) continue; /* spoor_events has no error column */
-        buf_printf(sql, ",\"%s\":", keys[i]);
+        textbuf_printf(sql, ",\"%s\":", keys[i]);
         buf_json_string(sql, vals[i] ? vals[i] : "");
     }
-    buf_puts(sql, ",\"json\":");
+    textbuf_adds(sql, ",\"json\":");
     buf_json_stringn(sql, e->json, e->json_len);
-    buf_puts(sql, "}\n");
+    textbuf_adds(sql, "}\n");
 }
 
 static int ch_put(store_t *base, store_event_t *e, size_t n, char *err, size_t errsize) {
@@ -207,9 +207,9 @@ static int ch_put(store_t *base, store_event_t *e, size_t n, char *err, size_t e
     if (mark_duplicates(s, e, n, err, errsize)) return -1;
     int rc = 0;
     for (int bad = 0; bad <= 1 && !rc; bad++) {
-        buf_t sql;
-        buf_init(&sql);
-        buf_printf(&sql, "INSERT INTO %s FORMAT JSONEachRow\n", bad ? "spoor_rejected" : "spoor_events");
+        textbuf_t sql;
+        textbuf_init(&sql);
+        textbuf_printf(&sql, "INSERT INTO %s FORMAT JSONEachRow\n", bad ? "spoor_rejected" : "spoor_events");
         size_t rows = 0;
         for (size_t i = 0; i < n; i++) {
             if ((e[i].error != NULL) == bad && !e[i].duplicate) {
@@ -219,48 +219,48 @@ static int ch_put(store_t *base, store_event_t *e, size_t n, char *err, size_t e
         }
         /* An INSERT over HTTP returns once the rows are written to parts. */
         if (rows) rc = ch_sql(s, &sql, NULL, err, errsize);
-        buf_free(&sql);
+        textbuf_free(&sql);
     }
     return rc;
 }
 
-static int ch_query(store_t *base, int bad, const store_filter_t *f, buf_t *out, char *err,
+static int ch_query(store_t *base, int bad, const store_filter_t *f, textbuf_t *out, char *err,
                     size_t errsize) {
     ch_store_t *s = (ch_store_t *)base;
-    buf_t sql;
-    buf_init(&sql);
-    buf_printf(&sql, "SELECT json, %s AS error, format FROM (SELECT seq, json, format%s FROM %s WHERE 1",
+    textbuf_t sql;
+    textbuf_init(&sql);
+    textbuf_printf(&sql, "SELECT json, %s AS error, format FROM (SELECT seq, json, format%s FROM %s WHERE 1",
                bad ? "error" : "''", bad ? ", error" : "", bad ? "spoor_rejected" : "spoor_events FINAL");
     const char *cols[] = {"type", "eventName", "userId", "format"};
     const char *vals[] = {f->type, f->event_name, f->user_id, f->format};
     for (int i = 0; i < 4; i++) {
         if (!vals[i]) continue;
-        buf_printf(&sql, " AND %s = ", cols[i]);
+        textbuf_printf(&sql, " AND %s = ", cols[i]);
         ch_quote(&sql, vals[i]);
     }
-    buf_puts(&sql, " ORDER BY seq DESC");
-    if (f->limit >= 0) buf_printf(&sql, " LIMIT %ld", f->limit);
-    buf_puts(&sql, ") ORDER BY seq");
+    textbuf_adds(&sql, " ORDER BY seq DESC");
+    if (f->limit >= 0) textbuf_printf(&sql, " LIMIT %ld", f->limit);
+    textbuf_adds(&sql, ") ORDER BY seq");
     cJSON *rows = NULL, *root = ch_select(s, &sql, &rows, err, errsize);
-    buf_free(&sql);
+    textbuf_free(&sql);
     if (!root) return -1;
-    buf_puts(out, "[");
+    textbuf_adds(out, "[");
     const cJSON *row;
     int first = 1;
     cJSON_ArrayForEach(row, rows) {
-        if (!first) buf_puts(out, ",");
+        if (!first) textbuf_adds(out, ",");
         first = 0;
-        if (bad) buf_puts(out, "{\"event\":");
-        buf_puts(out, row_string(row, "json"));
+        if (bad) textbuf_adds(out, "{\"event\":");
+        textbuf_adds(out, row_string(row, "json"));
         if (bad) {
-            buf_puts(out, ",\"error\":");
+            textbuf_adds(out, ",\"error\":");
             buf_json_string(out, row_string(row, "error"));
-            buf_puts(out, ",\"format\":");
+            textbuf_adds(out, ",\"format\":");
             buf_json_string(out, row_string(row, "format"));
-            buf_puts(out, "}");
+            textbuf_adds(out, "}");
         }
     }
-    buf_puts(out, "]");
+    textbuf_adds(out, "]");
     cJSON_Delete(root);
     return 0;
 }
@@ -271,11 +271,11 @@ static int ch_count(store_t *base, long *good, long *bad, char *err, size_t errs
                        "SELECT count() FROM spoor_rejected FORMAT TabSeparated"};
     long *dst[] = {good, bad};
     for (int i = 0; i < 2; i++) {
-        buf_t out;
-        buf_init(&out);
+        textbuf_t out;
+        textbuf_init(&out);
         int rc = ch_run(s, q[i], strlen(q[i]), &out, err, errsize);
         *dst[i] = rc ? 0 : strtol(out.data ? out.data : "0", NULL, 10);
-        buf_free(&out);
+        textbuf_free(&out);
         if (rc) return -1;
     }
     return 0;
@@ -304,11 +304,11 @@ static int add_format_column(ch_store_t *s, char *err, size_t errsize) {
         char sql[256];
         snprintf(sql, sizeof sql, "SELECT count() FROM system.columns WHERE database = currentDatabase()"
                  " AND table = '%s' AND name = 'format' FORMAT TabSeparated", tables[i]);
-        buf_t out;
-        buf_init(&out);
+        textbuf_t out;
+        textbuf_init(&out);
         int rc = ch_run(s, sql, strlen(sql), &out, err, errsize);
         int has = !rc && out.data && strtol(out.data, NULL, 10) > 0;
-        buf_free(&out);
+        textbuf_free(&out);
         if (rc) return -1;
         if (has) continue;
         snprintf(sql, sizeof sql, "ALTER TABLE %s ADD COLUMN format String DEFAULT 'spoor'", tables[i]);

@@ -76,7 +76,7 @@ static int sq_put(store_t *base, store_event_t *events, size_t n, char *err, siz
     return 0;
 }
 
-static int sq_query(store_t *base, int bad, const store_filter_t *f, buf_t *out, char *err,
+static int sq_query(store_t *base, int bad, const store_filter_t *f, textbuf_t *out, char *err,
                     size_t errsize) {
     sqlite_store_t *s = (sqlite_store_t *)base;
     /* The inner query picks the latest `limit` rows, the outer one puts them back
@@ -95,23 +95,23 @@ static int sq_query(store_t *base, int bad, const store_filter_t *f, buf_t *out,
     bind_text(st, 3, f->user_id);
     sqlite3_bind_int64(st, 4, f->limit < 0 ? -1 : f->limit);
     bind_text(st, 5, f->format);
-    buf_puts(out, "[");
+    textbuf_adds(out, "[");
     int rc, first = 1;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!first) buf_puts(out, ",");
+        if (!first) textbuf_adds(out, ",");
         first = 0;
         const char *json = (const char *)sqlite3_column_text(st, 0);
-        if (bad) buf_puts(out, "{\"event\":");
-        buf_append(out, json, (size_t)sqlite3_column_bytes(st, 0));
+        if (bad) textbuf_adds(out, "{\"event\":");
+        textbuf_add(out, json, (size_t)sqlite3_column_bytes(st, 0));
         if (bad) {
-            buf_puts(out, ",\"error\":");
+            textbuf_adds(out, ",\"error\":");
             buf_json_string(out, (const char *)sqlite3_column_text(st, 1));
-            buf_puts(out, ",\"format\":");
+            textbuf_adds(out, ",\"format\":");
             buf_json_string(out, (const char *)sqlite3_column_text(st, 2));
-            buf_puts(out, "}");
+            textbuf_adds(out, "}");
         }
     }
-    buf_puts(out, "]");
+    textbuf_adds(out, "]");
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? 0 : fail(s, "query", err, errsize);
 }

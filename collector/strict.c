@@ -43,11 +43,11 @@ static int valid_utf8(const char *s) {
 
 /* "path: key "k" rule", with the key repaired so the message is UTF-8 itself. */
 static int key_fail(walk_t *w, const char *key, const char *rule) {
-    buf_t k;
-    buf_init(&k);
+    textbuf_t k;
+    textbuf_init(&k);
     buf_append_utf8(&k, key, strlen(key));
     snprintf(w->err, w->errsize, "%s: key \"%s\" %s", here(w), k.data ? k.data : "", rule);
-    buf_free(&k);
+    textbuf_free(&k);
     return -1;
 }
 
@@ -121,12 +121,12 @@ int strict_check(const cJSON *v, const char *root, const cJSON *skip, int utf8, 
 
 /* s repaired into a new cJSON allocation, or NULL. */
 static char *repaired(const char *s) {
-    buf_t b;
-    buf_init(&b);
+    textbuf_t b;
+    textbuf_init(&b);
     buf_append_utf8(&b, s, strlen(s));
     char *out = b.data ? cJSON_malloc(b.len + 1) : NULL;
     if (out) memcpy(out, b.data, b.len + 1);
-    buf_free(&b);
+    textbuf_free(&b);
     return out;
 }
 

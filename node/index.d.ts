@@ -79,7 +79,12 @@ export interface ClientOptions {
   username?: string | undefined;
   /** Basic-auth password. */
   password?: string | undefined;
-  /** Extra request headers, a JSON object of string values. */
+  /**
+   * Extra request headers, a JSON object of string values. Names are HTTP tokens; the headers spoor
+   * sets itself are refused in any case: Content-Type, Content-Encoding (see gzip), Content-Length,
+   * Expect, Accept, X-API-Key (see apiKey), Authorization (see accessToken, username and password),
+   * User-Agent, and every X-Spoor-* (see secret).
+   */
   headers?: Record<string, string> | undefined;
   /** Send a batch as soon as this many events wait. Default: 10. */
   flushAt?: number | undefined;
@@ -122,7 +127,9 @@ export interface ClientOptions {
    * events past it. 0: no time bound (retryLimit alone). Default: 60000.
    */
   deliveryTimeout?: number | undefined;
-  /** Longest Retry-After (ms) honoured from a 429; longer values are capped. Default: 60000. */
+  /**
+   * Longest Retry-After (ms) honoured from a 429 or 503; longer values are capped. Default: 60000.
+   */
   retryAfterMax?: number | undefined;
   /** Compress request bodies with gzip. Default: false. */
   gzip?: boolean | undefined;
@@ -146,7 +153,10 @@ export interface ClientOptions {
   logLevel?: LogLevel | undefined;
   /** CA bundle file for TLS verification (default: the system's). */
   caPath?: string | undefined;
-  /** Verify the server's TLS certificate and host name. Default: true. */
+  /**
+   * Verify the server's TLS certificate and host name. A batch whose certificate fails verification
+   * fails at once, not retried. Default: true.
+   */
   tlsVerify?: boolean | undefined;
   /** Proxy URL for every request (curl syntax). */
   proxy?: string | undefined;
@@ -301,7 +311,7 @@ export interface Stats {
   retried: number;
   /** Requests that got an HTTP 2xx. */
   batches: number;
-  /** Requests attempted. */
+  /** Requests sent (one refused before it went, for a bad token, is not). */
   requests: number;
   /** Body bytes sent (after gzip). */
   bytesSent: number;

@@ -360,6 +360,40 @@ static void header_names_are_tokens(void **state) {
     spoor_config_destroy(conf);
 }
 
+/* A custom header named like one spoor sets (in any case) was sent twice or
+ * replaced spoor's own: it is refused, naming the header and what to set instead. */
+static void headers_spoor_sets_are_refused(void **state) {
+    (void)state;
+    static const struct {
+        const char *json, *error;
+    } cases[] = {
+        {"{\"Authorization\":\"Bearer x\"}", "headers: \"Authorization\" is set by spoor (use access_token or username/password)"},
+        {"{\"x-api-key\":\"k\"}", "headers: \"x-api-key\" is set by spoor (use api_key)"},
+        {"{\"CONTENT-ENCODING\":\"br\"}", "headers: \"CONTENT-ENCODING\" is set by spoor (use gzip)"},
+        {"{\"Content-Type\":\"text/plain\"}", "headers: \"Content-Type\" is set by spoor"},
+        {"{\"Content-Length\":\"1\"}", "headers: \"Content-Length\" is set by spoor"},
+        {"{\"User-Agent\":\"me\"}", "headers: \"User-Agent\" is set by spoor"},
+        {"{\"expect\":\"100-continue\"}", "headers: \"expect\" is set by spoor"},
+        {"{\"X-Tenant\":\"a\",\"Accept\":\"text/html\"}", "headers: \"Accept\" is set by spoor"},
+        {"{\"x-spoor-signature\":\"v1=0\"}", "headers: \"x-spoor-signature\" is set by spoor (X-Spoor-* is spoor's own: "
+                                             "X-Spoor-Timestamp and X-Spoor-Signature come from secret)"},
+        {"{\"X-Spoor-Anything\":5}", "headers: \"X-Spoor-Anything\" is set by spoor (X-Spoor-* is spoor's own: "
+                                      "X-Spoor-Timestamp and X-Spoor-Signature come from secret)"},
+    };
+    spoor_config_t *conf = spoor_config_new();
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        if (spoor_config_set(conf, "headers", cases[i].json) != SPOOR_ERR_CONFIG_INVALID)
+            fail_msg("headers %s was accepted", cases[i].json);
+        assert_string_equal(spoor_last_error(), cases[i].error);
+    }
+    /* Names that only start like one are the user's. */
+    assert_int_equal(spoor_config_set(conf, "headers", "{\"X-Spoor\":\"a\",\"Accept-Language\":\"en\",\"X-API-Keys\":\"b\"}"), SPOOR_OK);
+    assert_int_equal(spoor_config_set(conf, "key_style", "camel"), SPOOR_OK);
+    assert_int_equal(spoor_config_set(conf, "headers", "{\"authorization\":\"x\"}"), SPOOR_ERR_CONFIG_INVALID);
+    assert_string_equal(spoor_last_error(), "headers: \"authorization\" is set by spoor (use accessToken or username/password)");
+    spoor_config_destroy(conf);
+}
+
 /* A header value over the limit is refused, never cut (it was cut at 4 KiB). */
 static void header_values_over_the_limit(void **state) {
     (void)state;
@@ -406,9 +440,9 @@ static void get_masks_credentials(void **state) {
     assert_int_equal(spoor_config_set(conf, "proxy", "http://proxyuser:PROXYPW@proxy.example.com:3128"), SPOOR_OK);
     spoor_config_get(conf, "proxy", buf, sizeof buf);
     assert_string_equal(buf, "http://***@proxy.example.com:3128/");
-    assert_int_equal(spoor_config_set(conf, "headers", "{\"Authorization\":\"Basic SEKRIT\",\"X-Tenant\":\"acme\"}"), SPOOR_OK);
+    assert_int_equal(spoor_config_set(conf, "headers", "{\"X-Auth-Token\":\"SEKRIT\",\"X-Tenant\":\"acme\"}"), SPOOR_OK);
     spoor_config_get(conf, "headers", buf, sizeof buf);
-    assert_string_equal(buf, "{\"Authorization\":\"***\",\"X-Tenant\":\"***\"}");
+    assert_string_equal(buf, "{\"X-Auth-Token\":\"***\",\"X-Tenant\":\"***\"}");
     assert_int_equal(spoor_config_set(conf, "host", "http://127.0.0.1:8080"), SPOOR_OK);
     spoor_config_get(conf, "host", buf, sizeof buf);
     assert_string_equal(buf, "http://127.0.0.1:8080"); /* nothing to hide: as given */
@@ -459,6 +493,7 @@ int main(void) {
         cmocka_unit_test(camel_key_style),
         cmocka_unit_test(header_values_refuse_control_characters),
         cmocka_unit_test(header_names_are_tokens),
+        cmocka_unit_test(headers_spoor_sets_are_refused),
         cmocka_unit_test(header_values_over_the_limit),
         cmocka_unit_test(host_must_parse),
         cmocka_unit_test(get_masks_credentials),

@@ -15,6 +15,7 @@
 #include "mock_server.h"
 #include "sign.h"
 #include "test_util.h"
+#include "tls_cert.h"
 #include "utf8.h"
 
 #define EV "{\"event\":\"purchase\",\"userId\":\"user_123\",\"properties\":{\"revenue\":99.99}}"
@@ -273,6 +274,95 @@ static void honours_retry_after(void **state) {
     mock_stop(m);
 }
 
+/* Retry-After is honoured on 503 as on 429. */
+static void honours_retry_after_on_503(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    mock_reply_t script[] = {{.status = 503, .retry_after = 1}};
+    mock_script(m, script, 1);
+    spoor_client_t *c = client_with(mock_url(m), "retry_backoff", "1", "retry_backoff_max", "1", "log_level", "error", NULL);
+    track_n(c, 1);
+    assert_int_equal(spoor_flush(c, 10000), SPOOR_OK);
+    assert_int_equal(mock_count(m), 2);
+    long long gap = mock_request(m, 1).at_ms - mock_request(m, 0).at_ms;
+    if (gap < 950) fail_msg("503 with Retry-After: 1: retried after %lld ms", gap);
+    assert_int_equal(mock_events_accepted(m), 1);
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+/* A client for host whose CA bundle is ca_path (NULL: the system's), retrying
+ * quickly for a long while: a TLS failure must end it at once, not the retries. */
+static spoor_client_t *tls_client(collector_t *col, const char *host, const char *ca_path) {
+    return client_collecting(col, host, "retry_backoff", "1", "retry_backoff_max", "1", "delivery_timeout", "60000",
+                             "log_level", "error", ca_path ? "ca_path" : NULL, ca_path, NULL);
+}
+
+static void expect_tls_failure(collector_t *col, spoor_client_t *c, const char *wanted) {
+    track_n(c, 2);
+    long long t0 = mono_ms();
+    assert_int_equal(spoor_flush(c, 10000), SPOOR_OK);
+    if (mono_ms() - t0 > 5000) fail_msg("a TLS failure took %lld ms to fail", mono_ms() - t0);
+    spoor_stats_t st = SPOOR_STATS_INIT;
+    spoor_client_stats(c, &st);
+    assert_int_equal(st.requests, 1);
+    assert_int_equal(st.retried, 0);
+    assert_int_equal(st.failed, 2);
+    assert_int_equal(col->failed, 2);
+    assert_int_equal(col->last_err, SPOOR_ERR_TRANSPORT);
+    if (strncmp(col->last_reason, "TLS error reaching https://127.0.0.1:", 37) || !strstr(col->last_reason, wanted) ||
+        !strstr(col->last_reason, ": not retried, as a retry would meet the same (check the server's certificate and "))
+        fail_msg("reason: %s", col->last_reason);
+}
+
+/* A certificate the client does not trust, or a CA bundle it cannot use, is a
+ * configuration error: the batch fails at once, saying so, instead of being
+ * retried for delivery_timeout. With the right bundle the same server works. */
+static void tls_verification_failure_is_not_retried(void **state) {
+    (void)state;
+    char *cert, *key;
+    assert_int_equal(tls_self_signed(&cert, &key), 0);
+    mock_server_t *m = mock_start_tls(cert, key);
+    assert_non_null(m);
+    char dir[] = "/tmp/spoor-tls-XXXXXX", good[64], bad[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(good, sizeof good, "%s/ca.pem", dir);
+    snprintf(bad, sizeof bad, "%s/bad.pem", dir);
+    FILE *f = fopen(good, "w");
+    fputs(cert, f);
+    fclose(f);
+    f = fopen(bad, "w");
+    fputs("not a certificate\n", f);
+    fclose(f);
+
+    collector_t col;
+    collector_init(&col);
+    spoor_client_t *c = tls_client(&col, mock_url(m), NULL); /* self-signed: not in the system's bundle */
+    expect_tls_failure(&col, c, "certificate and the system's CA bundle, or set ca_path)");
+    spoor_client_destroy(c);
+    assert_int_equal(mock_count(m), 0); /* no request arrived: the handshake failed */
+
+    collector_init(&col);
+    c = tls_client(&col, mock_url(m), bad);
+    expect_tls_failure(&col, c, "certificate and ca_path)");
+    spoor_client_destroy(c);
+
+    collector_init(&col);
+    c = tls_client(&col, mock_url(m), good);
+    track_n(c, 2);
+    assert_int_equal(spoor_flush(c, 10000), SPOOR_OK);
+    assert_int_equal(col.delivered, 2);
+    assert_int_equal(mock_events_accepted(m), 2);
+    spoor_client_destroy(c);
+
+    mock_stop(m);
+    unlink(good);
+    unlink(bad);
+    rmdir(dir);
+    free(cert);
+    free(key);
+}
+
 static void splits_on_413(void **state) {
     (void)state;
     mock_server_t *m = mock_start();
@@ -452,6 +542,82 @@ static void rejected_events_reported(void **state) {
     assert_int_equal(st.failed, 1);
     spoor_client_destroy(c);
     mock_stop(m);
+}
+
+/* A 2xx answer that rejects every event of a big batch, each with a long reason,
+ * is longer than 1 MiB: the client reads it whole (its bound grows with the
+ * batch), so no rejection is lost (it kept the first 1 MiB, could not parse it,
+ * and counted all 2000 delivered). */
+static void long_answer_rejecting_every_event(void **state) {
+    (void)state;
+    enum { N = 2000 };
+    char reason[601];
+    memset(reason, 'r', sizeof reason - 1);
+    reason[sizeof reason - 1] = '\0';
+    size_t cap = 64 + N * (sizeof reason + 64), used = 0;
+    char *answer = malloc(cap);
+    used += (size_t)snprintf(answer + used, cap - used, "{\"accepted\":0,\"duplicates\":0,\"rejected\":[");
+    for (int i = 0; i < N; i++)
+        used += (size_t)snprintf(answer + used, cap - used, "%s{\"eventId\":\"ev-%d\",\"error\":\"%s\"}", i ? "," : "", i, reason);
+    snprintf(answer + used, cap - used, "]}");
+    assert_true(used > 1024 * 1024);
+    mock_server_t *m = mock_start();
+    mock_reply_t route = {.status = 200, .retry_after = -1, .body = answer};
+    mock_route(m, "/v1/batch", &route);
+    collector_t col;
+    collector_init(&col);
+    spoor_client_t *c = client_collecting(&col, mock_url(m), "flush_at", "2000", "flush_interval", "60000",
+                                          "log_level", "error", NULL);
+    char ev[128];
+    for (int i = 0; i < N; i++) {
+        snprintf(ev, sizeof ev, "{\"event\":\"e\",\"userId\":\"u\",\"eventId\":\"ev-%d\"}", i);
+        assert_int_equal(spoor_track(c, ev), SPOOR_OK);
+    }
+    assert_int_equal(spoor_flush(c, 10000), SPOOR_OK);
+    assert_int_equal(mock_count(m), 1);
+    spoor_stats_t st = SPOOR_STATS_INIT;
+    spoor_client_stats(c, &st);
+    assert_int_equal(st.delivered, 0);
+    assert_int_equal(st.rejected, N);
+    assert_int_equal(col.rejected, N);
+    assert_int_equal(col.delivered, 0);
+    spoor_client_destroy(c);
+    mock_stop(m);
+    free(answer);
+}
+
+/* An answer longer even than that bound is cut; what it rejected cannot be
+ * known, so its events are not counted delivered: they fail, saying why. */
+static void cut_answer_is_not_counted_delivered(void **state) {
+    (void)state;
+    size_t big = 3 * 1024 * 1024;
+    char *answer = malloc(big + 128);
+    int head = snprintf(answer, 128, "{\"accepted\":1,\"duplicates\":0,\"rejected\":[{\"eventId\":\"x\",\"error\":\"");
+    memset(answer + head, 'r', big);
+    snprintf(answer + head + big, 16, "\"}]}");
+    mock_server_t *m = mock_start();
+    mock_reply_t route = {.status = 200, .retry_after = -1, .body = answer};
+    mock_route(m, "/v1/batch", &route);
+    collector_t col;
+    collector_init(&col);
+    spoor_client_t *c = client_collecting(&col, mock_url(m), "log_level", "error", NULL);
+    track_n(c, 2);
+    assert_int_equal(spoor_flush(c, 10000), SPOOR_OK);
+    assert_int_equal(mock_count(m), 1); /* a 2xx is not retried: the server may have stored them */
+    spoor_stats_t st = SPOOR_STATS_INIT;
+    spoor_client_stats(c, &st);
+    assert_int_equal(st.delivered, 0);
+    assert_int_equal(st.failed, 2);
+    assert_int_equal(st.batches, 1);
+    assert_int_equal(col.failed, 2);
+    assert_int_equal(col.last_err, SPOOR_ERR_HTTP);
+    assert_int_equal(col.last_status, 200);
+    if (!strstr(col.last_reason, "HTTP 200 from http://127.0.0.1:") ||
+        !strstr(col.last_reason, "bytes read for 2 events and was cut: which events it rejected is unknown"))
+        fail_msg("reason: %s", col.last_reason);
+    spoor_client_destroy(c);
+    mock_stop(m);
+    free(answer);
 }
 
 static void flush_times_out_without_loss(void **state) {
@@ -780,9 +946,91 @@ static void bad_token_is_never_sent(void **state) {
     spoor_stats_t st = SPOOR_STATS_INIT;
     spoor_client_stats(c, &st);
     assert_int_equal(st.failed, 2);
+    assert_int_equal(st.requests, 0); /* none was sent */
     assert_int_equal(col.failed, 2);
     assert_int_equal(col.last_err, SPOOR_ERR_INVALID);
     assert_string_equal(col.last_reason, "the token callback's token contains a control character; the request was not sent");
+    spoor_client_destroy(c);
+    mock_stop(m);
+}
+
+/* A token callback that has no token the first `none` times it is asked. */
+typedef struct {
+    int none, calls;
+} flaky_token_t;
+
+static int flaky_token_cb(char *buf, size_t size, void *opaque) {
+    flaky_token_t *f = opaque;
+    if (__atomic_add_fetch(&f->calls, 1, __ATOMIC_SEQ_CST) <= f->none) return 7;
+    snprintf(buf, size, "fresh-token");
+    return 0;
+}
+
+static spoor_client_t *client_with_token_cb(flaky_token_t *f, collector_t *col, const char *host, const char *access_token,
+                                            const char *retry_limit) {
+    spoor_config_t *conf = spoor_config_new();
+    spoor_config_set(conf, "host", host);
+    spoor_config_set(conf, "log_level", "error");
+    spoor_config_set(conf, "retry_backoff", "1");
+    spoor_config_set(conf, "retry_backoff_max", "1");
+    spoor_config_set(conf, "retry_limit", retry_limit);
+    if (access_token) spoor_config_set(conf, "access_token", access_token);
+    spoor_config_set_token_cb(conf, flaky_token_cb, f);
+    spoor_config_set_delivery_cb(conf, collector_cb, col);
+    spoor_client_t *c;
+    assert_int_equal(spoor_client_new(&c, conf), SPOOR_OK);
+    spoor_config_destroy(conf);
+    return c;
+}
+
+/* A token callback with no token (non-zero): the request carries access_token
+ * when one is set; without one it is never sent without a token, and is retried
+ * like a network error until the callback has one again, or fails once retries
+ * end, saying why. */
+static void token_callback_without_a_token(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    char buf[64];
+    collector_t col;
+    collector_init(&col);
+    flaky_token_t f = {.none = 2};
+    spoor_client_t *c = client_with_token_cb(&f, &col, mock_url(m), NULL, "100");
+    track_n(c, 1);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    assert_int_equal(mock_count(m), 1); /* the two attempts without a token never went */
+    assert_int_equal(mock_header(m, 0, "authorization", buf, sizeof buf), 0);
+    assert_string_equal(buf, "Bearer fresh-token");
+    spoor_stats_t st = SPOOR_STATS_INIT;
+    spoor_client_stats(c, &st);
+    assert_int_equal(st.delivered, 1);
+    assert_int_equal(st.retried, 2);
+    assert_int_equal(st.requests, 1);
+    spoor_client_destroy(c);
+
+    f = (flaky_token_t){.none = 1};
+    c = client_with_token_cb(&f, &col, mock_url(m), "fixed-token", "100");
+    track_n(c, 1);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    assert_int_equal(mock_count(m), 2);
+    assert_int_equal(mock_header(m, 1, "authorization", buf, sizeof buf), 0);
+    assert_string_equal(buf, "Bearer fixed-token"); /* the fallback */
+    spoor_client_destroy(c);
+
+    collector_init(&col);
+    f = (flaky_token_t){.none = 1000};
+    c = client_with_token_cb(&f, &col, mock_url(m), NULL, "2");
+    track_n(c, 1);
+    assert_int_equal(spoor_flush(c, 5000), SPOOR_OK);
+    assert_int_equal(mock_count(m), 2); /* nothing more was sent */
+    assert_int_equal(col.failed, 1);
+    assert_int_equal(col.last_err, SPOOR_ERR_TRANSPORT);
+    if (strncmp(col.last_reason, "the token callback gave no token (it returned 7) and no access_token is set; "
+                                 "the request was not sent after 3 attempts", 118))
+        fail_msg("reason: %s", col.last_reason);
+    st = (spoor_stats_t)SPOOR_STATS_INIT;
+    spoor_client_stats(c, &st);
+    assert_int_equal(st.requests, 0);
+    assert_int_equal(st.failed, 1);
     spoor_client_destroy(c);
     mock_stop(m);
 }
@@ -944,6 +1192,8 @@ int main(void) {
         cmocka_unit_test(retry_defaults_are_bounded_by_time),
         cmocka_unit_test(backoff_grows),
         cmocka_unit_test(honours_retry_after),
+        cmocka_unit_test(honours_retry_after_on_503),
+        cmocka_unit_test(tls_verification_failure_is_not_retried),
         cmocka_unit_test(splits_on_413),
         cmocka_unit_test(client_errors_not_retried),
         cmocka_unit_test(failure_reasons_say_what_the_server_said),
@@ -951,6 +1201,8 @@ int main(void) {
         cmocka_unit_test(connection_cut_then_retry),
         cmocka_unit_test(network_down_reported),
         cmocka_unit_test(rejected_events_reported),
+        cmocka_unit_test(long_answer_rejecting_every_event),
+        cmocka_unit_test(cut_answer_is_not_counted_delivered),
         cmocka_unit_test(flush_times_out_without_loss),
         cmocka_unit_test(close_times_out_and_aborts),
         cmocka_unit_test(close_holds_its_deadline),
@@ -964,6 +1216,7 @@ int main(void) {
         cmocka_unit_test(no_flush_inside_callback),
         cmocka_unit_test(huge_retry_after_waits_the_max),
         cmocka_unit_test(bad_token_is_never_sent),
+        cmocka_unit_test(token_callback_without_a_token),
         cmocka_unit_test(host_credentials_and_query_redacted),
         cmocka_unit_test(insecure_settings_warn_once),
     };

@@ -338,6 +338,10 @@ def write_outputs(a, d: dict) -> None:
     w("")
     for line in python_time(R):
         w(line)
+    note = node_tail_note(R)
+    if note:
+        w(note)
+        w("")
 
     w("## Every SDK, every event")
     w("")
@@ -500,6 +504,42 @@ def write_outputs(a, d: dict) -> None:
     print("wrote", a.md)
     chart(a.png, R)
     print("wrote", a.png)
+
+
+def node_tail_note(R: Run) -> str | None:
+    """Why Node's track() p99 and peak RSS stay above issue 19's goals, when this run says they do.
+    What it quotes was measured on the development machine (2026-11-29; bench/node/tail.js,
+    node --trace-gc, perf record); this run's own figures are put in beside it."""
+    nd = "node-yield-spoor-purchase"
+    p99, rss = R.g(nd, "p99_us"), R.g(nd, "peak_rss_mb", max)
+    full = R.has(nd) and R.jk[nd]["n"] >= 200000
+    if not full or p99 is None or rss is None or (p99 <= 5 and rss <= 100):
+        return None
+    return (
+        "**Why Node's `track()` p99 (%s µs here) and peak RSS (%s MB here) stay above the goals.** Measured on the "
+        "development machine (2 cores of a Firecracker VM, the SDK pinned to one; `node bench/node/tail.js`, which "
+        "times each call and reads the process's minor page faults around it, `node --trace-gc` and `perf record`): "
+        "a call is about 1.7 µs at the median: `JSON.stringify` of the options about 0.8 µs, the addon about 0.7 µs "
+        "(the core's checks and one-pass build 0.5 µs); the JavaScript around it is under 0.1 µs (one shared "
+        "resolved Promise, no closure). The slow 1.5–2%% of calls are not garbage collection: V8 collects its young "
+        "generation about 80 times in a run of 200,000 (0.6–3.7 ms each: those 80 calls are the max column, 0.04%% "
+        "of calls), and its heap stays under 25 MB. About half of the calls over 5 µs took a page fault: while the "
+        "producer runs, the delivery thread shares its core and sends one batch of 100 at a time, so about "
+        "120,000 events wait in the queue when the loop ends, and each is new memory (its text, malloc'd with room to "
+        "spare, about 510 bytes, and 32 in the queue's ring: a new page every 7–8 calls; 6%% of calls took a "
+        "fault, 4 µs at their median and 20 µs at their p99, a fault in a VM costing more than on bare metal). "
+        "Every 256th call draws the random bytes of the next 256 event ids (4 KB from OpenSSL): another 0.4%% of "
+        "calls over 5 µs. Once the queue's memory has been touched (`tail.js --warm`: the same 200,000 calls "
+        "a second time, as in a service that has run a while) the p99 is 4.2–4.3 µs, and so it is in the first "
+        "run with glibc's malloc on transparent huge pages (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`, a setting "
+        "of the process, not of spoor: 4.2–4.3 µs in three runs, peak RSS unchanged). Peak RSS is that queue: 53 MB "
+        "once the addon is loaded (Node alone 39 MB, libcurl's and OpenSSL's libraries 7.5 MB, the JavaScript "
+        "5 MB), then about 690 bytes per waiting event; the minimal JS SDK holds its backlog as JavaScript objects "
+        "(127–142 MB in the same runs). What would meet both goals is in the core: waiting events kept in blocks "
+        "of its own, on huge pages or touched ahead by the delivery thread (texts of their exact size alone, "
+        "tried: 10 MB less peak RSS and a quarter fewer page faults, p99 within the noise), the ids' random "
+        "bytes drawn in smaller pieces (512 bytes, tried: 1.4%% of calls over 5 µs instead of 1.7–1.9%%, "
+        "p99 6.1 µs), and delivery that keeps pace with the producer (more than one request in flight)." % (fmt(p99, 1), fmt(rss)))
 
 
 def issue_table(R: Run) -> str:

@@ -183,7 +183,7 @@ static void trim(const char **s, size_t *n) {
     while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t')) (*n)--;
 }
 
-static int write_value(const node_t *n, const char *v, size_t len, cli_buf_t *out, char *err, size_t size) {
+static int write_value(const node_t *n, const char *v, size_t len, textbuf_t *out, char *err, size_t size) {
     switch (n->type) {
     case CLI_FIELD_STRING:
         return cli_buf_add_json_string(out, v, len, 1);
@@ -193,11 +193,11 @@ static int write_value(const node_t *n, const char *v, size_t len, cli_buf_t *ou
             snprintf(err, size, "%s: \"%.*s\" is not a number", n->path, len > 40 ? 40 : (int)len, v);
             return -1;
         }
-        return cli_buf_add(out, v, len);
+        return textbuf_add(out, v, len);
     case CLI_FIELD_BOOLEAN:
         trim(&v, &len);
-        if ((len == 4 && !strncasecmp(v, "true", 4)) || (len == 1 && *v == '1')) return cli_buf_adds(out, "true");
-        if ((len == 5 && !strncasecmp(v, "false", 5)) || (len == 1 && *v == '0')) return cli_buf_adds(out, "false");
+        if ((len == 4 && !strncasecmp(v, "true", 4)) || (len == 1 && *v == '1')) return textbuf_adds(out, "true");
+        if ((len == 5 && !strncasecmp(v, "false", 5)) || (len == 1 && *v == '0')) return textbuf_adds(out, "false");
         snprintf(err, size, "%s: \"%.*s\" is not a boolean (true, false, 1 or 0)", n->path, len > 40 ? 40 : (int)len, v);
         return -1;
     case CLI_FIELD_JSON: {
@@ -214,33 +214,33 @@ static int write_value(const node_t *n, const char *v, size_t len, cli_buf_t *ou
             snprintf(err, size, "%s: is not valid JSON (%.*s)", n->path, len > 40 ? 40 : (int)len, v);
             return -1;
         }
-        return cli_buf_add(out, v, len);
+        return textbuf_add(out, v, len);
     }
     }
     return -1;
 }
 
 static int write_object(const cli_fields_t *f, long node, const char *type, const char *const *values,
-                        const size_t *lens, cli_buf_t *out, char *err, size_t size) {
+                        const size_t *lens, textbuf_t *out, char *err, size_t size) {
     int first = 1;
-    cli_buf_add(out, "{", 1);
+    textbuf_add(out, "{", 1);
     if (type) {
-        cli_buf_adds(out, "\"type\":");
+        textbuf_adds(out, "\"type\":");
         cli_buf_add_json_string(out, type, strlen(type), 1);
         first = 0;
     }
     for (long c = f->nodes[node].first; c >= 0; c = f->nodes[c].next) {
         const node_t *n = &f->nodes[c];
         if (!has_value(f, c, lens)) continue;
-        if (!first) cli_buf_add(out, ",", 1);
+        if (!first) textbuf_add(out, ",", 1);
         first = 0;
         cli_buf_add_json_string(out, n->key, strlen(n->key), 1);
-        cli_buf_add(out, ":", 1);
+        textbuf_add(out, ":", 1);
         int rc = n->leaf ? write_value(n, values[n->slot], lens[n->slot], out, err, size)
                          : write_object(f, c, NULL, values, lens, out, err, size);
         if (rc) return rc;
     }
-    cli_buf_add(out, "}", 1);
+    textbuf_add(out, "}", 1);
     if (out->failed) {
         snprintf(err, size, "out of memory");
         return -1;
@@ -249,7 +249,7 @@ static int write_object(const cli_fields_t *f, long node, const char *type, cons
 }
 
 int cli_fields_write(const cli_fields_t *f, const char *type, const char *const *values, const size_t *lens,
-                     cli_buf_t *out, char *err, size_t size) {
+                     textbuf_t *out, char *err, size_t size) {
     long t = child(f, 0, "type", 4);
     if (t >= 0 && f->nodes[t].leaf && lens[f->nodes[t].slot]) type = NULL; /* the row names its own type */
     return write_object(f, 0, type, values, lens, out, err, size);

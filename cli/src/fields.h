@@ -40,6 +40,6 @@ int cli_fields_has_type(const cli_fields_t *f);
  * as "type" unless a "type" field has a value. values[slot] / lens[slot] are the
  * texts. Fails (-1, err naming the field) on a value that is not of its type. */
 int cli_fields_write(const cli_fields_t *f, const char *type, const char *const *values, const size_t *lens,
-                     cli_buf_t *out, char *err, size_t size);
+                     textbuf_t *out, char *err, size_t size);
 
 #endif

@@ -118,7 +118,7 @@ int cli_import_command(cli_settings_t *s, int argc, char **argv) {
     x.progress_interval = 10;
     x.max_errors = 20;
     x.journal_fd = -1;
-    cli_buf_init(&x.journal_buf);
+    textbuf_init(&x.journal_buf);
     pthread_mutex_init(&x.lock, NULL);
     pthread_cond_init(&x.cond, NULL);
     const char *spool = NULL;
@@ -286,7 +286,7 @@ done:
     free(x.resume_seen);
     free(x.resume_lines);
     if (x.journal_fd >= 0) close(x.journal_fd);
-    cli_buf_free(&x.journal_buf);
+    textbuf_free(&x.journal_buf);
     free(x.spool_dir);
     pthread_cond_destroy(&x.cond);
     pthread_mutex_destroy(&x.lock);

@@ -60,7 +60,7 @@ typedef struct {
     cli_idmap_t *own_ids;  /* events in flight that brought their own eventId -> line */
     int journal_fd;        /* import-settled: lines of the open chunk already settled */
     uint64_t journal_max;  /* the highest line it holds (0: empty) */
-    cli_buf_t journal_buf;
+    textbuf_t journal_buf;
     cli_idmap_t *resume_ids; /* ids of the records of the interrupted chunk -> index */
     uint64_t *resume_lines;  /* their line numbers, ascending */
     unsigned char *resume_seen; /* of those, the ones that are not to be queued again */
@@ -83,7 +83,7 @@ int cli_import_parse(cli_import_t *x, cli_settings_t *s, int argc, char **argv, 
  * (called on their threads), the whole import's rejected and failed counts, the
  * summary on stdout. */
 void cli_import_snapshot(cli_progress_snapshot_t *s, void *opaque);
-void cli_import_metrics(cli_buf_t *out, void *opaque);
+void cli_import_metrics(textbuf_t *out, void *opaque);
 void cli_import_totals(const cli_import_t *x, const spoor_stats_t *st, uint64_t *rejected, uint64_t *failed);
 void cli_import_summary(cli_import_t *x, const spoor_stats_t *st, uint64_t resumed_line);
 

@@ -20,7 +20,7 @@ void cli_import_snapshot(cli_progress_snapshot_t *s, void *opaque) {
     s->phase = __atomic_load_n(&x->phase, __ATOMIC_RELAXED);
 }
 
-void cli_import_metrics(cli_buf_t *out, void *opaque) {
+void cli_import_metrics(textbuf_t *out, void *opaque) {
     cli_import_t *x = opaque;
     cli_metric(out, "spoor_import_lines_read_total", "counter", "Records (lines, CSV rows) read from the input by this run.",
                (double)LOAD(x->records));

@@ -47,8 +47,8 @@ static int line_of(const cli_import_t *x, const char *id, uint64_t *line) {
  * no one will save the chunk meanwhile, so a failed write stops the import. */
 static int journal(cli_import_t *x, const spoor_delivery_report_t *r) {
     if (!x->chunk_open) return 1;
-    cli_buf_t *b = &x->journal_buf;
-    cli_buf_reset(b);
+    textbuf_t *b = &x->journal_buf;
+    textbuf_reset(b);
     uint64_t max = 0;
     for (size_t i = 0; i < r->count; i++) {
         uint64_t line;
@@ -57,7 +57,7 @@ static int journal(cli_import_t *x, const spoor_delivery_report_t *r) {
             return 0;
         }
         if (line < x->chunk_line) continue;
-        cli_buf_printf(b, "%llu\n", (unsigned long long)line);
+        textbuf_printf(b, "%llu\n", (unsigned long long)line);
         if (line > max) max = line;
     }
     if (!b->len) return 1;

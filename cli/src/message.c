@@ -19,7 +19,7 @@ struct cli_messages {
     cli_fields_t *columns; /* CSV: the header's mapping */
     size_t n_columns;
     cli_csv_row_t row;
-    cli_buf_t row_json, out;
+    textbuf_t row_json, out;
 };
 
 cli_messages_t *cli_messages_new(int csv, char delim, const char *type, const cli_idspace_t *space) {
@@ -30,8 +30,8 @@ cli_messages_t *cli_messages_new(int csv, char delim, const char *type, const cl
     m->type = type && *type ? type : NULL;
     m->space = *space;
     cli_csv_row_init(&m->row);
-    cli_buf_init(&m->row_json);
-    cli_buf_init(&m->out);
+    textbuf_init(&m->row_json);
+    textbuf_init(&m->out);
     return m;
 }
 
@@ -39,8 +39,8 @@ void cli_messages_free(cli_messages_t *m) {
     if (!m) return;
     cli_fields_free(m->columns);
     cli_csv_row_free(&m->row);
-    cli_buf_free(&m->row_json);
-    cli_buf_free(&m->out);
+    textbuf_free(&m->row_json);
+    textbuf_free(&m->out);
     free(m);
 }
 
@@ -100,8 +100,8 @@ static int carries(const char *text, size_t len, const char *id) {
 }
 
 static int as_is(cli_messages_t *m, const char *text, size_t len, cli_message_t *out) {
-    cli_buf_reset(&m->out);
-    if (cli_buf_add(&m->out, text, len)) return -1;
+    textbuf_reset(&m->out);
+    if (textbuf_add(&m->out, text, len)) return -1;
     out->text = m->out.data;
     out->len = m->out.len;
     return 0;
@@ -111,30 +111,30 @@ static int as_is(cli_messages_t *m, const char *text, size_t len, cli_message_t 
  * and the value at null_at (null_len bytes: a null eventId) replaced by id. */
 static int assemble(cli_messages_t *m, const char *text, size_t len, int add_type, int add_id, size_t null_at,
                     size_t null_len, const char *id, cli_message_t *out) {
-    cli_buf_reset(&m->out);
+    textbuf_reset(&m->out);
     if (!add_type && !add_id && !null_len) return as_is(m, text, len, out); /* nothing to add */
     size_t brace = (size_t)((const char *)memchr(text, '{', len) - text); /* an object starts with one */
-    cli_buf_add(&m->out, text, brace + 1);
+    textbuf_add(&m->out, text, brace + 1);
     int members = 0;
     if (add_type) {
-        cli_buf_adds(&m->out, "\"type\":");
+        textbuf_adds(&m->out, "\"type\":");
         cli_buf_add_json_string(&m->out, m->type, strlen(m->type), 1);
         members++;
     }
     if (add_id) { /* no eventId: ours goes first */
-        cli_buf_printf(&m->out, "%s\"eventId\":\"%s\"", members ? "," : "", id);
+        textbuf_printf(&m->out, "%s\"eventId\":\"%s\"", members ? "," : "", id);
         members++;
     }
     const char *rest = text + brace + 1;
     size_t rest_len = len - brace - 1, k = 0;
     while (k < rest_len && (unsigned char)rest[k] <= 0x20) k++; /* cJSON's white space: what it parsed past */
-    if (members && k < rest_len && rest[k] != '}') cli_buf_add(&m->out, ",", 1);
+    if (members && k < rest_len && rest[k] != '}') textbuf_add(&m->out, ",", 1);
     if (null_len) { /* "eventId": null becomes ours, in place */
-        cli_buf_add(&m->out, rest, null_at - (brace + 1));
-        cli_buf_printf(&m->out, "\"%s\"", id);
-        cli_buf_add(&m->out, text + null_at + null_len, len - null_at - null_len);
+        textbuf_add(&m->out, rest, null_at - (brace + 1));
+        textbuf_printf(&m->out, "\"%s\"", id);
+        textbuf_add(&m->out, text + null_at + null_len, len - null_at - null_len);
     } else {
-        cli_buf_add(&m->out, rest, rest_len);
+        textbuf_add(&m->out, rest, rest_len);
     }
     if (m->out.failed) return -1;
     out->text = m->out.data;
@@ -203,7 +203,7 @@ int cli_messages_build(cli_messages_t *m, const char *text, size_t len, uint64_t
         snprintf(err, size, "has %zu field%s, the header has %zu", m->row.n, m->row.n == 1 ? "" : "s", m->n_columns);
         return -1;
     }
-    cli_buf_reset(&m->row_json);
+    textbuf_reset(&m->row_json);
     if (cli_fields_write(m->columns, m->type, m->row.cells, m->row.lens, &m->row_json, why, sizeof why)) {
         snprintf(err, size, "%s", why);
         return -1;

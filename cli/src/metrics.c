@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-void cli_metric(cli_buf_t *out, const char *name, const char *type, const char *help, double value) {
-    cli_buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n%s %.17g\n", name, help, name, type, name, value);
+void cli_metric(textbuf_t *out, const char *name, const char *type, const char *help, double value) {
+    textbuf_printf(out, "# HELP %s %s\n# TYPE %s %s\n%s %.17g\n", name, help, name, type, name, value);
 }
 
 #ifdef SPOOR_CLI_NO_METRICS
@@ -43,27 +43,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     unsigned status = MHD_HTTP_OK;
     const char *type = "text/plain; version=0.0.4; charset=utf-8";
-    cli_buf_t body;
-    cli_buf_init(&body);
+    textbuf_t body;
+    textbuf_init(&body);
     if (strcmp(url, "/metrics")) {
         status = MHD_HTTP_NOT_FOUND;
-        cli_buf_adds(&body, "not found: the metrics are at /metrics\n");
+        textbuf_adds(&body, "not found: the metrics are at /metrics\n");
     } else if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
         status = MHD_HTTP_METHOD_NOT_ALLOWED;
-        cli_buf_adds(&body, "method not allowed: GET /metrics\n");
+        textbuf_adds(&body, "method not allowed: GET /metrics\n");
     } else {
         m->fn(&body, m->opaque);
     }
     if (body.failed) {
-        cli_buf_free(&body);
+        textbuf_free(&body);
         return MHD_NO;
     }
     size_t len = body.len;
     struct MHD_Response *r = MHD_create_response_from_buffer(len, len ? body.data : (char *)"",
                                                              len ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
-    if (!len) cli_buf_free(&body);
+    if (!len) textbuf_free(&body);
     if (!r) {
-        cli_buf_free(&body);
+        textbuf_free(&body);
         return MHD_NO;
     }
     MHD_add_response_header(r, "Content-Type", type);

@@ -11,7 +11,7 @@
 
 /* Writes the exposition text of every metric into out; called on the server's
  * thread for each scrape. */
-typedef void (*cli_metrics_fn)(cli_buf_t *out, void *opaque);
+typedef void (*cli_metrics_fn)(textbuf_t *out, void *opaque);
 
 typedef struct cli_metrics cli_metrics_t;
 
@@ -22,6 +22,6 @@ int cli_metrics_port(const cli_metrics_t *m);
 void cli_metrics_stop(cli_metrics_t *m);
 
 /* One metric in the exposition format: # HELP, # TYPE and the sample. */
-void cli_metric(cli_buf_t *out, const char *name, const char *type, const char *help, double value);
+void cli_metric(textbuf_t *out, const char *name, const char *type, const char *help, double value);
 
 #endif

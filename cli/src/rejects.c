@@ -15,7 +15,7 @@ struct cli_rejects {
     int fd;
     char *path;
     cli_idmap_t *known; /* line numbers (as text) already in the file */
-    cli_buf_t line;
+    textbuf_t line;
 };
 
 static void load_known(cli_rejects_t *r) {
@@ -43,7 +43,7 @@ cli_rejects_t *cli_rejects_open(const char *path, int known, char *err, size_t s
         return NULL;
     }
     r->fd = -1;
-    cli_buf_init(&r->line);
+    textbuf_init(&r->line);
     if (known) load_known(r);
     if ((r->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0) {
         snprintf(err, size, "--rejects: %s: %s", path, strerror(errno));
@@ -57,7 +57,7 @@ void cli_rejects_close(cli_rejects_t *r) {
     if (!r) return;
     if (r->fd >= 0) close(r->fd);
     cli_idmap_free(r->known);
-    cli_buf_free(&r->line);
+    textbuf_free(&r->line);
     free(r->path);
     free(r);
 }
@@ -68,19 +68,19 @@ int cli_rejects_add(cli_rejects_t *r, uint64_t line, const char *error, const ch
     snprintf(key, sizeof key, "%llu", (unsigned long long)line);
     uint64_t ignored;
     if (line && cli_idmap_get(r->known, key, &ignored)) return 0;
-    cli_buf_t *b = &r->line;
-    cli_buf_reset(b);
-    if (line) cli_buf_printf(b, "{\"line\":%s,\"error\":", key);
-    else cli_buf_adds(b, "{\"line\":null,\"error\":");
+    textbuf_t *b = &r->line;
+    textbuf_reset(b);
+    if (line) textbuf_printf(b, "{\"line\":%s,\"error\":", key);
+    else textbuf_adds(b, "{\"line\":null,\"error\":");
     cli_buf_add_json_string(b, error, strlen(error), 0);
     if (event) {
-        cli_buf_adds(b, ",\"event\":");
-        cli_buf_add(b, event, event_len);
+        textbuf_adds(b, ",\"event\":");
+        textbuf_add(b, event, event_len);
     } else {
-        cli_buf_adds(b, ",\"input\":");
+        textbuf_adds(b, ",\"input\":");
         cli_buf_add_json_string(b, input, input_len, 0);
     }
-    cli_buf_adds(b, "}\n");
+    textbuf_adds(b, "}\n");
     /* One write per entry: a kill leaves whole lines only. */
     if (b->failed || write(r->fd, b->data, b->len) != (ssize_t)b->len) {
         snprintf(err, size, "--rejects: %s: %s", r->path, b->failed ? "out of memory" : strerror(errno));

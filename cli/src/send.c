@@ -78,7 +78,7 @@ static uint64_t random_line(const cli_idspace_t *space) {
 }
 
 /* Build the message from the words. 0, or an exit code. */
-static int build(cli_settings_t *s, const char *name, const char *type, int argc, char **argv, cli_buf_t *msg) {
+static int build(cli_settings_t *s, const char *name, const char *type, int argc, char **argv, textbuf_t *msg) {
     char err[600];
     cli_fields_t *f = cli_fields_new();
     const char **values = calloc((size_t)argc + 1, sizeof *values);
@@ -133,8 +133,8 @@ int cli_event_command(cli_settings_t *s, const char *name, const char *type, int
             cli_event_help(name, type);
             return CLI_EXIT_OK;
         }
-    cli_buf_t msg;
-    cli_buf_init(&msg);
+    textbuf_t msg;
+    textbuf_init(&msg);
     outcome_t outcome;
     memset(&outcome, 0, sizeof outcome);
     cli_messages_t *messages = NULL;
@@ -194,6 +194,6 @@ done:
     spoor_client_destroy(client);
     cli_messages_free(messages);
     spoor_config_destroy(conf);
-    cli_buf_free(&msg);
+    textbuf_free(&msg);
     return rc;
 }

@@ -13,6 +13,6 @@ void cli_stats_read(spoor_client_t *client, spoor_stats_t *out);
 /* Every counter of the client in Prometheus' text format, as the core writes it
  * (spoor_client_stats_prometheus): spoor_client_<name>_total counters and the
  * spoor_client_queued gauge. Nothing when client is NULL. */
-void cli_stats_metrics(spoor_client_t *client, cli_buf_t *out);
+void cli_stats_metrics(spoor_client_t *client, textbuf_t *out);
 
 #endif

@@ -64,16 +64,16 @@ static void bar_and_lines(void **state) {
                              "sent 440,000, rejected 3, failed 0");
 }
 
-static void render(cli_buf_t *out, void *opaque) {
+static void render(textbuf_t *out, void *opaque) {
     cli_metric(out, "spoor_import_lines_read_total", "counter", "Records read.", (double)*(uint64_t *)opaque);
 }
 
 static size_t collect(char *p, size_t size, size_t n, void *opaque) {
-    cli_buf_add(opaque, p, size * n);
+    textbuf_add(opaque, p, size * n);
     return size * n;
 }
 
-static long get(int port, const char *path, cli_buf_t *body) {
+static long get(int port, const char *path, textbuf_t *body) {
     char url[128];
     long status = 0;
     snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
@@ -95,24 +95,24 @@ static void metrics_over_http(void **state) {
     assert_non_null(m);
     int port = cli_metrics_port(m);
     assert_true(port > 0);
-    cli_buf_t body;
-    cli_buf_init(&body);
+    textbuf_t body;
+    textbuf_init(&body);
     assert_int_equal(get(port, "/metrics", &body), 200);
     assert_string_equal(body.data, "# HELP spoor_import_lines_read_total Records read.\n"
                                    "# TYPE spoor_import_lines_read_total counter\n"
                                    "spoor_import_lines_read_total 1234567\n");
     lines++; /* each scrape renders anew */
-    cli_buf_reset(&body);
+    textbuf_reset(&body);
     get(port, "/metrics", &body);
     assert_non_null(strstr(body.data, "spoor_import_lines_read_total 1234568\n"));
-    cli_buf_reset(&body);
+    textbuf_reset(&body);
     assert_int_equal(get(port, "/other", &body), 404);
     /* A second server on the same port cannot start, and says so. */
     assert_null(cli_metrics_start("127.0.0.1", port, render, &lines, err, sizeof err));
     assert_non_null(strstr(err, "cannot listen"));
     assert_null(cli_metrics_start("localhost", 0, render, &lines, err, sizeof err));
     assert_string_equal(err, "--metrics-bind: \"localhost\" is not an IPv4 or IPv6 address");
-    cli_buf_free(&body);
+    textbuf_free(&body);
     cli_metrics_stop(m);
 }
 

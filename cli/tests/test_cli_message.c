@@ -34,11 +34,11 @@ static int build(const char *const *names, const char *const *values, size_t n, 
         }
         lens[i] = strlen(values[i]);
     }
-    cli_buf_t b;
-    cli_buf_init(&b);
+    textbuf_t b;
+    textbuf_init(&b);
     if (!rc) rc = cli_fields_write(f, type, values, lens, &b, err, 300);
     snprintf(out, size, "%s", b.data ? b.data : "");
-    cli_buf_free(&b);
+    textbuf_free(&b);
     cli_fields_free(f);
     return rc;
 }

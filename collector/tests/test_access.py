@@ -43,6 +43,16 @@ class MicroNeedsCredentials(CollectorTest):
     def test_health_stays_open(self):
         self.assertEqual(self.c.request("GET", "/health", micro_auth=False).status, 200)
 
+    def test_health_answers_get_and_head_only(self):
+        """A POST to / or /health is not an ingestion that worked: 405, not 200."""
+        for path in ("/", "/health"):
+            for method in ("GET", "HEAD"):
+                self.assertEqual(self.c.request(method, path, micro_auth=False).status, 200, (method, path))
+            for method in ("POST", "PUT", "DELETE"):
+                r = self.c.request(method, path, "{}" if method != "DELETE" else None, micro_auth=False)
+                self.assertEqual(r.status, 405, (method, path))
+                self.assertEqual(r.json()["error"], "method not allowed; use GET or HEAD")
+
 
 class AdminKey(CollectorTest):
     ARGS = ("--api-key", "ingest-key", "--admin-key", "admin-key")

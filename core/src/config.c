@@ -63,7 +63,7 @@ static const prop_t props[] = {
     {{"access_token", S, "", "Bearer token, sent as Authorization: Bearer (or set a token callback).", 0, 0, 1}, OFF(access_token), NONE},
     {{"username", S, "", "Basic-auth user name (with password).", 0, 0, 0}, OFF(username), NONE},
     {{"password", S, "", "Basic-auth password.", 0, 0, 1}, OFF(password), NONE},
-    {{"headers", J, "", "Extra request headers, a JSON object of string values.", 0, 0, 0}, OFF(headers_json), NONE},
+    {{"headers", J, "", "Extra request headers, a JSON object of string values. Names are HTTP tokens; the headers spoor sets itself are refused in any case: Content-Type, Content-Encoding (see gzip), Content-Length, Expect, Accept, X-API-Key (see api_key), Authorization (see access_token, username and password), User-Agent, and every X-Spoor-* (see secret).", 0, 0, 0}, OFF(headers_json), NONE},
     {{"flush_at", I, "10", "Send a batch as soon as this many events wait.", 1, 100000, 0}, OFF(flush_at), NONE},
     {{"flush_interval", D, "10000", "Send what waits once the oldest event has waited this long (ms).", 1, DAY, 0}, OFF(flush_interval_ms), PLAUSIBLE_UP_TO(10 * MIN)},
     {{"max_batch_events", I, "10000", "Most events in one request.", 1, 100000, 0}, OFF(max_batch_events), NONE},
@@ -76,7 +76,7 @@ static const prop_t props[] = {
     {{"retry_backoff", D, "100", "First retry delay (ms); doubles per attempt, with jitter.", 0, DAY, 0}, OFF(retry_backoff_ms), PLAUSIBLE_UP_TO(MIN)},
     {{"retry_backoff_max", D, "5000", "Longest retry delay (ms).", 0, DAY, 0}, OFF(retry_backoff_max_ms), PLAUSIBLE_UP_TO(10 * MIN)},
     {{"delivery_timeout", D, "60000", "How long a batch is retried after its first attempt (ms); no retry starts later. With the defaults a batch is tried about 20 times over a minute (backoff 0.1 s doubling to 5 s), so the server may be away that long without a loss. For longer outages set spool_dir, which keeps events past it. 0: no time bound (retry_limit alone).", 0, DAY, 0}, OFF(delivery_timeout_ms), PLAUSIBLE_UP_TO(6 * 60 * MIN)},
-    {{"retry_after_max", D, "60000", "Longest Retry-After (ms) honoured from a 429; longer values are capped.", 0, DAY, 0}, OFF(retry_after_max_ms), PLAUSIBLE_UP_TO(60 * MIN)},
+    {{"retry_after_max", D, "60000", "Longest Retry-After (ms) honoured from a 429 or 503; longer values are capped.", 0, DAY, 0}, OFF(retry_after_max_ms), PLAUSIBLE_UP_TO(60 * MIN)},
     {{"gzip", B, "false", "Compress request bodies with gzip.", 0, 1, 0}, OFF(gzip), NONE},
     {{"secret", S, "", "HMAC-SHA256 signing secret: adds X-Spoor-Timestamp and X-Spoor-Signature.", 0, 0, 1}, OFF(secret), NONE},
     {{"spool_dir", S, "", "Durable on-disk queue: a directory (created if missing) where every accepted event is written before the call returns; a client that opens it later sends what was left. One client at a time; empty (the default) means no spool; a relative path is taken from the working directory.", 0, 0, 0}, OFF(spool_dir), NONE},
@@ -84,7 +84,7 @@ static const prop_t props[] = {
     {{"debug", B, "false", "Log at debug level (same as log_level=debug).", 0, 1, 0}, OFF(debug), NONE},
     {{"log_level", E, "warn", "Least severe level logged: error, warn, info or debug.", 0, 0, 0}, OFF(log_level), CHOICES(log_levels)},
     {{"ca_path", S, "", "CA bundle file for TLS verification (default: the system's).", 0, 0, 0}, OFF(ca_path), NONE},
-    {{"tls_verify", B, "true", "Verify the server's TLS certificate and host name.", 0, 1, 0}, OFF(tls_verify), NONE},
+    {{"tls_verify", B, "true", "Verify the server's TLS certificate and host name. A batch whose certificate fails verification fails at once, not retried.", 0, 1, 0}, OFF(tls_verify), NONE},
     {{"proxy", S, "", "Proxy URL for every request (curl syntax).", 0, 0, 0}, OFF(proxy), NONE},
     {{"close_timeout", D, "5000", "Deadline for close() without a timeout and for destroy (ms).", 0, DAY, 0}, OFF(close_timeout_ms), PLAUSIBLE_UP_TO(10 * MIN)},
     {{"collection_schemas", J, "", "Field types per recordEvent collection: {\"purchase\": {\"totalprice\": \"number\"}}; types string, number, boolean, timestamp, object, array.", 0, 0, 0}, OFF(schemas_json), NONE},
@@ -284,8 +284,45 @@ static int is_header_name(const char *name) {
     return 1;
 }
 
-/* The rules for the headers setting: names are tokens, values one line each. */
-static int check_headers(const cJSON *j, char *err, size_t size) {
+/* The headers spoor sets itself, and the setting that shapes each instead: a
+ * custom one of the same name (in any case) would be sent twice or replace
+ * spoor's, so it is refused. NULL: none, spoor alone decides it. */
+static const struct {
+    const char *name;
+    const char *instead;
+} spoor_headers[] = {
+    {"Content-Type", NULL},
+    {"Content-Encoding", "gzip"},
+    {"Content-Length", NULL},
+    {"Expect", NULL},
+    {"Accept", NULL},
+    {"X-API-Key", "api_key"},
+    {"Authorization", "access_token or username/password"},
+    {"User-Agent", NULL},
+};
+
+/* Why a custom header may not have this name, or NULL. */
+static const char *reserved_header(const spoor_config_t *conf, const char *name, char *why, size_t size) {
+    for (size_t i = 0; i < sizeof spoor_headers / sizeof *spoor_headers; i++) {
+        if (strcasecmp(name, spoor_headers[i].name)) continue;
+        const char *use = spoor_headers[i].instead;
+        if (use && !strcmp(use, "access_token or username/password")) /* spelled as the user spells keys */
+            snprintf(why, size, "is set by spoor (use %s or %s/%s)", spoor__key_name(conf, "access_token"),
+                     spoor__key_name(conf, "username"), spoor__key_name(conf, "password"));
+        else if (use) snprintf(why, size, "is set by spoor (use %s)", spoor__key_name(conf, use));
+        else snprintf(why, size, "is set by spoor");
+        return why;
+    }
+    if (!strncasecmp(name, "X-Spoor-", 8)) {
+        snprintf(why, size, "is set by spoor (X-Spoor-* is spoor's own: X-Spoor-Timestamp and X-Spoor-Signature come from secret)");
+        return why;
+    }
+    return NULL;
+}
+
+/* The rules for the headers setting: names are tokens and not one spoor sets,
+ * values one line each. */
+static int check_headers(const spoor_config_t *conf, const cJSON *j, char *err, size_t size) {
     const cJSON *h;
     cJSON_ArrayForEach(h, j) {
         char name[128]; /* as printable text: a control byte would start a new line of the message */
@@ -293,10 +330,13 @@ static int check_headers(const cJSON *j, char *err, size_t size) {
         for (; h->string[i] && i < sizeof name - 1; i++)
             name[i] = h->string[i] >= 0x20 && h->string[i] < 0x7f ? h->string[i] : '?';
         name[i] = '\0';
-        char why[128];
+        char why[192];
         int bad = 1;
         if (!is_header_name(h->string)) snprintf(why, sizeof why, "is not a header name (letters, digits and !#$%%&'*+-.^_`|~ only)");
-        else if (!cJSON_IsString(h)) snprintf(why, sizeof why, "must be a string");
+        else if (reserved_header(conf, h->string, why, sizeof why)) {
+            snprintf(err, size, "headers: \"%s\" %s", name, why);
+            return -1;
+        } else if (!cJSON_IsString(h)) snprintf(why, sizeof why, "must be a string");
         else bad = spoor__header_value_problem(h->valuestring, why, sizeof why) != 0;
         if (bad) {
             snprintf(err, size, "headers.%s: %s", name, why);
@@ -307,7 +347,7 @@ static int check_headers(const cJSON *j, char *err, size_t size) {
 }
 
 /* Key-specific rules beyond the type's. Messages never show a value: it may be a credential. */
-static spoor_err_t check_value(const char *key, const char *v) {
+static spoor_err_t check_value(const spoor_config_t *conf, const char *key, const char *v) {
     char err[512];
     if (!strcmp(key, "host") && *v && strncmp(v, "http://", 7) && strncmp(v, "https://", 8))
         return spoor__error(SPOOR_ERR_CONFIG_INVALID, "host: must be an http:// or https:// URL");
@@ -336,7 +376,7 @@ static spoor_err_t check_value(const char *key, const char *v) {
         if (!j) return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s", err);
         int bad = !cJSON_IsObject(j);
         if (bad) snprintf(err, sizeof err, "%s: must be a JSON object", key);
-        if (!bad && !strcmp(key, "headers")) bad = check_headers(j, err, sizeof err) != 0;
+        if (!bad && !strcmp(key, "headers")) bad = check_headers(conf, j, err, sizeof err) != 0;
         if (!bad && !strcmp(key, "collection_schemas")) bad = spoor__validate_schemas(j, err, sizeof err) != 0;
         cJSON_Delete(j);
         if (bad) return spoor__error(SPOOR_ERR_CONFIG_INVALID, "%s", err);
@@ -362,7 +402,7 @@ static spoor_err_t set_prop(spoor_config_t *conf, const prop_t *p, const char *v
     switch (p->pub.type) {
     case SPOOR_PROP_STRING:
     case SPOOR_PROP_JSON: {
-        spoor_err_t rc = check_value(key, v);
+        spoor_err_t rc = check_value(conf, key, v);
         if (rc) return rc;
         char **slot = (char **)(base + p->offset);
         char *copy = *v ? strdup(v) : NULL;

@@ -43,7 +43,8 @@ spoor_err_t spoor__fetch_json(spoor_client_t *c, spoor_transport_t *t, const int
         spoor__failure_reason(c, log_url, not_found, &resp, reason, sizeof reason);
         rc = spoor__error(resp.network_error ? SPOOR_ERR_TRANSPORT : SPOOR_ERR_HTTP, "%s: %s", op, reason);
     } else if (resp.truncated) {
-        rc = spoor__error(SPOOR_ERR_HTTP, "%s: the answer from %s is longer than the 1 MiB a client reads", op, log_url);
+        rc = spoor__error(SPOOR_ERR_HTTP, "%s: the answer from %s is longer than the %d MiB a client reads", op, log_url,
+                          SPOOR_RESPONSE_MAX / (1024 * 1024));
     } else {
         answer = spoor__json_parse(resp.body ? resp.body : "", resp.body_len, 0, SPOOR_JSON_MAX_DEPTH, "answer", err,
                                    sizeof err);

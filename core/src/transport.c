@@ -15,8 +15,6 @@
 #include "transport.h"
 #include "url.h"
 
-#define MAX_RESPONSE_BYTES (1024 * 1024)
-
 /* ---- the request's fixed parts, made when the client is ---- */
 
 spoor_err_t spoor__request_setup(spoor_client_t *c) {
@@ -106,12 +104,13 @@ void spoor__response_clear(spoor_response_t *resp) {
     free(resp->body);
     memset(resp, 0, sizeof *resp);
     resp->retry_after_ms = -1;
+    resp->body_max = SPOOR_RESPONSE_MAX;
 }
 
 static size_t on_body(char *data, size_t size, size_t n, void *ud) {
     spoor_response_t *r = ud;
     size_t len = size * n;
-    if (r->body_len + len > MAX_RESPONSE_BYTES) { /* keep the start, drop the rest */
+    if (r->body_len + len > r->body_max) { /* keep the start, drop the rest */
         r->truncated = 1;
         return len;
     }
@@ -199,7 +198,8 @@ static struct curl_slist *request_headers(spoor_client_t *c, const char *body, s
     if (body && c->conf.gzip) h = add_header(h, "Content-Encoding", "", "gzip");
     if (c->conf.api_key && !SPOOR__SEGMENT(c)) h = add_header(h, "X-API-Key", "", c->conf.api_key);
     char token[SPOOR_HEADER_VALUE_MAX + 2], why[128]; /* room to see a token one byte too long */
-    if (c->conf.token_cb && c->conf.token_cb(token, sizeof token, c->conf.token_opaque) == 0) {
+    int got = c->conf.token_cb ? c->conf.token_cb(token, sizeof token, c->conf.token_opaque) : -1;
+    if (c->conf.token_cb && got == 0) {
         int bad = !memchr(token, '\0', sizeof token) ? (snprintf(why, sizeof why, "has no end (no NUL within %zu bytes)", sizeof token), 1)
                   : spoor__header_value_problem(token, why, sizeof why) != 0;
         if (!bad) h = add_header(h, "Authorization", "Bearer ", token);
@@ -212,8 +212,18 @@ static struct curl_slist *request_headers(spoor_client_t *c, const char *body, s
             snprintf(resp->error, sizeof resp->error, "the token callback's token %s; the request was not sent", why);
             return NULL;
         }
-    } else if (c->conf.access_token) {
+    } else if (c->conf.access_token) { /* no callback, or it had no token: the fixed one */
+        OPENSSL_cleanse(token, sizeof token);
         h = add_header(h, "Authorization", "Bearer ", c->conf.access_token);
+    } else if (c->conf.token_cb) {
+        /* No token to send: never sent without one (the server would refuse it for
+         * good); it fails like a network error, so a batch is retried. */
+        OPENSSL_cleanse(token, sizeof token);
+        spoor__wipe_slist(h);
+        resp->network_error = resp->no_token = 1;
+        snprintf(resp->error, sizeof resp->error, "the token callback gave no token (it returned %d) and no %s is set; "
+                 "the request was not sent", got, spoor__key_name(&c->conf, "access_token"));
+        return NULL;
     }
     if (body && c->conf.secret) {
         int64_t ts = spoor__client_now_ms(c) / 1000;
@@ -294,9 +304,32 @@ static void set_common(CURL *h, spoor_client_t *c, const char *url, struct curl_
     curl_easy_setopt(h, CURLOPT_HEADERDATA, resp);
 }
 
+/* TLS failures that no retry mends: the server's certificate is refused, or the
+ * CA bundle (ca_path) or another TLS setting cannot be used. A handshake cut
+ * short (CURLE_SSL_CONNECT_ERROR) is not among them: a network fault does that. */
+static int tls_setup_error(CURLcode rc) {
+    switch (rc) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 /* Run the transfer set up on t and fill resp with its outcome. */
 static void finish(spoor_transport_t *t, const int *cancel, spoor_response_t *resp, size_t sent) {
+    char detail[CURL_ERROR_SIZE] = "";
+    curl_easy_setopt(t->curl, CURLOPT_ERRORBUFFER, detail);
     CURLcode rc = perform(t, cancel);
+    curl_easy_setopt(t->curl, CURLOPT_ERRORBUFFER, NULL);
+    resp->sent = 1;
     if (rc == CURLE_OK) {
         long status = 0;
         curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
@@ -305,13 +338,18 @@ static void finish(spoor_transport_t *t, const int *cancel, spoor_response_t *re
     } else {
         resp->network_error = 1;
         resp->aborted = rc == CURLE_ABORTED_BY_CALLBACK; /* perform()'s word for a close */
-        snprintf(resp->error, sizeof resp->error, "%s", curl_easy_strerror(rc));
+        resp->tls_setup = tls_setup_error(rc);
+        if (resp->tls_setup && *detail) /* curl's detail says which check failed */
+            snprintf(resp->error, sizeof resp->error, "%s (%s)", curl_easy_strerror(rc), detail);
+        else snprintf(resp->error, sizeof resp->error, "%s", curl_easy_strerror(rc));
     }
 }
 
-void spoor__transport_post(spoor_transport_t *t, spoor_client_t *c, const char *body, size_t len,
+void spoor__transport_post(spoor_transport_t *t, spoor_client_t *c, const char *body, size_t len, size_t n,
                            spoor_response_t *resp) {
     spoor__response_clear(resp);
+    /* A 2xx lists the events it rejected: cut, it would hide some of them. */
+    resp->body_max = SPOOR_RESPONSE_MAX + len + n * 1024;
     const char *payload = body;
     size_t payload_len = len;
     char *zipped = NULL;
@@ -325,7 +363,7 @@ void spoor__transport_post(spoor_transport_t *t, spoor_client_t *c, const char *
         payload = zipped;
     }
     struct curl_slist *headers = request_headers(c, body, len, resp);
-    if (resp->refused) {
+    if (resp->refused || resp->no_token) {
         free(zipped);
         return;
     }
@@ -342,7 +380,7 @@ void spoor__transport_get(spoor_transport_t *t, spoor_client_t *c, const char *u
                           spoor_response_t *resp) {
     spoor__response_clear(resp);
     struct curl_slist *headers = request_headers(c, NULL, 0, resp);
-    if (resp->refused) return;
+    if (resp->refused || resp->no_token) return;
     set_common(t->curl, c, url, headers, resp);
     curl_easy_setopt(t->curl, CURLOPT_HTTPGET, 1L);
     finish(t, cancel, resp, 0);
@@ -353,6 +391,19 @@ void spoor__failure_reason(const spoor_client_t *c, const char *log_url, const c
                            const spoor_response_t *resp, char *reason, size_t size) {
     char url[256], body[256] = "";
     spoor__excerpt(url, sizeof url, log_url, strlen(log_url));
+    if (resp->no_token) {
+        snprintf(reason, size, "%s", resp->error);
+        return;
+    }
+    if (resp->tls_setup) {
+        const spoor_config_t *k = &c->conf;
+        char bundle[64];
+        if (k->ca_path) snprintf(bundle, sizeof bundle, "%s", spoor__key_name(k, "ca_path"));
+        else snprintf(bundle, sizeof bundle, "the system's CA bundle, or set %s", spoor__key_name(k, "ca_path"));
+        snprintf(reason, size, "TLS error reaching %s: %s: not retried, as a retry would meet the same (check the "
+                 "server's certificate and %s)", url, resp->error, bundle);
+        return;
+    }
     if (resp->network_error) {
         snprintf(reason, size, "network error reaching %s: %s", url, resp->error);
         return;

@@ -92,9 +92,20 @@ static char *batch_body(spoor_client_t *c, spoor_item_t *items, size_t n, size_t
     return body;
 }
 
-/* A 2xx answer: events listed in "rejected" failed one by one; the rest arrived. */
+/* A 2xx answer: events listed in "rejected" failed one by one; the rest arrived.
+ * An answer cut at its bound may hide rejections: none of the batch is counted
+ * delivered then, all fail with a reason that says why. */
 static void settle_accepted(spoor_client_t *c, spoor_item_t *items, size_t n, const spoor_response_t *resp) {
     char err[256];
+    if (resp->truncated) {
+        char url[256], reason[768];
+        spoor__excerpt(url, sizeof url, c->log_url, strlen(c->log_url));
+        snprintf(reason, sizeof reason, "HTTP %d from %s, but its answer was longer than the %zu bytes read for "
+                 "%zu events and was cut: which events it rejected is unknown (the server may have stored some)",
+                 resp->http_status, url, resp->body_max, n);
+        spoor__report(c, SPOOR_ERR_HTTP, resp->http_status, reason, items, n);
+        return;
+    }
     cJSON *doc = resp->body ? spoor__json_parse(resp->body, resp->body_len, 0, SPOOR_JSON_MAX_DEPTH, "response", err, sizeof err) : NULL;
     cJSON *rejected = cJSON_GetObjectItemCaseSensitive(doc, "rejected");
     const char *id_key = SPOOR__SEGMENT(c) ? "messageId" : "eventId"; /* each format's name for the id */
@@ -177,9 +188,9 @@ static size_t deliver(spoor_client_t *c, spoor_item_t *items, size_t n) {
             break;
         }
         spoor__log(c, SPOOR_LOG_DEBUG, "Flushing %zu events to %s", n, c->log_host);
-        count(c, &c->stats.requests, 1);
-        if (c->transport) spoor__transport_post(c->transport, c, body, len, &resp);
+        if (c->transport) spoor__transport_post(c->transport, c, body, len, n, &resp);
         else resp.network_error = 1, snprintf(resp.error, sizeof resp.error, "cannot create a curl handle");
+        if (resp.sent) count(c, &c->stats.requests, 1); /* not one refused before it went */
         count(c, &c->stats.bytes_sent, resp.bytes_sent);
         int status = resp.http_status;
         if (status >= 200 && status < 300) {
@@ -203,7 +214,9 @@ static size_t deliver(spoor_client_t *c, spoor_item_t *items, size_t n) {
             else final = SPOOR_ERR_HTTP, spoor__failure_reason(c, c->log_url, BATCH_NOT_FOUND, &resp, reason, sizeof reason);
             break;
         }
-        int retryable = resp.network_error || status == 429 || status >= 500;
+        int retryable = (resp.network_error && !resp.tls_setup) || status == 429 || status >= 500;
+        /* Retry-After is the server's word on 429 and 503 (Segment's and PostHog's clients honour both). */
+        int told = (status == 429 || status == 503) && resp.retry_after_ms >= 0;
         spoor__failure_reason(c, c->log_url, BATCH_NOT_FOUND, &resp, reason, sizeof reason);
         final = resp.network_error ? SPOOR_ERR_TRANSPORT : SPOOR_ERR_HTTP;
         if (!retryable || attempt >= c->conf.retry_limit) {
@@ -212,13 +225,13 @@ static size_t deliver(spoor_client_t *c, spoor_item_t *items, size_t n) {
             break;
         }
         int64_t wait = backoff_ms(c, attempt);
-        if (status == 429 && resp.retry_after_ms >= 0)
+        if (told)
             wait = resp.retry_after_ms < c->conf.retry_after_max_ms ? resp.retry_after_ms : c->conf.retry_after_max_ms;
         int64_t now = spoor__monotonic_ms();
         if (now + wait > give_up_at) {
             /* A backoff is cut to end at the deadline; a Retry-After is the server's
              * to set, so one that ends past it ends the retries now. */
-            if (now >= give_up_at || (status == 429 && resp.retry_after_ms >= 0)) {
+            if (now >= give_up_at || told) {
                 keep = c->spool != NULL;
                 retries_ended(c, reason, sizeof reason, attempt + 1, started, 1);
                 break;

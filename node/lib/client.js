@@ -141,7 +141,13 @@ class Client extends EventEmitter {
 
   /** track({event, userId, anonymousId, profileId, properties, eventId, timestamp, ...}). */
   track(options) {
-    return this._settle('track', () => this._native.track(json('track', 'options', options) ?? 'null'));
+    // _settle's body without its closure: the one call a service makes per request.
+    try {
+      this._native.track(json('track', 'options', options) ?? 'null');
+      return RESOLVED;
+    } catch (e) {
+      return rejected(e, (err) => this._unheard('track', err));
+    }
   }
 
   /** identify(userId, traits) or identify({userId, traits, ...}). */

@@ -90,6 +90,8 @@ describe('configuration', () => {
     [{ spoolSync: 'always' }, 'spoolSync', /spoolSync.*always|always.*spoolSync/],
     [{ headers: 'X-A: 1' }, 'headers', /headers/],
     [{ headers: { 'X-A': 1 } }, 'headers', /headers|X-A/],
+    [{ headers: { authorization: 'Bearer x' } }, 'headers', /^headers: "authorization" is set by spoor \(use accessToken or username\/password\)$/],
+    [{ headers: { 'X-Spoor-Signature': 'v1=0' } }, 'headers', /^headers: "X-Spoor-Signature" is set by spoor/],
     [{ testFixedTime: 'noon' }, 'testFixedTime', /testFixedTime/],
     [{ collectionSchemas: { purchase: { totalprice: 'money' } } }, 'collectionSchemas', /money|totalprice|collectionSchemas/],
     [{ host: 'ftp://example.com' }, 'host', /host/],
@@ -165,6 +167,12 @@ describe('configuration', () => {
       await col.reset();
       req = await oneRequest({ accessToken: async () => 'async-token' });
       assert.equal(req.headers.authorization, 'Bearer ' + fingerprint('async-token'));
+    });
+    it('an accessToken function with no token: the request waits for one, never goes without', async () => {
+      let calls = 0;
+      const req = await oneRequest({ accessToken: () => { calls++; if (calls <= 2) throw new Error('vault down'); return 'later'; } });
+      assert.ok(calls >= 3);
+      assert.equal(req.headers.authorization, 'Bearer ' + fingerprint('later'));
     });
     it('username/password are sent as Basic', async () => {
       const req = await oneRequest({ username: 'ann', password: 's3cret' });

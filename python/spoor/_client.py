@@ -179,7 +179,7 @@ def _spoor_token_cb(buf: Any, size: int, opaque: Any) -> int:
         ffi.memmove(buf, data + b"\0", len(data) + 1)
         return 0
     except Exception:
-        logger.exception("access_token callable raised; sending without a token")
+        logger.exception("access_token callable raised; the request waits for a token")
         return 1
     finally:
         running.pop()

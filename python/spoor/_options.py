@@ -31,7 +31,10 @@ class ClientOptions(TypedDict, total=False):
     """Basic-auth password."""
 
     headers: Optional[Union[Mapping[str, Any], str]]
-    """Extra request headers, a JSON object of string values."""
+    """Extra request headers, a JSON object of string values. Names are HTTP tokens; the
+    headers spoor sets itself are refused in any case: Content-Type, Content-Encoding (see
+    gzip), Content-Length, Expect, Accept, X-API-Key (see api_key), Authorization (see
+    access_token, username and password), User-Agent, and every X-Spoor-* (see secret)."""
 
     flush_at: Optional[int]
     """Send a batch as soon as this many events wait. Default: 10."""
@@ -78,7 +81,7 @@ class ClientOptions(TypedDict, total=False):
     Default: 60 s."""
 
     retry_after_max: Optional[Union[float, datetime.timedelta]]
-    """Longest Retry-After (seconds) honoured from a 429; longer values are capped.
+    """Longest Retry-After (seconds) honoured from a 429 or 503; longer values are capped.
     Default: 60 s."""
 
     gzip: Optional[bool]
@@ -108,7 +111,8 @@ class ClientOptions(TypedDict, total=False):
     """CA bundle file for TLS verification (default: the system's)."""
 
     tls_verify: Optional[bool]
-    """Verify the server's TLS certificate and host name. Default: True."""
+    """Verify the server's TLS certificate and host name. A batch whose certificate fails
+    verification fails at once, not retried. Default: True."""
 
     proxy: Optional[str]
     """Proxy URL for every request (curl syntax)."""

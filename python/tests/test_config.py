@@ -64,7 +64,11 @@ def test_good_value(key: str, tmp_path: Any) -> None:
     config[key] = GOOD[key]
     if key == "spool_dir":
         config[key] = tmp_path / "spool"
-    client = spoor.Client(**config)
+    if key == "tls_verify":  # False: the core's warning shows as a Python warning
+        with pytest.warns(UserWarning, match="tls_verify is false"):
+            client = spoor.Client(**config)
+    else:
+        client = spoor.Client(**config)
     client.close(0)
 
 
@@ -197,15 +201,22 @@ def test_access_token_callable(make_client: Callable[..., spoor.Client], collect
 
 def test_access_token_callable_raising(make_client: Callable[..., spoor.Client], collector: Collector,
                                        caplog: pytest.LogCaptureFixture) -> None:
+    calls: List[int] = []
+
     def token() -> str:
-        raise RuntimeError("vault down")
+        calls.append(1)
+        if len(calls) <= 2:
+            raise RuntimeError("vault down")
+        return "fresh"
 
     client = make_client(access_token=token)
     with caplog.at_level(logging.ERROR, logger="spoor"):
         client.track("t", user_id="u")
         client.flush(5)
     assert "vault down" in caplog.text
-    assert collector.wait_good(1)  # sent without a token; the test collector takes the api key
+    # Never sent without a token: retried until the callable had one.
+    assert [r["headers"].get("authorization") for r in collector.requests()] == ["Bearer " + fingerprint("fresh")]
+    assert client.stats()["requests"] == 1 and client.stats()["delivered"] == 1
 
 
 def test_basic_auth(make_client: Callable[..., spoor.Client], collector: Collector) -> None:
@@ -214,6 +225,14 @@ def test_basic_auth(make_client: Callable[..., spoor.Client], collector: Collect
     client.flush(5)
     expected = "Basic " + fingerprint(base64.b64encode(b"alice:pw").decode())
     assert sent(collector)[0]["headers"]["authorization"] == expected
+
+
+@pytest.mark.parametrize("name,instead", [("Authorization", " (use access_token or username/password)"),
+                                          ("x-api-key", " (use api_key)"), ("Content-Type", "")])
+def test_headers_spoor_sets_are_refused(name: str, instead: str) -> None:
+    with pytest.raises(spoor.ConfigError) as info:
+        spoor.Client(host="http://127.0.0.1:9", headers={name: "v"})
+    assert str(info.value) == f'headers: "{name}" is set by spoor{instead}'
 
 
 def test_headers(make_client: Callable[..., spoor.Client], collector: Collector) -> None:

@@ -237,7 +237,7 @@ for i, (cons, subj, msg) in enumerate([
 # ---------------------------------------------------------------- identify, group, page
 V("identify/traits", "identify(userId, traits)",
   [call("identify", user_id="user_123", traits={"email": "john@example.com", "plan": "enterprise"})])
-V("identify/no_traits", "identify without traits: no traits key", [call("identify", user_id="user_123")])
+V("identify/no_traits", "identify without traits: traits is sent as {}", [call("identify", user_id="user_123")])
 V("identify/empty_traits", "identify with {} traits", [call("identify", user_id="user_123", traits={})])
 for i, (uid, traits, msg) in enumerate([
         (None, {}, "userId: must be a non-empty string"), ("", {}, "userId: must be a non-empty string"),

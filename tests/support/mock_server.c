@@ -35,6 +35,7 @@ struct mock_server_s {
     size_t connections;
     route_t routes[MAX_ROUTES];
     size_t n_routes;
+    char *cert, *key; /* PEM, for https */
 };
 
 typedef struct {
@@ -231,23 +232,34 @@ size_t mock_connections(mock_server_t *m) {
     return n;
 }
 
-mock_server_t *mock_start(void) {
+/* cert and key NULL: plain http. */
+static mock_server_t *start(const char *cert_pem, const char *key_pem) {
     mock_server_t *m = calloc(1, sizeof *m);
     pthread_mutex_init(&m->lock, NULL);
     pthread_cond_init(&m->arrived, NULL);
-    m->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, NULL, NULL,
-                                 handle, m, MHD_OPTION_NOTIFY_COMPLETED, completed, m,
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
+    if (cert_pem) {
+        m->cert = strdup(cert_pem), m->key = strdup(key_pem); /* MHD reads them while it runs */
+        flags |= MHD_USE_TLS;
+    }
+    m->daemon = MHD_start_daemon(flags, 0, NULL, NULL, handle, m, MHD_OPTION_NOTIFY_COMPLETED, completed, m,
                                  MHD_OPTION_NOTIFY_CONNECTION, on_connection, m,
                                  MHD_OPTION_URI_LOG_CALLBACK, uri_log, m,
-                                 MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+                                 MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+                                 cert_pem ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, m->cert,
+                                 MHD_OPTION_HTTPS_MEM_KEY, m->key, MHD_OPTION_END);
     if (!m->daemon) {
-        free(m);
+        free(m->cert), free(m->key), free(m);
         return NULL;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(m->daemon, MHD_DAEMON_INFO_BIND_PORT);
-    snprintf(m->url, sizeof m->url, "http://127.0.0.1:%u", (unsigned)info->port);
+    snprintf(m->url, sizeof m->url, "%s://127.0.0.1:%u", cert_pem ? "https" : "http", (unsigned)info->port);
     return m;
 }
+
+mock_server_t *mock_start(void) { return start(NULL, NULL); }
+
+mock_server_t *mock_start_tls(const char *cert_pem, const char *key_pem) { return start(cert_pem, key_pem); }
 
 void mock_stop(mock_server_t *m) {
     if (!m) return;
@@ -256,6 +268,7 @@ void mock_stop(mock_server_t *m) {
     for (size_t i = 0; i < m->n_routes; i++) free(m->routes[i].path), free(m->routes[i].body);
     pthread_mutex_destroy(&m->lock);
     pthread_cond_destroy(&m->arrived);
+    free(m->cert), free(m->key);
     free(m);
 }
 

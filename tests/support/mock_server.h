@@ -33,6 +33,9 @@ typedef struct mock_request_s {
 typedef struct mock_server_s mock_server_t;
 
 mock_server_t *mock_start(void);
+/* The same server over https with this certificate and key (PEM): its url is
+ * "https://127.0.0.1:PORT". NULL when libmicrohttpd has no TLS. */
+mock_server_t *mock_start_tls(const char *cert_pem, const char *key_pem);
 void mock_stop(mock_server_t *m);
 const char *mock_url(mock_server_t *m);          /* "http://127.0.0.1:PORT" */
 void mock_script(mock_server_t *m, const mock_reply_t *replies, size_t n);

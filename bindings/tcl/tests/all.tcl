@@ -7,11 +7,13 @@ namespace import ::tcltest::*
 set tmp [file join [expr {[info exists env(TMPDIR)] ? $env(TMPDIR) : "/tmp"}] spoor-tcltest-[pid]]
 file mkdir $tmp
 configure -testdir [file dirname [file normalize [info script]]] -singleproc 1 -tmpdir $tmp {*}$argv
-set failed 0
+# In a namespace of its own: -singleproc sources the test files at the global level,
+# where a test's own `set failed` (client.test's hook-1) overwrote a global count.
+namespace eval ::spoor_all { variable failed 0 }
 proc ::tcltest::cleanupTestsHook {} {
     variable numTests
-    set ::failed [expr {$::failed + $numTests(Failed)}]
+    incr ::spoor_all::failed $numTests(Failed)
 }
 runAllTests
 file delete -force $tmp
-exit [expr {$failed > 0}]
+exit [expr {$::spoor_all::failed > 0}]

@@ -152,7 +152,7 @@ SPOOR_API const char *spoor_anonymous_id(spoor_client_t *client);
     X(dropped_queue_full, "of dropped: max_queue_size overflow") \
     X(retried, "requests retried") \
     X(batches, "requests that got an HTTP 2xx") \
-    X(requests, "requests attempted") \
+    X(requests, "requests sent (one refused before it went, for a bad token, is not)") \
     X(bytes_sent, "body bytes sent (after gzip)") \
     X(replayed, "events a spool held from an earlier run, loaded at creation") \
     X(spool_corrupt, "damaged spool regions (torn or corrupt records) skipped at creation") \
@@ -172,7 +172,9 @@ typedef struct spoor_stats_s {
 } spoor_stats_t;
 
 #ifdef __cplusplus
-#define SPOOR_STATS_INIT {sizeof(spoor_stats_t)}
+/* Every member named, so that C++'s -Wmissing-field-initializers stays quiet. */
+#define SPOOR_STATS_ZERO_(name, meaning) , 0
+#define SPOOR_STATS_INIT {sizeof(spoor_stats_t) SPOOR_STATS_COUNTERS(SPOOR_STATS_ZERO_)}
 #else
 #define SPOOR_STATS_INIT {.size = sizeof(spoor_stats_t)}
 #endif

@@ -42,8 +42,11 @@ typedef void (*spoor_log_cb)(spoor_log_level_t level, const char *message, void 
 typedef void (*spoor_delivery_cb)(const spoor_delivery_report_t *report, void *opaque);
 
 /** Access-token provider, called from the worker thread before every request.
- *  Write a NUL-terminated token of at most size-1 bytes into buf and return 0;
- *  return non-zero to send the request without a token. */
+ *  Write a NUL-terminated token of at most size-1 bytes into buf and return 0.
+ *  Return non-zero when there is no token now: the request then carries the
+ *  access_token setting if one is set; without one it is not sent, and fails like
+ *  a network error (retried with backoff up to delivery_timeout, kept by a spool),
+ *  so a token service that is briefly away loses nothing. */
 typedef int (*spoor_token_cb)(char *buf, size_t size, void *opaque);
 
 /** What a before_send hook decided about one event. */

@@ -92,7 +92,12 @@ public final class Builder {
         return set("password", value);
     }
 
-    /** Extra request headers, a JSON object of string values. */
+    /**
+     * Extra request headers, a JSON object of string values. Names are HTTP tokens; the headers
+     * spoor sets itself are refused in any case: Content-Type, Content-Encoding (see gzip),
+     * Content-Length, Expect, Accept, X-API-Key (see apiKey), Authorization (see accessToken,
+     * username and password), User-Agent, and every X-Spoor-* (see secret).
+     */
     public Builder headers(Map<String, String> value) {
         return set("headers", value);
     }
@@ -174,7 +179,10 @@ public final class Builder {
         return set("delivery_timeout", value);
     }
 
-    /** Longest Retry-After (ms) honoured from a 429; longer values are capped. Default: 60000. */
+    /**
+     * Longest Retry-After (ms) honoured from a 429 or 503; longer values are capped. Default:
+     * 60000.
+     */
     public Builder retryAfterMax(long value) {
         return set("retry_after_max", value);
     }
@@ -223,7 +231,10 @@ public final class Builder {
         return set("ca_path", value);
     }
 
-    /** Verify the server's TLS certificate and host name. Default: true. */
+    /**
+     * Verify the server's TLS certificate and host name. A batch whose certificate fails
+     * verification fails at once, not retried. Default: true.
+     */
     public Builder tlsVerify(boolean value) {
         return set("tls_verify", value);
     }

@@ -30,7 +30,7 @@ public final class Stats {
     public final long retried;
     /** Requests that got an HTTP 2xx. */
     public final long batches;
-    /** Requests attempted. */
+    /** Requests sent (one refused before it went, for a bad token, is not). */
     public final long requests;
     /** Body bytes sent (after gzip). */
     public final long bytesSent;

@@ -228,6 +228,33 @@ class ClientTest extends CollectorTest {
         assertTrue(e.getMessage().contains("spool_sync") && e.getMessage().contains("always"), e.getMessage());
     }
 
+    /** A secret setting's value never shows in an exception: not a bad value (a control
+     *  character, over the header limit), not a bad type, not an error of another key. */
+    @Test
+    void secretsNeverShowInErrors() {
+        String sekrit = "SEKRIT-7f3a";
+        String longOne = sekrit + "x".repeat(9000);
+        for (String key : List.of("api_key", "apiKey", "access_token", "accessToken", "password", "secret")) {
+            List<Object> values = List.of(sekrit + "\r\nX-Injected: yes", longOne, Map.of("k", sekrit),
+                    List.of(sekrit), sekrit.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            for (Object value : values) {
+                Map<String, Object> config = new HashMap<>();
+                config.put(key, value); // no host: a value that is taken meets that error instead
+                if (key.startsWith("pass")) {
+                    config.put("username", "u");
+                }
+                ConfigException e = assertThrows(ConfigException.class, () -> new Client(config), key);
+                String shown = e.getMessage() + " " + e;
+                assertFalse(shown.contains(sekrit) || shown.contains("[B@"), key + ": " + shown);
+            }
+        }
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> Client.builder().host(collector.url).apiKey(sekrit + "\n").build());
+        assertEquals("CONFIG_INVALID", e.getCode());
+        assertTrue(e.getMessage().startsWith("api_key: must not contain control characters"), e.getMessage());
+        assertFalse(e.getMessage().contains(sekrit), e.getMessage());
+    }
+
     @Test
     void snakeCaseAndCamelCaseMapsAndTheBuilderAgree() throws Exception {
         Map<String, Object> snake = new HashMap<>();
