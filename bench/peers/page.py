@@ -142,6 +142,46 @@ def lang_table(R: Run, w, title, prefix, sdks, down_prefix, note=None):
     w("")
 
 
+def python_time(R: Run) -> list[str]:
+    """Where the Python row's CPU per event goes, and what bounds its events/s end to end:
+    py_sdk.py's spoor-cost steps, the floors and the C core into the same sink."""
+    cost = "py-cost-purchase"
+    if not R.has(cost) or R.g(cost, "track_us") is None:
+        return []
+    c = {k: R.g(cost, k + "_us") for k in ("build", "encoder", "to_json", "track", "core")}
+    encoder = (R.rs(cost) or [{}])[0].get("encoder", "?")
+    call = c["track"] - c["build"]
+    checks = c["to_json"] - c["encoder"]
+    glue = call - (c["to_json"] - c["build"]) - c["core"]
+    total = R.g("py-run-spoor-purchase", "cpu_us_per_event")
+    floor_cpu = R.g("python-floor-build-purchase", "cpu_us_per_event")
+    start = floor_cpu - c["build"] if floor_cpu is not None else None
+    rest = total - floor_cpu - call if total is not None and floor_cpu is not None else None
+    c_e2e, post = R.g("c-run-purchase", "e2e_eps"), R.g("python-floor-post-purchase", "e2e_eps")
+    out = ["**Python: where the time goes** (the purchase; `py_sdk.py --sdk spoor-cost`: thread CPU per call, the "
+           "best of 5 rounds, encoder %s). One `track()` with a new dict costs %s µs: the core's call with "
+           "ready bytes (cffi, validation, the event's text, the queue) %s µs, the encoder alone %s µs, spoor's "
+           "checks around it (a call, and the scan for `null` that catches NaN, which orjson writes as null) "
+           "%s µs, and the method itself (its keywords, the message's dict, the calls) %s µs; building the "
+           "dict, the producer's own cost, adds %s µs." % (
+               encoder, fmt(call), fmt(c["core"]), fmt(c["encoder"] - c["build"]), fmt(checks), fmt(glue),
+               fmt(c["build"]))]
+    if total is not None and start is not None:
+        out.append("Of the end-to-end row's %s µs of CPU per event, %s µs is the interpreter's start and "
+                   "imports spread over N (the build floor's CPU less the building), and %s µs the rest: "
+                   "the delivery on spoor's own thread (the request, the kernel's sockets) and the runner's "
+                   "clock and bookkeeping around each call, in every SDK's row alike." % (
+                       fmt(total), fmt(start), fmt(rest)))
+    if c_e2e is not None:
+        out.append("End to end, with batches of 100 sent one request at a time as in every row, the C core itself "
+                   "(no Python at all) delivered %s events/s into this sink, and Python posting ready batches "
+                   "%s/s: no binding can deliver faster than its core with the same batches, so where those are "
+                   "below 250k/s the Python goal's events/s is out of reach on this machine whatever the binding "
+                   "does; the C core's large batches (the C goal) show the bound is the requests, not spoor." % (
+                       fmt(c_e2e), fmt(post)))
+    return out + [""]
+
+
 def goals(R: Run, quick: bool, ns: dict) -> list[tuple[str, str, str]]:
     """(goal, what this run measured, met?) for each goal of issue 19."""
     out = []
@@ -298,6 +338,8 @@ def write_outputs(a, d: dict) -> None:
     w("")
     w("Ratios to each peer for every event are in *spoor against each peer* below.")
     w("")
+    for line in python_time(R):
+        w(line)
     note = node_tail_note(R)
     if note:
         w(note)

@@ -229,6 +229,11 @@ def make_jobs(a, ns: dict, scratch: str) -> list[dict]:
                 base + ["--sdk", "floor-build", "--shape", shape, "--n", str(n)])
             job("%s-floor-json-%s" % (lang, shape), lang, "floor", "floor-json", shape, "floor: build and %s them" % enc, n,
                 base + ["--sdk", "floor-json", "--shape", shape, "--n", str(n)])
+            if lang == "python":  # the encoder of spoor[fast], and where spoor's track() spends its CPU
+                job("python-floor-orjson-%s" % shape, lang, "floor", "floor-orjson", shape, "floor: build and orjson.dumps them",
+                    n, base + ["--sdk", "floor-orjson", "--shape", shape, "--n", str(n)])
+                job("py-cost-%s" % shape, lang, "cost", "spoor-cost", shape, "spoor (Python): a track()'s CPU, step by step",
+                    max(100, n // 5), base + ["--sdk", "spoor-cost", "--shape", shape, "--n", str(max(100, n // 5))])
             if lang != "java":
                 job("%s-floor-post-%s" % (lang, shape), lang, "floor", "floor-post", shape,
                     "floor: POST ready batches of 100 (%s, keep-alive)" % ("http" if lang == "node" else "http.client"), n,

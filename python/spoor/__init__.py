@@ -18,7 +18,6 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 
-from ._async import AsyncClient
 from ._client import BeforeSend, Client, ConfigProperty, DeliveryReport, config_properties, version
 from ._errors import ClosedError, ConfigError, Error, TimeoutError, ValidationError
 from ._options import ClientOptions
@@ -28,6 +27,8 @@ if sys.version_info >= (3, 11):
     from typing import Unpack  # novermin (only on 3.11 and newer, by the check above)
 elif TYPE_CHECKING:
     from typing_extensions import Unpack
+if TYPE_CHECKING:
+    from ._async import AsyncClient
 
 __version__ = version()  # the core's, from spoor/version.h (the one place it is written)
 
@@ -40,6 +41,17 @@ __all__ = [
     "anonymous_id", "stats", "fetch_sources", "fetch_collections", "captured", "clear_captured",
     "flush_on_signals",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """AsyncClient is imported on first use: asyncio takes longer to import than all
+    of the rest of spoor, which a process that never uses it should not pay."""
+    if name == "AsyncClient":
+        from ._async import AsyncClient
+        globals()[name] = AsyncClient
+        return AsyncClient
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
+
 
 _default: Optional[Client] = None
 _default_lock = threading.Lock()

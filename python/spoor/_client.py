@@ -9,6 +9,7 @@ import threading
 import traceback
 import warnings
 import weakref
+from collections.abc import Mapping as _Mapping  # for isinstance: typing's Mapping is slower
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Union
 
@@ -378,13 +379,31 @@ class BaseClient:
               account_id: Optional[JSON] = None, page_id: Optional[JSON] = None) -> None:
         """Track an event. `event` is its name, or the options object
         ({"event", "userId", "properties", ...}) as a dict."""
-        if isinstance(event, Mapping):
+        if type(event) is not str and isinstance(event, _Mapping):
             options: Mapping[str, JSON] = event
         else:
-            options = without_none({
-                "event": event, "userId": user_id, "anonymousId": anonymous_id, "profileId": profile_id,
-                "properties": properties, "eventId": event_id, "timestamp": timestamp,
-                "sessionId": session_id, "accountId": account_id, "pageId": page_id})
+            # The keywords given (not None), in this order: one test each, no dict of
+            # ten to filter (the call's cost is mostly its Python, see docs/benchmarks.md).
+            message: Dict[str, JSON] = {} if event is None else {"event": event}
+            if user_id is not None:
+                message["userId"] = user_id
+            if anonymous_id is not None:
+                message["anonymousId"] = anonymous_id
+            if profile_id is not None:
+                message["profileId"] = profile_id
+            if properties is not None:
+                message["properties"] = properties
+            if event_id is not None:
+                message["eventId"] = event_id
+            if timestamp is not None:
+                message["timestamp"] = timestamp
+            if session_id is not None:
+                message["sessionId"] = session_id
+            if account_id is not None:
+                message["accountId"] = account_id
+            if page_id is not None:
+                message["pageId"] = page_id
+            options = message
         err = lib.spoor_track(self._ptr, to_json(options, ""))
         if err:
             raise_error(err)
@@ -392,7 +411,7 @@ class BaseClient:
     def identify(self, user_id: Union[str, Mapping[str, JSON], None],
                  traits: Optional[Mapping[str, JSON]] = None) -> None:
         """identify(user_id, traits) or identify({"userId", "traits", ...})."""
-        if isinstance(user_id, Mapping):
+        if type(user_id) is not str and isinstance(user_id, _Mapping):
             options = user_id
             if set(options) - {"userId", "traits"}:
                 return self._enqueue_as("identify", options)
@@ -405,7 +424,7 @@ class BaseClient:
     def group(self, user_id: Union[str, Mapping[str, JSON], None], group_id: Optional[str] = None,
               traits: Optional[Mapping[str, JSON]] = None) -> None:
         """group(user_id, group_id, traits) or group({"userId", "groupId", "traits", ...})."""
-        if isinstance(user_id, Mapping):
+        if type(user_id) is not str and isinstance(user_id, _Mapping):
             options = user_id
             if set(options) - {"userId", "groupId", "traits"}:
                 return self._enqueue_as("group", options)
