@@ -16,6 +16,8 @@ import uuid
 from decimal import Decimal
 from typing import Any, Callable, Dict, List, Mapping, NoReturn, Optional, Set, Tuple
 
+from ._errors import ValidationError
+
 try:
     import orjson
     if tuple(int(part) for part in orjson.__version__.split(".")[:2]) < (3, 9):
@@ -150,8 +152,10 @@ def _raise_at(value: Any, field: str, cause: BaseException) -> NoReturn:
     """Find the first bad value under `value` and raise an error naming it."""
     problem = _find(value, field, set())
     if problem is None:  # not found by the walk: report the encoder's words
-        raise ValueError("%s: %s" % (field, cause)) from None
+        raise ValidationError("%s: %s" % (field, cause), "INVALID") from None
     path, kind, what = problem
+    if kind is ValueError:  # a value no JSON can hold: spoor's ValidationError, still a ValueError
+        raise ValidationError("%s: %s" % (path, what), "INVALID") from None
     raise kind("%s: %s" % (path, what)) from None
 
 

@@ -62,7 +62,7 @@ def test_hook_changes_and_drops(make_client: Callable[..., spoor.Client], collec
     (lambda event: "not a dict", "(TypeError: before_send returned str, not a dict or None)"),
     (lambda event: {k: v for k, v in event.items() if k != "userId"},
      "breaks a rule (userId: one of userId, anonymousId or profileId is required"),
-    (lambda event: dict(event, properties={"price": float("nan")}), "(ValueError: event.properties.price:"),
+    (lambda event: dict(event, properties={"price": float("nan")}), "(spoor.ValidationError: event.properties.price:"),
 ])
 def test_a_failing_hook_changes_nothing(make_client: Callable[..., spoor.Client], collector: Collector,
                                         caplog: pytest.LogCaptureFixture,

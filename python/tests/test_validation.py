@@ -68,9 +68,9 @@ class Opaque:
 @pytest.mark.parametrize("properties, path, kind", [
     ({"items": [{"price": 1}, {"price": Opaque()}]}, "properties.items[1].price", TypeError),
     ({"tags": {"a", "b"}}, "properties.tags", TypeError),
-    ({"ratio": float("nan")}, "properties.ratio", ValueError),
-    ({"deep": {"x": [float("inf")]}}, "properties.deep.x[0]", ValueError),
-    ({"price": Decimal("NaN")}, "properties.price", ValueError),
+    ({"ratio": float("nan")}, "properties.ratio", spoor.ValidationError),
+    ({"deep": {"x": [float("inf")]}}, "properties.deep.x[0]", spoor.ValidationError),
+    ({"price": Decimal("NaN")}, "properties.price", spoor.ValidationError),
     ({"raw": b"bytes"}, "properties.raw", TypeError),
 ])
 def test_python_value_errors_name_path(client: spoor.Client, properties: Any, path: str, kind: type) -> None:
@@ -97,7 +97,7 @@ def test_lone_surrogate_names_path(client: spoor.Client) -> None:
 def test_circular_reference_names_path(client: spoor.Client) -> None:
     loop: dict = {}
     loop["self"] = loop
-    with pytest.raises(ValueError, match=r"^properties\.self: circular"):
+    with pytest.raises(spoor.ValidationError, match=r"^properties\.self: circular"):
         client.track("x", user_id="u", properties=loop)
 
 
