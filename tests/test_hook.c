@@ -228,6 +228,52 @@ static void replacement_meets_the_client_settings(void **state) {
     spoor_client_destroy(c);
 }
 
+/* A replacement is checked against the schemas the client's calls are checked
+ * against now (here fetched with schemas_from), and in Segment's format by
+ * Segment's rules, its id being the messageId. */
+static void replacement_meets_the_client_format_and_fetched_schemas(void **state) {
+    (void)state;
+    mock_server_t *m = mock_start();
+    mock_reply_t shop = {.status = 200, .retry_after = -1,
+                         .body = "{\"source\":\"shop\",\"collections\":{\"purchase\":{\"totalprice\":\"number\"}}}"};
+    mock_route(m, "/v1/sources/shop/collections", &shop);
+    hook_t typed = {.result = SPOOR_HOOK_REPLACE,
+                    .reply = "{\"type\":\"record\",\"eventId\":\"e1\",\"eventName\":\"purchase\",\"profileId\":\"p\","
+                             "\"timestamp\":\"2024-01-01T00:00:00.000Z\",\"properties\":{\"totalprice\":\"35\"}}"};
+    logbuf_t lb = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    spoor_client_t *c = hooked(&typed, &lb, NULL, mock_url(m), "mode", "capture", "schemas_from", "shop", NULL);
+    assert_int_equal(spoor_record_event(c, "purchase", "{\"profileId\":\"p\",\"totalprice\":35}"), SPOOR_OK);
+    assert_non_null(strstr(lb.text, "properties.totalprice: must be of type number"));
+    assert_int_equal(stats_of(c).hook_failed, 1);
+    cJSON *list = captured(c);
+    assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "properties"), "totalprice")->valuedouble, 35);
+    cJSON_Delete(list);
+    spoor_client_destroy(c);
+    mock_stop(m);
+
+    hook_t add = {.add_property = "checked"};
+    memset(&lb, 0, sizeof lb);
+    pthread_mutex_init(&lb.lock, NULL);
+    c = hooked(&add, &lb, NULL, NULL, "mode", "capture", "protocol", "segment", NULL);
+    assert_int_equal(spoor_track(c, EV), SPOOR_OK);
+    assert_int_equal(stats_of(c).hook_failed, 0);
+    list = captured(c);
+    cJSON *msg = cJSON_GetArrayItem(list, 0);
+    assert_string_equal(cJSON_GetObjectItem(msg, "type")->valuestring, "track");
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(msg, "properties"), "checked")));
+    cJSON_Delete(list);
+    spoor_client_destroy(c);
+
+    hook_t remove = {.remove_key = "messageId"};
+    memset(&lb, 0, sizeof lb);
+    pthread_mutex_init(&lb.lock, NULL);
+    c = hooked(&remove, &lb, NULL, NULL, "mode", "capture", "protocol", "segment", NULL);
+    assert_int_equal(spoor_track(c, EV), SPOOR_OK);
+    assert_non_null(strstr(lb.text, "messageId: must be a non-empty string"));
+    assert_int_equal(stats_of(c).hook_failed, 1);
+    spoor_client_destroy(c);
+}
+
 static void hook_cannot_call_its_own_client(void **state) {
     (void)state;
     hook_t h = {.result = SPOOR_HOOK_KEEP};
@@ -397,6 +443,7 @@ int main(void) {
         cmocka_unit_test(hook_drops_one_of_a_batch),
         cmocka_unit_test(failures_send_the_event_unchanged),
         cmocka_unit_test(replacement_meets_the_client_settings),
+        cmocka_unit_test(replacement_meets_the_client_format_and_fetched_schemas),
         cmocka_unit_test(hook_cannot_call_its_own_client),
         cmocka_unit_test(disabled_sends_nothing),
         cmocka_unit_test(capture_keeps_what_would_be_sent),

@@ -15,6 +15,8 @@
 
 #include "internal.h"
 #include "json.h"
+#include "schemas.h"
+#include "segment.h"
 #include "validate.h"
 
 struct spoor_hook_reply_s {
@@ -34,15 +36,30 @@ spoor_err_t spoor_hook_reply(spoor_hook_reply_t *reply, const char *text) {
  * called from there (each would run the hook again). */
 static __thread const spoor_client_t *hook_running;
 
-/* The hook's text as an event: checked as the collector checks what it receives
- * (the text's UTF-8 and keys, the event rules, the client's collection_schemas
- * and max_event_bytes) and written by the core's writer, with its eventId after
+/* The hook's text as an event: checked as a server of the client's format checks
+ * what it receives (the text's UTF-8 and keys; wire v1's event rules with the
+ * collection schemas the client checks its calls against now, collection_schemas
+ * or what schemas_from fetched; Segment's message rules) and max_event_bytes, and
+ * written by the core's writer, with its id (eventId, Segment's messageId) after
  * it (SPOOR_ITEM_ID). 0, or -1 with the rule it breaks in err. */
-static int replacement(const spoor_client_t *c, const char *text, spoor_item_t *out, char *err, size_t size) {
+static int replacement(spoor_client_t *c, const char *text, spoor_item_t *out, char *err, size_t size) {
+    int segment = SPOOR__SEGMENT(c);
     cJSON *ev = spoor__json_parse(text, strlen(text), 0, SPOOR_JSON_MAX_DEPTH + 2, "event", err, size);
-    int bad = !ev || spoor__check_text(ev, "", "event", err, size) || spoor__validate_event(ev, c->schemas, err, size);
+    int bad = !ev || spoor__check_text(ev, "", "event", err, size);
+    if (!bad && segment) {
+        bad = spoor__segment_validate(ev, NULL, err, size);
+    } else if (!bad) {
+        spoor_schema_set_t *held;
+        bad = spoor__validate_event(ev, spoor__schemas_hold(c, &held), err, size);
+        spoor__schemas_release(held);
+    }
+    /* The id the client sends with every event: wire v1's rules require it, Segment's
+     * (a server's) leave it optional. */
+    const char *id_key = segment ? "messageId" : "eventId";
+    const cJSON *id = bad ? NULL : cJSON_GetObjectItemCaseSensitive(ev, id_key);
+    if (!bad && !cJSON_IsString(id))
+        bad = 1, snprintf(err, size, "%s: must be a non-empty string (every event is sent with its id)", id_key);
     if (!bad) {
-        const cJSON *id = cJSON_GetObjectItemCaseSensitive(ev, "eventId"); /* a string: the rules said so */
         out->json = spoor__json_write_tail(ev, id->valuestring, &out->len);
         if (!out->json) bad = 1, snprintf(err, size, "out of memory");
         else if (out->len > (size_t)c->conf.max_event_bytes) {
