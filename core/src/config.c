@@ -284,32 +284,34 @@ static int is_header_name(const char *name) {
     return 1;
 }
 
-/* The headers spoor sets itself, and the setting that shapes each instead: a
- * custom one of the same name (in any case) would be sent twice or replace
- * spoor's, so it is refused. NULL: none, spoor alone decides it. */
+/* The headers spoor sets itself, and the settings that shape each instead (one, or
+ * a key and the pair that replaces it): a custom one of the same name (in any case)
+ * would be sent twice or replace spoor's, so it is refused. No settings: spoor
+ * alone decides it. */
 static const struct {
     const char *name;
-    const char *instead;
+    const char *keys[3];
 } spoor_headers[] = {
-    {"Content-Type", NULL},
-    {"Content-Encoding", "gzip"},
-    {"Content-Length", NULL},
-    {"Expect", NULL},
-    {"Accept", NULL},
-    {"X-API-Key", "api_key"},
-    {"Authorization", "access_token or username/password"},
-    {"User-Agent", NULL},
+    {"Content-Type", {NULL}},
+    {"Content-Encoding", {"gzip"}},
+    {"Content-Length", {NULL}},
+    {"Expect", {NULL}},
+    {"Accept", {NULL}},
+    {"X-API-Key", {"api_key"}},
+    {"Authorization", {"access_token", "username", "password"}},
+    {"User-Agent", {NULL}},
 };
 
-/* Why a custom header may not have this name, or NULL. */
+/* Why a custom header may not have this name, or NULL. The settings are spelled as
+ * the user spells keys (spoor__key_name). */
 static const char *reserved_header(const spoor_config_t *conf, const char *name, char *why, size_t size) {
     for (size_t i = 0; i < sizeof spoor_headers / sizeof *spoor_headers; i++) {
         if (strcasecmp(name, spoor_headers[i].name)) continue;
-        const char *use = spoor_headers[i].instead;
-        if (use && !strcmp(use, "access_token or username/password")) /* spelled as the user spells keys */
-            snprintf(why, size, "is set by spoor (use %s or %s/%s)", spoor__key_name(conf, "access_token"),
-                     spoor__key_name(conf, "username"), spoor__key_name(conf, "password"));
-        else if (use) snprintf(why, size, "is set by spoor (use %s)", spoor__key_name(conf, use));
+        const char *const *k = spoor_headers[i].keys;
+        if (k[2])
+            snprintf(why, size, "is set by spoor (use %s or %s/%s)", spoor__key_name(conf, k[0]),
+                     spoor__key_name(conf, k[1]), spoor__key_name(conf, k[2]));
+        else if (k[0]) snprintf(why, size, "is set by spoor (use %s)", spoor__key_name(conf, k[0]));
         else snprintf(why, size, "is set by spoor");
         return why;
     }
