@@ -2,8 +2,8 @@
 #include "eventid.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,10 +56,7 @@ void cli_idspace_init(cli_idspace_t *space, const char *file_sha256, const char 
 int cli_idspace_random(cli_idspace_t *space) {
     unsigned char b[32];
     char hex[65];
-    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    ssize_t n = fd >= 0 ? read(fd, b, sizeof b) : -1;
-    if (fd >= 0) close(fd);
-    if (n != (ssize_t)sizeof b) return -1;
+    if (RAND_bytes(b, sizeof b) != 1) return -1;
     to_hex(b, sizeof b, hex);
     cli_idspace_init(space, hex, "random", "");
     return 0;
